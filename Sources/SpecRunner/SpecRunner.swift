@@ -1,0 +1,164 @@
+import Foundation
+import WasmDecoder
+
+/// Runs spec test scripts (`.json` from wast2json) and counts what passes.
+///
+/// A command passes when the engine does what the command asserts. Commands this runner cannot check yet
+/// count as failed, except modules in the text format, which are skipped with that reason. Modules that need
+/// the GC proposal are rejected with "unsupported feature: gc" and counted on their own.
+public struct SpecRunner {
+    /// Command types to run; others are not counted at all. `nil` runs every command.
+    public var commandFilter: Set<String>?
+
+    public init(commandFilter: Set<String>? = nil) {
+        self.commandFilter = commandFilter
+    }
+
+    /// The outcome of one script.
+    public struct FileResult: Sendable {
+        public var path: String
+        public var passed = 0
+        public var failed = 0
+        /// Text-format modules, which need a WAT parser.
+        public var skippedText = 0
+        /// Modules rejected because they need a feature this runtime lacks (GC).
+        public var unsupported = 0
+        /// Rejections with the right kind of error but another message than the spec's.
+        public var messageMismatches = 0
+        /// Passed and failed counts per command type.
+        public var byCommand: [String: (passed: Int, failed: Int)] = [:]
+        /// One line per failing command.
+        public var failures: [String] = []
+        /// Lines for passing rejections whose message differs from the spec's.
+        public var mismatches: [String] = []
+
+        /// The per-file summary line.
+        public var summary: String {
+            var line = "\(path): \(passed) passed, \(failed) failed"
+            if skippedText > 0 { line += ", \(skippedText) skipped (text format)" }
+            if unsupported > 0 { line += ", \(unsupported) unsupported (gc)" }
+            return line
+        }
+    }
+
+    /// Expands directories into the `.json` scripts below them, sorted.
+    public static func scripts(in paths: [String]) -> [String] {
+        var result: [String] = []
+        let fileManager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                result.append(path)
+                continue
+            }
+            if !isDirectory.boolValue {
+                result.append(path)
+                continue
+            }
+            let found = fileManager.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+            result += found.filter { $0.hasSuffix(".json") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+        }
+        return result
+    }
+
+    /// Runs one script.
+    public func run(scriptAt path: String) -> FileResult {
+        var result = FileResult(path: path)
+        let directory = (path as NSString).deletingLastPathComponent
+        let script: SpecScript
+        do {
+            script = try JSONDecoder().decode(SpecScript.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            result.failed += 1
+            result.failures.append("\(path): cannot read script: \(error)")
+            return result
+        }
+        // The threads proposal's scripts predate multi-memory and reference types (see the suite's README).
+        let features: WasmFeatures = path.contains("proposals/threads") ? [] : .all
+        for command in script.commands {
+            if let commandFilter, !commandFilter.contains(command.type) { continue }
+            let outcome = run(command, directory: directory, features: features)
+            record(outcome, of: command, into: &result)
+        }
+        return result
+    }
+
+    enum Outcome {
+        case passed
+        case passedWithOtherMessage(String)
+        case failed(String)
+        case skippedText
+        case unsupported
+    }
+
+    private func record(_ outcome: Outcome, of command: SpecCommand, into result: inout FileResult) {
+        var counts = result.byCommand[command.type] ?? (0, 0)
+        switch outcome {
+        case .passed:
+            result.passed += 1
+            counts.passed += 1
+        case .passedWithOtherMessage(let message):
+            result.passed += 1
+            counts.passed += 1
+            result.messageMismatches += 1
+            result.mismatches.append(
+                "line \(command.line) \(command.type): expected \"\(command.text ?? "")\", got \"\(message)\"")
+        case .failed(let reason):
+            result.failed += 1
+            counts.failed += 1
+            result.failures.append("line \(command.line) \(command.type): \(reason)")
+        case .skippedText:
+            result.skippedText += 1
+        case .unsupported:
+            result.unsupported += 1
+        }
+        result.byCommand[command.type] = counts
+    }
+
+    private func loadBytes(_ command: SpecCommand, directory: String) -> [UInt8]? {
+        guard let filename = command.filename,
+              let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(filename))
+        else { return nil }
+        return [UInt8](data)
+    }
+
+    private func run(_ command: SpecCommand, directory: String, features: WasmFeatures) -> Outcome {
+        switch command.type {
+        case "module", "assert_malformed", "assert_invalid":
+            if command.moduleType == "text" { return .skippedText }
+            guard let bytes = loadBytes(command, directory: directory) else {
+                return .failed("cannot read \(command.filename ?? "module")")
+            }
+            return check(command, bytes: bytes, features: features)
+        default:
+            return .failed("\(command.type) is not supported by this runner yet")
+        }
+    }
+
+    private func check(_ command: SpecCommand, bytes: [UInt8], features: WasmFeatures) -> Outcome {
+        let module: Module
+        do {
+            module = try ModuleDecoder.decode(bytes)
+        } catch {
+            if case .unsupportedFeature = error.kind { return .unsupported }
+            if command.type == "assert_malformed" { return matching(error.kind.message) }
+            return .failed("decode error: \(error)")
+        }
+        do {
+            _ = try ModuleValidator.validate(module, features: features)
+        } catch {
+            if command.type == "assert_invalid" { return matching(error.message) }
+            return .failed("validation error: \(error)")
+        }
+        switch command.type {
+        case "assert_malformed": return .failed("decoded, but should be malformed: \(command.text ?? "")")
+        case "assert_invalid": return .failed("validated, but should be invalid: \(command.text ?? "")")
+        default: return .passed
+        }
+
+        func matching(_ message: String) -> Outcome {
+            let expected = command.text ?? ""
+            return message.hasPrefix(expected) || expected.hasPrefix(message) ? .passed : .passedWithOtherMessage(message)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/// Decoding of instructions (<https://webassembly.github.io/spec/core/binary/instructions.html>), driven by the
+/// generated opcode table.
+extension ByteReader {
+    /// Reads an opcode, including the LEB128 sub-opcode of prefixed instructions.
+
+    public mutating func readOpcode() throws(DecodeError) -> Opcode {
+        let start = position
+        let byte = try readByte()
+        if let opcode = OpcodeLookup.singleByte[Int(byte)] { return opcode }
+        let subOpcode: UInt32?
+        switch byte {
+        case 0xFB:
+            throw DecodeError(.unsupportedFeature("gc"), at: start)
+        case 0xFC, 0xFD, 0xFE:
+            let sub = try readVarUInt32()
+            if let opcode = OpcodeLookup.prefixed(byte, sub) { return opcode }
+            subOpcode = sub
+        default:
+            subOpcode = nil
+        }
+        if let entry = Opcode.unsupportedEncodings.first(where: { $0.byte == byte && $0.subOpcode == subOpcode }) {
+            throw DecodeError(.unsupportedFeature(entry.feature), at: start)
+        }
+        let hex = String(byte, radix: 16)
+        throw DecodeError(.illegalOpcode(subOpcode.map { "\(hex) \(String($0, radix: 16))" } ?? hex), at: start)
+    }
+
+    /// Reads one instruction: its opcode and immediates.
+
+    public mutating func readInstruction() throws(DecodeError) -> Instruction {
+        let opcode = try readOpcode()
+        return Instruction(opcode, try readImmediate(opcode.immediates))
+    }
+
+    /// Reads the immediates of the given kind.
+    public mutating func readImmediate(_ kind: ImmediateKind) throws(DecodeError) -> Immediate {
+        switch kind {
+        case .none:
+            return .none
+        case .block:
+            return .block(try readBlockType())
+        case .tag, .label, .function, .type, .local, .global, .table, .memory, .data, .element:
+            return .index(try readVarUInt32())
+        case .callIndirect, .memoryInit, .tableInit, .tableCopy, .memoryCopy:
+            let first = try readVarUInt32()
+            return .indexPair(first, try readVarUInt32())
+        case .brTable:
+            let count = try readCount()
+            var labels: [LabelDepth] = []
+            labels.reserveCapacity(count)
+            for _ in 0..<count { labels.append(try readVarUInt32()) }
+            return .branchTable(labels, default: try readVarUInt32())
+        case .memarg:
+            return .memory(try readMemoryArgument())
+        case .memargLane:
+            let argument = try readMemoryArgument()
+            return .memoryLane(argument, lane: try readByte())
+        case .lane:
+            return .lane(try readByte())
+        case .i32:
+            return .i32(try readVarInt32())
+        case .i64:
+            return .i64(try readVarInt64())
+        case .f32:
+            return .f32(UInt32(try readFixed(byteCount: 4)))
+        case .f64:
+            return .f64(try readFixed(byteCount: 8))
+        case .v128, .shuffle:
+            let low = try readFixed(byteCount: 8)
+            return .v128(V128(low: low, high: try readFixed(byteCount: 8)))
+        case .heapType:
+            return .heapType(try readHeapType())
+        case .selectTypes:
+            let count = try readCount()
+            var types: [ValueType] = []
+            for _ in 0..<count { types.append(try readValueType()) }
+            return .valueTypes(types)
+        case .tryTable:
+            let blockType = try readBlockType()
+            let count = try readCount(minimumElementSize: 2)
+            var clauses: [CatchClause] = []
+            for _ in 0..<count {
+                let start = position
+                switch try readByte() {
+                case 0: clauses.append(.catch(tag: try readVarUInt32(), label: try readVarUInt32()))
+                case 1: clauses.append(.catchRef(tag: try readVarUInt32(), label: try readVarUInt32()))
+                case 2: clauses.append(.catchAll(label: try readVarUInt32()))
+                case 3: clauses.append(.catchAllRef(label: try readVarUInt32()))
+                default: throw DecodeError(.malformedCatchKind, at: start)
+                }
+            }
+            return .tryTable(blockType, clauses)
+        case .zeroByte:
+            let start = position
+            guard try readByte() == 0 else { throw DecodeError(.zeroByteExpected, at: start) }
+            return .none
+        }
+    }
+
+    /// Reads a memarg: alignment flags (bit 6 announces an explicit memory index) and offset.
+    public mutating func readMemoryArgument() throws(DecodeError) -> MemoryArgument {
+        let start = position
+        let flags = try readVarUInt32()
+        guard flags < 0x80 else { throw DecodeError(.malformedMemopFlags, at: start) }
+        let memory = flags & 0x40 != 0 ? try readVarUInt32() : 0
+        return MemoryArgument(alignment: flags & 0x3F, memory: memory, offset: try readVarUInt64())
+    }
+}
+
+/// Opcode lookup tables built once from the generated encodings.
+
+enum OpcodeLookup {
+
+    static let singleByte: [Opcode?] = {
+        var table = [Opcode?](repeating: nil, count: 256)
+        for opcode in Opcode.allCases where opcode.encoding.subOpcode == nil {
+            table[Int(opcode.encoding.byte)] = opcode
+        }
+        return table
+    }()
+
+    private static let prefixedTables: [[Opcode?]] = {
+        var tables = [[Opcode?]](repeating: [], count: 3)
+        for opcode in Opcode.allCases {
+            guard let sub = opcode.encoding.subOpcode else { continue }
+            let slot = Int(opcode.encoding.byte) - 0xFC
+            if tables[slot].count <= Int(sub) {
+                tables[slot] += [Opcode?](repeating: nil, count: Int(sub) + 1 - tables[slot].count)
+            }
+            tables[slot][Int(sub)] = opcode
+        }
+        return tables
+    }()
+
+    /// The opcode for prefix byte `0xFC`-`0xFE` and sub-opcode `sub`.
+
+    static func prefixed(_ byte: UInt8, _ sub: UInt32) -> Opcode? {
+        let table = prefixedTables[Int(byte) - 0xFC]
+        return Int(sub) < table.count ? table[Int(sub)] : nil
+    }
+}

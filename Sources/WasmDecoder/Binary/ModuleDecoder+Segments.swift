@@ -1,0 +1,106 @@
+/// The element, data and code sections.
+extension ModuleDecoder {
+    mutating func decodeElementSection(_ section: inout ByteReader) throws(DecodeError) {
+        let count = try section.readCount()
+        module.elements.reserveCapacity(count)
+        for _ in 0..<count {
+            let start = section.position
+            let flags = try section.readVarUInt32()
+            guard flags <= 7 else { throw DecodeError(.malformedSegmentFlags, at: start) }
+            let usesExpressions = flags & 0x04 != 0
+            var mode: ElementSegment.Mode
+            if flags & 0x01 == 0 {
+                let table = flags & 0x02 != 0 ? try section.readVarUInt32() : 0
+                mode = .active(table: table, offset: try readConstantExpression(&section))
+            } else {
+                mode = flags & 0x02 != 0 ? .declarative : .passive
+            }
+            // Function indices make elements of type (ref func); expressions default to funcref.
+            var type = usesExpressions ? ReferenceType.funcref : ReferenceType(isNullable: false, heapType: .abstract(.func))
+            if flags & 0x03 != 0 {
+                if usesExpressions {
+                    type = try section.readReferenceType()
+                } else {
+                    let kindOffset = section.position
+                    guard try section.readByte() == 0 else { throw DecodeError(.malformedElementKind, at: kindOffset) }
+                }
+            }
+            let items: ElementSegment.Items
+            if usesExpressions {
+                items = .expressions(try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
+                    try readConstantExpression(&r)
+                })
+            } else {
+                items = .functions(try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
+                    try r.readVarUInt32()
+                })
+            }
+            module.elements.append(ElementSegment(type: type, mode: mode, items: items, offset: start))
+        }
+    }
+
+    mutating func decodeDataSection(_ section: inout ByteReader) throws(DecodeError) {
+        let count = try section.readCount()
+        module.data.reserveCapacity(count)
+        for _ in 0..<count {
+            let start = section.position
+            let mode: DataSegment.Mode
+            switch try section.readVarUInt32() {
+            case 0: mode = .active(memory: 0, offset: try readConstantExpression(&section))
+            case 1: mode = .passive
+            case 2:
+                let memory = try section.readVarUInt32()
+                mode = .active(memory: memory, offset: try readConstantExpression(&section))
+            default: throw DecodeError(.malformedSegmentFlags, at: start)
+            }
+            let length = Int(try section.readVarUInt32())
+            module.data.append(DataSegment(mode: mode, bytes: try section.readBytes(length)))
+        }
+    }
+
+    mutating func decodeCodeSection(_ section: inout ByteReader, functionCount: Int) throws(DecodeError) {
+        let countOffset = section.position
+        let count = try section.readCount()
+        guard count == functionCount else { throw DecodeError(.functionAndCodeLengthsDiffer, at: countOffset) }
+        module.bodies.reserveCapacity(count)
+        for _ in 0..<count {
+            let size = Int(try section.readVarUInt32())
+            var body = try section.subReader(length: size)
+            module.bodies.append(try decodeBody(&body))
+        }
+    }
+
+    /// Decodes locals and checks that the instructions are well-formed and properly nested.
+    private mutating func decodeBody(_ body: inout ByteReader) throws(DecodeError) -> FunctionBody {
+        let groupCount = try body.readCount(minimumElementSize: 2)
+        var groups: [FunctionBody.LocalGroup] = []
+        groups.reserveCapacity(groupCount)
+        var total: UInt64 = 0
+        for _ in 0..<groupCount {
+            let start = body.position
+            let count = try body.readVarUInt32()
+            total += UInt64(count)
+            guard total <= UInt64(UInt32.max) else { throw DecodeError(.tooManyLocals, at: start) }
+            groups.append(FunctionBody.LocalGroup(count: count, type: try body.readValueType()))
+        }
+        let codeStart = body.position
+        // Each open block; `true` for an `if` still waiting for its `else`.
+        var openIfs: [Bool] = [false]
+        while !openIfs.isEmpty {
+            let offset = body.position
+            let instruction = try body.readInstruction()
+            switch instruction.opcode {
+            case .block, .loop, .tryTable: openIfs.append(false)
+            case .if: openIfs.append(true)
+            case .else:
+                guard openIfs[openIfs.count - 1] else { throw DecodeError(.illegalOpcode("5"), at: offset) }
+                openIfs[openIfs.count - 1] = false
+            case .end: openIfs.removeLast()
+            case .memoryInit, .dataDrop: codeUsesDataCount = true
+            default: break
+            }
+        }
+        guard body.isAtEnd else { throw DecodeError(.sectionSizeMismatch, at: body.position) }
+        return FunctionBody(localGroups: groups, localCount: Int(total), code: codeStart..<body.limit)
+    }
+}

@@ -1,0 +1,110 @@
+/// Decodes the binary format (<https://webassembly.github.io/spec/core/binary/modules.html>) into a `Module`.
+///
+/// Decoding checks everything the spec calls "malformed": structure, section order and sizes, LEB128 ranges,
+/// UTF-8 names and the nesting of every function body. Typing is left to `ModuleValidator`.
+public struct ModuleDecoder {
+    var reader: ByteReader
+    var module: Module
+    /// Whether some function body uses `memory.init` or `data.drop`, which need a data count section.
+    var codeUsesDataCount = false
+
+    /// Decodes a module.
+    /// - Throws: `DecodeError` with the spec's message and the absolute offset of the problem.
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Module {
+        var decoder = ModuleDecoder(reader: ByteReader(bytes: bytes), module: Module(bytes: bytes))
+        try decoder.decodeModule()
+        return decoder.module
+    }
+
+    /// Section ids in the order the spec requires them (custom sections, id 0, may appear anywhere).
+    private static let sectionOrder: [UInt8] = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11]
+
+    private mutating func decodeModule() throws(DecodeError) {
+        let magic = try? reader.readFixed(byteCount: 4)
+        guard magic == 0x6D73_6100 else { throw DecodeError(.magicHeaderNotDetected, at: 0) }
+        let version = try? reader.readFixed(byteCount: 4)
+        guard version == 1 else { throw DecodeError(.unknownBinaryVersion, at: 4) }
+
+        var lastRank = -1
+        var functionCount: Int?
+        while !reader.isAtEnd {
+            let sectionStart = reader.position
+            let id = try reader.readByte()
+            let size = Int(try reader.readVarUInt32())
+            guard size <= reader.limit - reader.position else {
+                throw DecodeError(.lengthOutOfBounds, at: sectionStart)
+            }
+            var section = try reader.subReader(length: size)
+            if id != 0 {
+                guard let rank = Self.sectionOrder.firstIndex(of: id) else {
+                    throw DecodeError(.malformedSectionID, at: sectionStart)
+                }
+                guard rank > lastRank else {
+                    throw DecodeError(.unexpectedContentAfterLastSection, at: sectionStart)
+                }
+                lastRank = rank
+            }
+            switch id {
+            case 0: try decodeCustomSection(&section)
+            case 1: try decodeTypeSection(&section)
+            case 2: try decodeImportSection(&section)
+            case 3:
+                try decodeFunctionSection(&section)
+                functionCount = module.functionTypeIndices.count
+            case 4: try decodeTableSection(&section)
+            case 5: try decodeMemorySection(&section)
+            case 6: try decodeGlobalSection(&section)
+            case 7: try decodeExportSection(&section)
+            case 8: module.start = try section.readVarUInt32()
+            case 9: try decodeElementSection(&section)
+            case 10: try decodeCodeSection(&section, functionCount: functionCount ?? 0)
+            case 11: try decodeDataSection(&section)
+            case 12: module.dataCount = try section.readVarUInt32()
+            case 13: try decodeTagSection(&section)
+            default: throw DecodeError(.malformedSectionID, at: sectionStart)
+            }
+            guard section.isAtEnd else { throw DecodeError(.sectionSizeMismatch, at: section.position) }
+        }
+        if module.bodies.count != module.functionTypeIndices.count {
+            throw DecodeError(.functionAndCodeLengthsDiffer, at: reader.position)
+        }
+        if let count = module.dataCount, Int(count) != module.data.count {
+            throw DecodeError(.dataCountAndDataLengthsDiffer, at: reader.position)
+        }
+        // The reference interpreter demands the data count section only when there are data segments;
+        // without any, a data index in code is left to validation ("unknown data segment").
+        if module.dataCount == nil && codeUsesDataCount && !module.data.isEmpty {
+            throw DecodeError(.dataCountRequired, at: reader.position)
+        }
+    }
+
+    /// Reads a vector, checking its count against the bytes left before allocating.
+    func readVector<T>(
+        _ section: inout ByteReader, minimumElementSize: Int = 1,
+        _ element: (inout ByteReader) throws(DecodeError) -> T
+    ) throws(DecodeError) -> [T] {
+        let count = try section.readCount(minimumElementSize: minimumElementSize)
+        var items: [T] = []
+        items.reserveCapacity(count)
+        for _ in 0..<count { items.append(try element(&section)) }
+        return items
+    }
+
+    /// Reads a constant expression up to and including its `end`.
+    func readConstantExpression(_ section: inout ByteReader) throws(DecodeError) -> ConstantExpression {
+        let start = section.position
+        var instructions: [Instruction] = []
+        var depth = 0
+        while true {
+            let instruction = try section.readInstruction()
+            switch instruction.opcode {
+            case .block, .loop, .if, .tryTable: depth += 1
+            case .end:
+                if depth == 0 { return ConstantExpression(instructions: instructions, offset: start) }
+                depth -= 1
+            default: break
+            }
+            instructions.append(instruction)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+/// One decoded instruction: its opcode and its immediates.
+public struct Instruction: Hashable, Sendable {
+    public var opcode: Opcode
+    public var immediate: Immediate
+
+    public init(_ opcode: Opcode, _ immediate: Immediate = .none) {
+        self.opcode = opcode
+        self.immediate = immediate
+    }
+}
+
+/// The immediates of an instruction; which case appears is fixed by `Opcode.immediates`.
+public enum Immediate: Hashable, Sendable {
+    case none
+    /// `block`, `loop`, `if`.
+    case block(BlockType)
+    /// A single index: label, function, type, local, global, table, memory, tag, data or element segment.
+    case index(UInt32)
+    /// Two indices: `call_indirect` (type, table), `memory.init` (data, memory), `table.init` (element, table),
+    /// `table.copy` and `memory.copy` (destination, source).
+    case indexPair(UInt32, UInt32)
+    /// `br_table`: the labels and the default label.
+    case branchTable([LabelDepth], default: LabelDepth)
+    /// Loads, stores and atomics.
+    case memory(MemoryArgument)
+    /// `v128.loadN_lane` and `v128.storeN_lane`.
+    case memoryLane(MemoryArgument, lane: UInt8)
+    /// `i8x16.extract_lane_s` and the other lane accesses.
+    case lane(UInt8)
+    case i32(Int32)
+    case i64(Int64)
+    /// An `f32.const`, as its bit pattern (NaN payloads survive).
+    case f32(UInt32)
+    /// An `f64.const`, as its bit pattern.
+    case f64(UInt64)
+    /// `v128.const`, or the 16 lane indices of `i8x16.shuffle`.
+    case v128(V128)
+    /// `ref.null`.
+    case heapType(HeapType)
+    /// `select` with explicit result types.
+    case valueTypes([ValueType])
+    /// `try_table`: block type and catch clauses.
+    case tryTable(BlockType, [CatchClause])
+}
+
+/// The memory operand of a load, store or atomic (<https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions>).
+public struct MemoryArgument: Hashable, Sendable {
+    /// log2 of the promised alignment.
+    public var alignment: UInt32
+    public var memory: MemoryIndex
+    public var offset: UInt64
+
+    public init(alignment: UInt32, memory: MemoryIndex = 0, offset: UInt64) {
+        self.alignment = alignment
+        self.memory = memory
+        self.offset = offset
+    }
+}
+
+/// A handler clause of `try_table`.
+public enum CatchClause: Hashable, Sendable {
+    case `catch`(tag: TagIndex, label: LabelDepth)
+    case catchRef(tag: TagIndex, label: LabelDepth)
+    case catchAll(label: LabelDepth)
+    case catchAllRef(label: LabelDepth)
+
+    /// The label this clause branches to.
+    public var label: LabelDepth {
+        switch self {
+        case .catch(_, let l), .catchRef(_, let l), .catchAll(let l), .catchAllRef(let l): l
+        }
+    }
+}
+
+/// A 128-bit vector value, little-endian: `low` holds bytes 0-7.
+public struct V128: Hashable, Sendable {
+    public var low: UInt64
+    public var high: UInt64
+
+    public init(low: UInt64, high: UInt64) {
+        self.low = low
+        self.high = high
+    }
+
+    /// Byte `index` (0-15).
+    public subscript(byte index: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: (index < 8 ? low : high) >> UInt64((index % 8) * 8))
+    }
+}
+
+/// Operand and result types of an instruction whose typing does not depend on context, except that
+/// `address` stands for the address type (i32 or i64) of the memory the instruction names.
+public struct OpcodeSignature: Sendable {
+    public enum Operand: Sendable {
+        case i32, i64, f32, f64, v128, address
+    }
+
+    public var parameters: [Operand]
+    public var results: [Operand]
+}

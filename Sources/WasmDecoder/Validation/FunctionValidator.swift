@@ -1,0 +1,170 @@
+/// Validates one function body with the spec's algorithm
+/// (<https://webassembly.github.io/spec/core/appendix/algorithm.html>): an operand stack of types, where
+/// `nil` is the unknown type left after `unreachable` or a branch, and a stack of control frames.
+struct FunctionValidator {
+    let context: ModuleValidator
+    let function: FunctionIndex
+    let type: FunctionType
+    var reader: ByteReader
+    var locals: [ValueType]
+    /// Whether each local has been set; only non-defaultable locals start unset.
+    var initialized: [Bool]
+    /// Locals set since function entry, so a block's end can forget the ones its body set.
+    var initializationLog: [LocalIndex] = []
+    var operands: [ValueType?] = []
+    var frames: [ControlFrame] = []
+    var maxHeight = 0
+    /// Offset of the instruction being validated.
+    var offset = 0
+
+    struct ControlFrame {
+        enum Kind { case function, block, loop, `if`, `else`, tryTable }
+        var kind: Kind
+        var startTypes: [ValueType]
+        var endTypes: [ValueType]
+        var height: Int
+        var initializationHeight: Int
+        var unreachable = false
+
+        var labelTypes: [ValueType] { kind == .loop ? startTypes : endTypes }
+    }
+
+    init(module: ModuleValidator, function: FunctionIndex, type: FunctionType, body: FunctionBody) throws(ValidationError) {
+        self.context = module
+        self.function = function
+        self.type = type
+        self.reader = ByteReader(bytes: module.module.bytes, position: body.code.lowerBound, limit: body.code.upperBound)
+        let declared = body.localTypes
+        self.locals = type.parameters + declared
+        self.initialized = type.parameters.map { _ in true } + declared.map(\.isDefaultable)
+        for local in declared { try module.checkValueType(local) }
+    }
+
+    /// Validates the body and returns the maximum operand stack height.
+    mutating func validate() throws(ValidationError) -> Int {
+        frames.append(ControlFrame(kind: .function, startTypes: [], endTypes: type.results, height: 0,
+                                   initializationHeight: 0))
+        do {
+            while !frames.isEmpty {
+                offset = reader.position
+                let instruction = try reader.readInstruction()
+                try validate(instruction)
+            }
+        } catch let error as ValidationError {
+            throw ValidationError(error.message, function: function, offset: offset)
+        } catch {
+            // The decoder already read every body, so a decode error here is a bug; report it as invalid.
+            throw ValidationError("\(error)", function: function, offset: offset)
+        }
+        return maxHeight
+    }
+
+    // MARK: - Operand and control stacks
+
+    mutating func push(_ type: ValueType?) {
+        operands.append(type)
+        if operands.count > maxHeight { maxHeight = operands.count }
+    }
+
+    mutating func push(_ types: [ValueType]) {
+        for t in types { push(t) }
+    }
+
+    /// Pops any operand; `nil` means unknown.
+    mutating func pop() throws(ValidationError) -> ValueType? {
+        let frame = frames[frames.count - 1]
+        if operands.count == frame.height {
+            if frame.unreachable { return nil }
+            throw ValidationError.typeMismatch
+        }
+        return operands.removeLast()
+    }
+
+    /// Pops an operand that must match `expected`; returns what was there (`nil` if unknown).
+    @discardableResult
+    mutating func pop(_ expected: ValueType) throws(ValidationError) -> ValueType? {
+        let actual = try pop()
+        if let actual, !context.types.isSubtype(actual, expected) { throw ValidationError.typeMismatch }
+        return actual
+    }
+
+    /// Pops operands matching `types`, last first, and returns what was there.
+    @discardableResult
+    mutating func pop(_ types: [ValueType]) throws(ValidationError) -> [ValueType?] {
+        var popped = [ValueType?](repeating: nil, count: types.count)
+        for i in types.indices.reversed() { popped[i] = try pop(types[i]) }
+        return popped
+    }
+
+    /// Pops a reference; returns it, or `nil` if unknown.
+    mutating func popReference() throws(ValidationError) -> ReferenceType? {
+        switch try pop() {
+        case nil: return nil
+        case .ref(let r): return r
+        default: throw ValidationError.typeMismatch
+        }
+    }
+
+    mutating func pushFrame(_ kind: ControlFrame.Kind, _ type: FunctionType) {
+        frames.append(ControlFrame(kind: kind, startTypes: type.parameters, endTypes: type.results,
+                                   height: operands.count, initializationHeight: initializationLog.count))
+        push(type.parameters)
+    }
+
+    mutating func popFrame() throws(ValidationError) -> ControlFrame {
+        let frame = frames[frames.count - 1]
+        try pop(frame.endTypes)
+        guard operands.count == frame.height else { throw ValidationError.typeMismatch }
+        frames.removeLast()
+        while initializationLog.count > frame.initializationHeight {
+            initialized[Int(initializationLog.removeLast())] = false
+        }
+        return frame
+    }
+
+    mutating func markUnreachable() {
+        operands.removeSubrange(frames[frames.count - 1].height...)
+        frames[frames.count - 1].unreachable = true
+    }
+
+    func label(_ depth: LabelDepth) throws(ValidationError) -> ControlFrame {
+        guard Int(depth) < frames.count else { throw ValidationError.unknown("label", depth) }
+        return frames[frames.count - 1 - Int(depth)]
+    }
+
+    // MARK: - Index spaces
+
+    func memory(_ index: MemoryIndex) throws(ValidationError) -> MemoryType {
+        guard Int(index) < context.memories.count else { throw ValidationError.unknown("memory", index) }
+        return context.memories[Int(index)]
+    }
+
+    func table(_ index: TableIndex) throws(ValidationError) -> TableType {
+        guard Int(index) < context.tables.count else { throw ValidationError.unknown("table", index) }
+        return context.tables[Int(index)]
+    }
+
+    func global(_ index: GlobalIndex) throws(ValidationError) -> GlobalType {
+        guard Int(index) < context.globals.count else { throw ValidationError.unknown("global", index) }
+        return context.globals[Int(index)]
+    }
+
+    func functionType(ofFunction index: FunctionIndex) throws(ValidationError) -> FunctionType {
+        guard Int(index) < context.functions.count else { throw ValidationError.unknown("function", index) }
+        return try context.functionType(context.functions[Int(index)])
+    }
+
+    func tagType(_ index: TagIndex) throws(ValidationError) -> FunctionType {
+        guard Int(index) < context.tags.count else { throw ValidationError.unknown("tag", index) }
+        return try context.functionType(context.tags[Int(index)].typeIndex)
+    }
+
+    func elementType(_ index: ElementIndex) throws(ValidationError) -> ReferenceType {
+        guard Int(index) < context.module.elements.count else { throw ValidationError.unknown("elem segment", index) }
+        return context.module.elements[Int(index)].type
+    }
+
+    func checkData(_ index: DataIndex) throws(ValidationError) {
+        guard index < (context.module.dataCount ?? UInt32(context.module.data.count)) else { throw ValidationError.unknown("data segment", index) }
+    }
+}
