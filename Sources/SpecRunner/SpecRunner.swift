@@ -21,8 +21,8 @@ public struct SpecRunner {
         public var failed = 0
         /// Text-format modules, which need a WAT parser.
         public var skippedText = 0
-        /// Modules rejected because they need a feature this runtime lacks (GC).
-        public var unsupported = 0
+        /// Modules rejected because they need a feature this runtime lacks, by feature name.
+        public var unsupported: [String: Int] = [:]
         /// Rejections with the right kind of error but another message than the spec's.
         public var messageMismatches = 0
         /// Passed and failed counts per command type.
@@ -36,7 +36,9 @@ public struct SpecRunner {
         public var summary: String {
             var line = "\(path): \(passed) passed, \(failed) failed"
             if skippedText > 0 { line += ", \(skippedText) skipped (text format)" }
-            if unsupported > 0 { line += ", \(unsupported) unsupported (gc)" }
+            for (feature, count) in unsupported.sorted(by: { $0.key < $1.key }) {
+                line += ", \(count) unsupported (\(feature))"
+            }
             return line
         }
     }
@@ -88,7 +90,7 @@ public struct SpecRunner {
         case passedWithOtherMessage(String)
         case failed(String)
         case skippedText
-        case unsupported
+        case unsupported(String)
     }
 
     private func record(_ outcome: Outcome, of command: SpecCommand, into result: inout FileResult) {
@@ -109,8 +111,8 @@ public struct SpecRunner {
             result.failures.append("line \(command.line) \(command.type): \(reason)")
         case .skippedText:
             result.skippedText += 1
-        case .unsupported:
-            result.unsupported += 1
+        case .unsupported(let feature):
+            result.unsupported[feature, default: 0] += 1
         }
         result.byCommand[command.type] = counts
     }

@@ -47,8 +47,6 @@ public struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case functionAndCodeLengthsDiffer
         case dataCountRequired
         case dataCountAndDataLengthsDiffer
-        case duplicateSection(String)
-        case invalidCustomPageSize
         case unsupportedFeature(String)
 
         public var message: String {
@@ -83,8 +81,6 @@ public struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
             case .functionAndCodeLengthsDiffer: "function and code section have inconsistent lengths"
             case .dataCountRequired: "data count section required"
             case .dataCountAndDataLengthsDiffer: "data count and data section have inconsistent lengths"
-            case .duplicateSection(let name): "unexpected content after last section (duplicate \(name) section)"
-            case .invalidCustomPageSize: "invalid custom page size"
             case .unsupportedFeature(let name): "unsupported feature: \(name)"
             }
         }

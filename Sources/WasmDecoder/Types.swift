@@ -169,15 +169,15 @@ public struct Limits: Hashable, Sendable {
     }
 }
 
-/// A memory type: limits in pages plus the page size (65536 unless the custom-page-sizes proposal says otherwise).
+/// A memory type: limits in 64 KiB pages.
 public struct MemoryType: Hashable, Sendable {
     public var limits: Limits
-    /// log2 of the page size in bytes.
-    public var pageSizeLog2: UInt8
 
-    public init(limits: Limits, pageSizeLog2: UInt8 = 16) {
+    /// Bytes per page.
+    public static let pageSize = 65536
+
+    public init(limits: Limits) {
         self.limits = limits
-        self.pageSizeLog2 = pageSizeLog2
     }
 }
 

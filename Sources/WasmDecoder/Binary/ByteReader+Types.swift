@@ -90,39 +90,28 @@ extension ByteReader {
         return .type(TypeIndex(index))
     }
 
-    /// Reads limits: flag bit 0 announces a maximum, bit 1 sharing, bit 2 64-bit addresses and bit 3
-    /// (memories only) a custom page size.
-    public mutating func readLimits(isMemory: Bool) throws(DecodeError) -> (Limits, pageSizeLog2: UInt8?) {
+    /// Reads limits: flag bit 0 announces a maximum, bit 1 (memories only) sharing, bit 2 64-bit addresses.
+    public mutating func readLimits(isMemory: Bool) throws(DecodeError) -> Limits {
         let start = position
         let flags = try readByte()
-        let allowed: UInt8 = isMemory ? 0x0F : 0x05
+        let allowed: UInt8 = isMemory ? 0x07 : 0x05
         guard flags & ~allowed == 0 else { throw DecodeError(.malformedLimitsFlags, at: start) }
         let is64 = flags & 0x04 != 0
         // Wasm 3.0 encodes every limit as u64; validation checks the range for the address type.
         let min = try readVarUInt64()
         let max = flags & 0x01 != 0 ? try readVarUInt64() : nil
-        var pageSizeLog2: UInt8? = nil
-        if flags & 0x08 != 0 {
-            let pageStart = position
-            let log2 = try readVarUInt32()
-            guard log2 < 64 else { throw DecodeError(.invalidCustomPageSize, at: pageStart) }
-            pageSizeLog2 = UInt8(log2)
-        }
-        let limits = Limits(min: min, max: max, addressType: is64 ? .i64 : .i32, isShared: flags & 0x02 != 0)
-        return (limits, pageSizeLog2)
+        return Limits(min: min, max: max, addressType: is64 ? .i64 : .i32, isShared: flags & 0x02 != 0)
     }
 
     /// Reads a table type.
     public mutating func readTableType() throws(DecodeError) -> TableType {
         let elementType = try readReferenceType()
-        let (limits, _) = try readLimits(isMemory: false)
-        return TableType(elementType: elementType, limits: limits)
+        return TableType(elementType: elementType, limits: try readLimits(isMemory: false))
     }
 
     /// Reads a memory type.
     public mutating func readMemoryType() throws(DecodeError) -> MemoryType {
-        let (limits, pageSizeLog2) = try readLimits(isMemory: true)
-        return MemoryType(limits: limits, pageSizeLog2: pageSizeLog2 ?? 16)
+        MemoryType(limits: try readLimits(isMemory: true))
     }
 
     /// Reads a global type.

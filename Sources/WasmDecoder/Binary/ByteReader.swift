@@ -1,29 +1,33 @@
 /// A cursor over a module's bytes that reports every failure with its absolute offset.
 ///
-/// A reader may be confined to a region (a section or a function body) with `limit`; reading past that limit
-/// is "unexpected end of section or function", reading past the module's end is "unexpected end".
+/// Like the spec's reference decoder, a reader inside a section or function body may read past the region's
+/// declared end: the decoder compares the position with `regionEnd` afterwards ("section size mismatch"). Only
+/// the end of the module stops a read: "unexpected end of section or function" inside a region, "unexpected
+/// end" outside one.
 public struct ByteReader: Sendable {
     /// The whole module.
     public let bytes: [UInt8]
     /// Absolute offset of the next byte to read.
     public internal(set) var position: Int
-    /// Absolute offset one past the last byte this reader may read.
-    public internal(set) var limit: Int
+    /// Absolute offset one past the last byte that may be read: the end of the module.
+    public let limit: Int
+    /// Absolute offset one past the declared end of the current region (the module's end outside any region).
+    public let regionEnd: Int
     /// Whether this reader is confined to a section or function body rather than the whole module.
     public let isRegion: Bool
 
-    public init(bytes: [UInt8], position: Int = 0, limit: Int? = nil) {
+    public init(bytes: [UInt8], position: Int = 0, regionEnd: Int? = nil) {
         self.bytes = bytes
         self.position = position
-        self.limit = limit ?? bytes.count
-        self.isRegion = limit != nil
+        self.limit = bytes.count
+        self.regionEnd = regionEnd ?? bytes.count
+        self.isRegion = regionEnd != nil
     }
 
-    /// Whether every byte up to `limit` has been read.
-    public var isAtEnd: Bool { position >= limit }
+    /// Whether everything up to the region's declared end has been read.
+    public var isAtEnd: Bool { position >= regionEnd }
 
-    /// The error for a read that needs `count` more bytes than are left.
-
+    /// The error for a read that runs past the end of the module.
     func endError(at offset: Int) -> DecodeError {
         DecodeError(isRegion ? .unexpectedEndOfSectionOrFunction : .unexpectedEnd, at: offset)
     }
@@ -77,7 +81,7 @@ public struct ByteReader: Sendable {
     public mutating func readName() throws(DecodeError) -> String {
         let start = position
         let length = Int(try readVarUInt32())
-        guard length <= limit - position else { throw endError(at: start) }
+        guard length <= limit - position else { throw DecodeError(.lengthOutOfBounds, at: start) }
         let slice = bytes[position..<position + length]
         guard let name = String(validating: slice, as: UTF8.self) else {
             throw DecodeError(.malformedUTF8, at: start)
@@ -86,11 +90,16 @@ public struct ByteReader: Sendable {
         return name
     }
 
-    /// A reader over the next `length` bytes, which this reader then skips.
+    /// A reader for a region of `length` bytes that starts here; this reader skips the region.
     public mutating func subReader(length: Int) throws(DecodeError) -> ByteReader {
-        guard length >= 0, length <= limit - position else { throw endError(at: position) }
-        let sub = ByteReader(bytes: bytes, position: position, limit: position + length)
+        guard length >= 0, length <= limit - position else { throw DecodeError(.lengthOutOfBounds, at: position) }
+        let sub = ByteReader(bytes: bytes, position: position, regionEnd: position + length)
         position += length
         return sub
+    }
+
+    /// Checks that a region was read exactly to its declared end.
+    public func checkRegionEnd() throws(DecodeError) {
+        guard position == regionEnd else { throw DecodeError(.sectionSizeMismatch, at: position) }
     }
 }

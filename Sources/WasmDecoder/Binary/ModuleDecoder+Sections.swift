@@ -3,7 +3,8 @@ extension ModuleDecoder {
     mutating func decodeTypeSection(_ section: inout ByteReader) throws(DecodeError) {
         module.types = try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
             let start = r.position
-            let form = try r.readByte()
+            // The form is an s7, so an overlong encoding is "integer representation too long".
+            let form = UInt8(truncatingIfNeeded: try r.readSignedLEB(bits: 7)) & 0x7F
             switch form {
             case 0x60:
                 let parameters = try Self.readValueTypes(&r)
@@ -53,7 +54,7 @@ extension ModuleDecoder {
     mutating func decodeTableSection(_ section: inout ByteReader) throws(DecodeError) {
         let count = try section.readCount(minimumElementSize: 2)
         for _ in 0..<count {
-            if section.position + 1 < section.limit, section.bytes[section.position] == 0x40 {
+            if section.position < section.limit, section.bytes[section.position] == 0x40 {
                 let start = section.position
                 try section.skip(1)
                 guard try section.readByte() == 0 else { throw DecodeError(.malformedReferenceType, at: start) }
@@ -66,7 +67,7 @@ extension ModuleDecoder {
     }
 
     mutating func decodeMemorySection(_ section: inout ByteReader) throws(DecodeError) {
-        module.memories = try readVector(&section, minimumElementSize: 2) { (r: inout ByteReader) throws(DecodeError) in
+        module.memories = try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
             try r.readMemoryType()
         }
     }
@@ -106,10 +107,10 @@ extension ModuleDecoder {
 
     mutating func decodeCustomSection(_ section: inout ByteReader) throws(DecodeError) {
         let name = try section.readName()
-        let content = try section.readBytes(section.limit - section.position)
+        let content = try section.readBytes(section.regionEnd - section.position)
         if name == "name" {
             // A malformed name section is ignored, as the spec's appendix allows.
-            var names = ByteReader(bytes: module.bytes, position: content.startIndex, limit: content.endIndex)
+            var names = ByteReader(bytes: module.bytes, position: content.startIndex, regionEnd: content.endIndex)
             module.names = try? NameSection.decode(&names)
         } else {
             module.customSections.append(CustomSection(name: name, content: content))

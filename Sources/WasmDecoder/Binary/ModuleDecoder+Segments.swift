@@ -58,15 +58,14 @@ extension ModuleDecoder {
         }
     }
 
-    mutating func decodeCodeSection(_ section: inout ByteReader, functionCount: Int) throws(DecodeError) {
-        let countOffset = section.position
+    mutating func decodeCodeSection(_ section: inout ByteReader) throws(DecodeError) {
         let count = try section.readCount()
-        guard count == functionCount else { throw DecodeError(.functionAndCodeLengthsDiffer, at: countOffset) }
         module.bodies.reserveCapacity(count)
         for _ in 0..<count {
             let size = Int(try section.readVarUInt32())
             var body = try section.subReader(length: size)
             module.bodies.append(try decodeBody(&body))
+            try body.checkRegionEnd()
         }
     }
 
@@ -93,14 +92,13 @@ extension ModuleDecoder {
             case .block, .loop, .tryTable: openIfs.append(false)
             case .if: openIfs.append(true)
             case .else:
-                guard openIfs[openIfs.count - 1] else { throw DecodeError(.illegalOpcode("5"), at: offset) }
+                guard openIfs[openIfs.count - 1] else { throw DecodeError(.endOpcodeExpected, at: offset) }
                 openIfs[openIfs.count - 1] = false
             case .end: openIfs.removeLast()
             case .memoryInit, .dataDrop: codeUsesDataCount = true
             default: break
             }
         }
-        guard body.isAtEnd else { throw DecodeError(.sectionSizeMismatch, at: body.position) }
-        return FunctionBody(localGroups: groups, localCount: Int(total), code: codeStart..<body.limit)
+        return FunctionBody(localGroups: groups, localCount: Int(total), code: codeStart..<body.position)
     }
 }

@@ -20,20 +20,16 @@ public struct ModuleDecoder {
     private static let sectionOrder: [UInt8] = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11]
 
     private mutating func decodeModule() throws(DecodeError) {
-        let magic = try? reader.readFixed(byteCount: 4)
-        guard magic == 0x6D73_6100 else { throw DecodeError(.magicHeaderNotDetected, at: 0) }
-        let version = try? reader.readFixed(byteCount: 4)
-        guard version == 1 else { throw DecodeError(.unknownBinaryVersion, at: 4) }
+        guard try reader.readFixed(byteCount: 4) == 0x6D73_6100 else {
+            throw DecodeError(.magicHeaderNotDetected, at: 0)
+        }
+        guard try reader.readFixed(byteCount: 4) == 1 else { throw DecodeError(.unknownBinaryVersion, at: 4) }
 
         var lastRank = -1
-        var functionCount: Int?
         while !reader.isAtEnd {
             let sectionStart = reader.position
             let id = try reader.readByte()
             let size = Int(try reader.readVarUInt32())
-            guard size <= reader.limit - reader.position else {
-                throw DecodeError(.lengthOutOfBounds, at: sectionStart)
-            }
             var section = try reader.subReader(length: size)
             if id != 0 {
                 guard let rank = Self.sectionOrder.firstIndex(of: id) else {
@@ -48,22 +44,20 @@ public struct ModuleDecoder {
             case 0: try decodeCustomSection(&section)
             case 1: try decodeTypeSection(&section)
             case 2: try decodeImportSection(&section)
-            case 3:
-                try decodeFunctionSection(&section)
-                functionCount = module.functionTypeIndices.count
+            case 3: try decodeFunctionSection(&section)
             case 4: try decodeTableSection(&section)
             case 5: try decodeMemorySection(&section)
             case 6: try decodeGlobalSection(&section)
             case 7: try decodeExportSection(&section)
             case 8: module.start = try section.readVarUInt32()
             case 9: try decodeElementSection(&section)
-            case 10: try decodeCodeSection(&section, functionCount: functionCount ?? 0)
+            case 10: try decodeCodeSection(&section)
             case 11: try decodeDataSection(&section)
             case 12: module.dataCount = try section.readVarUInt32()
             case 13: try decodeTagSection(&section)
             default: throw DecodeError(.malformedSectionID, at: sectionStart)
             }
-            guard section.isAtEnd else { throw DecodeError(.sectionSizeMismatch, at: section.position) }
+            try section.checkRegionEnd()
         }
         if module.bodies.count != module.functionTypeIndices.count {
             throw DecodeError(.functionAndCodeLengthsDiffer, at: reader.position)

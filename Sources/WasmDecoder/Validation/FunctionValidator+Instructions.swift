@@ -187,8 +187,8 @@ extension FunctionValidator {
             try pop(source.limits.addressType.valueType)
             try pop(destination.limits.addressType.valueType)
         case (.tableInit, .indexPair(let e, let t)):
-            let element = try elementType(e)
             let table = try table(t)
+            let element = try elementType(e)
             guard context.types.isSubtype(element, table.elementType) else { throw ValidationError.typeMismatch }
             try pop(.i32)
             try pop(.i32)

@@ -33,7 +33,7 @@ struct FunctionValidator {
         self.context = module
         self.function = function
         self.type = type
-        self.reader = ByteReader(bytes: module.module.bytes, position: body.code.lowerBound, limit: body.code.upperBound)
+        self.reader = ByteReader(bytes: module.module.bytes, position: body.code.lowerBound, regionEnd: body.code.upperBound)
         let declared = body.localTypes
         self.locals = type.parameters + declared
         self.initialized = type.parameters.map { _ in true } + declared.map(\.isDefaultable)

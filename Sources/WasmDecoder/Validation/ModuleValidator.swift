@@ -139,12 +139,8 @@ public struct ModuleValidator {
     }
 
     func checkMemoryType(_ type: MemoryType) throws(ValidationError) {
-        guard type.pageSizeLog2 == 16 || type.pageSizeLog2 == 0 else {
-            throw ValidationError("invalid custom page size")
-        }
         // At most 2^32 (or 2^64) bytes' worth of pages.
-        let bits = (type.limits.addressType == .i32 ? 32 : 64) - Int(type.pageSizeLog2)
-        let bound: UInt64 = bits >= 64 ? .max : 1 << UInt64(bits)
+        let bound: UInt64 = type.limits.addressType == .i32 ? 1 << 16 : 1 << 48
         try checkLimits(type.limits, bound: bound, message: type.limits.addressType == .i32
             ? "memory size must be at most 65536 pages (4GiB)" : "memory size must be at most 2^48 pages")
         if type.limits.isShared && type.limits.max == nil { throw ValidationError("shared memory must have maximum") }
