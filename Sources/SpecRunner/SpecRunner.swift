@@ -142,7 +142,7 @@ public struct SpecRunner {
         do {
             module = try ModuleDecoder.decode(bytes)
         } catch {
-            if case .unsupportedFeature = error.kind { return .unsupported }
+            if case .unsupportedFeature(let feature) = error.kind { return .unsupported(feature) }
             if command.type == "assert_malformed" { return matching(error.kind.message) }
             return .failed("decode error: \(error)")
         }

@@ -61,7 +61,8 @@ enum CLI {
             return 2
         }
         let runner = SpecRunner(commandFilter: filter)
-        var passed = 0, failed = 0, skipped = 0, unsupported = 0
+        var passed = 0, failed = 0, skipped = 0
+        var unsupported: [String: Int] = [:]
         for path in SpecRunner.scripts(in: paths) {
             let result = runner.run(scriptAt: path)
             print(result.summary)
@@ -72,12 +73,15 @@ enum CLI {
             passed += result.passed
             failed += result.failed
             skipped += result.skippedText
-            unsupported += result.unsupported
+            unsupported.merge(result.unsupported, uniquingKeysWith: +)
         }
         if skipped > 0 { print("\(skipped) skipped: text-format modules (no WAT parser)") }
-        if unsupported > 0 { print("\(unsupported) failed as unsupported: modules needing gc") }
-        print("\(passed) passed, \(failed + unsupported) failed")
-        return failed + unsupported == 0 ? 0 : 1
+        for (feature, count) in unsupported.sorted(by: { $0.key < $1.key }) {
+            print("\(count) failed as unsupported: modules needing \(feature)")
+        }
+        let totalFailed = failed + unsupported.values.reduce(0, +)
+        print("\(passed) passed, \(totalFailed) failed")
+        return totalFailed == 0 ? 0 : 1
     }
 
     private static func validate(_ arguments: [String]) -> Int32 {
