@@ -43,6 +43,22 @@ public struct SpecRunner {
         }
     }
 
+    /// Feature tags of the suite's MANIFEST.tsv that this runtime implements.
+    public static let inScopeFeatures: Set<String> = [
+        "mvp", "2.0-simd", "2.0-bulk", "2.0-reftypes", "threads", "3.0-tailcall", "3.0-memory64",
+        "3.0-multimemory", "3.0-exceptions", "3.0-funcref", "3.0-relaxed-simd",
+    ]
+
+    /// The scripts of the suite at `root` whose MANIFEST.tsv feature tag is in scope, as paths under `root`.
+    public static func inScopeScripts(suiteRoot root: String) -> [String] {
+        guard let manifest = try? String(contentsOfFile: root + "/MANIFEST.tsv", encoding: .utf8) else { return [] }
+        return manifest.split(separator: "\n").dropFirst().compactMap { line in
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard columns.count > 3, inScopeFeatures.contains(String(columns[3])) else { return nil }
+            return (root as NSString).appendingPathComponent(String(columns[1]))
+        }
+    }
+
     /// Expands directories into the `.json` scripts below them, sorted.
     public static func scripts(in paths: [String]) -> [String] {
         var result: [String] = []

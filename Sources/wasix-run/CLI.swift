@@ -5,12 +5,13 @@ import Wasix
 /// The `wasix-run` command line.
 enum CLI {
     static let usage = """
-        USAGE: wasix-run spec [--verbose] [--commands TYPE,...] PATH...
+        USAGE: wasix-run spec [--verbose] [--commands TYPE,...] [--in-scope] PATH...
                wasix-run validate FILE.wasm
 
         spec       Run WebAssembly spec test scripts (wast2json .json files, or directories of them).
                    --verbose   print each failing command (line, expected, actual)
                    --commands  only run these command types, e.g. module,assert_invalid,assert_malformed
+                   --in-scope  PATH is the suite's root: run the scripts whose MANIFEST.tsv feature is implemented
         validate   Decode and validate a module; print its imports and exports.
         """
 
@@ -40,11 +41,13 @@ enum CLI {
     private static func runSpec(_ arguments: [String]) -> Int32 {
         var verbose = false
         var filter: Set<String>?
+        var inScope = false
         var paths: [String] = []
         var index = 0
         while index < arguments.count {
             switch arguments[index] {
             case "--verbose", "-v": verbose = true
+            case "--in-scope": inScope = true
             case "--commands":
                 index += 1
                 guard index < arguments.count else {
@@ -63,7 +66,8 @@ enum CLI {
         let runner = SpecRunner(commandFilter: filter)
         var passed = 0, failed = 0, skipped = 0
         var unsupported: [String: Int] = [:]
-        for path in SpecRunner.scripts(in: paths) {
+        let scripts = inScope ? paths.flatMap { SpecRunner.inScopeScripts(suiteRoot: $0) } : SpecRunner.scripts(in: paths)
+        for path in scripts {
             let result = runner.run(scriptAt: path)
             print(result.summary)
             if verbose {

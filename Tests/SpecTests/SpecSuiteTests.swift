@@ -12,21 +12,7 @@ struct SpecSuiteTests {
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/wasm-testsuite").path
     }()
 
-    /// Feature tags of MANIFEST.tsv that this runtime implements.
-    static let inScopeFeatures: Set<String> = [
-        "mvp", "2.0-simd", "2.0-bulk", "2.0-reftypes", "threads", "3.0-tailcall", "3.0-memory64",
-        "3.0-multimemory", "3.0-exceptions", "3.0-funcref", "3.0-relaxed-simd",
-    ]
-
-    /// The JSON scripts whose feature tag is in scope, from the manifest.
-    static let inScopeScripts: [String] = {
-        guard let manifest = try? String(contentsOfFile: suiteRoot + "/MANIFEST.tsv", encoding: .utf8) else { return [] }
-        return manifest.split(separator: "\n").dropFirst().compactMap { line in
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard columns.count > 3, inScopeFeatures.contains(String(columns[3])) else { return nil }
-            return String(columns[1])
-        }
-    }()
+    static let inScopeScripts = SpecRunner.inScopeScripts(suiteRoot: suiteRoot)
 
     @Test("the suite is present and in-scope scripts are listed")
     func suitePresent() {
@@ -36,7 +22,7 @@ struct SpecSuiteTests {
     @Test("module, assert_malformed and assert_invalid pass", arguments: inScopeScripts)
     func decodeAndValidate(script: String) {
         let runner = SpecRunner(commandFilter: ["module", "assert_malformed", "assert_invalid"])
-        let result = runner.run(scriptAt: Self.suiteRoot + "/" + script)
+        let result = runner.run(scriptAt: script)
         #expect(result.failed == 0, "\(result.failures.joined(separator: "\n"))")
         // Only GC modules may be refused as unsupported.
         #expect(result.unsupported.keys.allSatisfy { $0 == "gc" }, "\(result.unsupported)")
