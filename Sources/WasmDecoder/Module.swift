@@ -139,18 +139,16 @@ public struct DataSegment: Hashable, Sendable {
 /// A function body: its declared locals and the byte range of its instructions.
 public struct FunctionBody: Hashable, Sendable {
     /// Runs of locals of one type, as encoded.
-    public var locals: [(count: UInt32, type: ValueType)] {
-        localGroups.map { ($0.count, $0.type) }
-    }
-    var localGroups: [LocalGroup]
+    public var localGroups: [LocalGroup]
     /// Total number of declared locals (parameters excluded).
     public var localCount: Int
     /// Absolute byte range of the instructions, final `end` included.
     public var code: Range<Int>
 
-    struct LocalGroup: Hashable, Sendable {
-        var count: UInt32
-        var type: ValueType
+    /// `count` locals of type `type`.
+    public struct LocalGroup: Hashable, Sendable {
+        public var count: UInt32
+        public var type: ValueType
     }
 
     /// The type of every declared local, expanded.

@@ -43,7 +43,7 @@ public struct ByteReader: Sendable {
 
     /// Reads `count` raw bytes.
     public mutating func readBytes(_ count: Int) throws(DecodeError) -> ArraySlice<UInt8> {
-        guard count >= 0, count <= limit - position else { throw endError(at: limit) }
+        guard count >= 0, count <= limit - position else { throw endError(at: position) }
         let slice = bytes[position..<position + count]
         position += count
         return slice
@@ -51,13 +51,13 @@ public struct ByteReader: Sendable {
 
     /// Skips `count` bytes.
     public mutating func skip(_ count: Int) throws(DecodeError) {
-        guard count >= 0, count <= limit - position else { throw endError(at: limit) }
+        guard count >= 0, count <= limit - position else { throw endError(at: position) }
         position += count
     }
 
     /// Reads a little-endian fixed-width integer of `byteCount` bytes.
     public mutating func readFixed(byteCount: Int) throws(DecodeError) -> UInt64 {
-        guard byteCount <= limit - position else { throw endError(at: limit) }
+        guard byteCount <= limit - position else { throw endError(at: position) }
         var value: UInt64 = 0
         for i in 0..<byteCount {
             value |= UInt64(bytes[position + i]) << (8 * UInt64(i))
