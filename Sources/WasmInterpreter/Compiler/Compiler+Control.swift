@@ -1,0 +1,156 @@
+/// Blocks, branches, calls and exceptions.
+extension Compiler {
+    func blockType(_ type: BlockType) -> FunctionType {
+        switch type {
+        case .empty: FunctionType()
+        case .value(let t): FunctionType(results: [t])
+        case .type(let index): module.types[Int(index)].functionType
+        }
+    }
+
+    mutating func beginBlock(_ kind: Block.Kind, _ type: FunctionType) {
+        let parameterCount = type.parameters.count
+        let base = parameterCount == 0 ? height : Int(stack[stack.count - parameterCount].slot)
+        var block = Block(kind: kind, parameters: type.parameters, results: type.results,
+                          stackCount: stack.count - parameterCount, baseSlot: base)
+        block.loopStart = code.count
+        block.tryStart = code.count
+        blocks.append(block)
+    }
+
+    mutating func compileIf(_ type: FunctionType) {
+        let condition = pop().slot
+        let fixup = code.count
+        emit(.jumpIfNot(condition: condition, target: -1))
+        beginBlock(.if, type)
+        blocks[blocks.count - 1].elseFixup = fixup
+    }
+
+    mutating func compileElse() {
+        let index = blocks.count - 1
+        if !blocks[index].unreachable {
+            blocks[index].fixups.append(.op(code.count))
+            emit(.jump(target: -1))
+        }
+        if let fixup = blocks[index].elseFixup {
+            code[fixup] = Self.retarget(code[fixup], Int32(code.count))
+            blocks[index].elseFixup = nil
+        }
+        let block = blocks[index]
+        truncate(to: block.stackCount, height: block.baseSlot)
+        for parameter in block.parameters { push(parameter) }
+        blocks[index].kind = .else
+        blocks[index].unreachable = false
+    }
+
+    mutating func compileEnd() {
+        let block = blocks.removeLast()
+        if block.kind == .function {
+            if !block.unreachable { emitReturn() }
+            return
+        }
+        if block.kind == .tryTable {
+            for i in block.handlerIndices { handlers[i].range = Int32(block.tryStart)..<Int32(code.count) }
+        }
+        if let fixup = block.elseFixup {
+            code[fixup] = Self.retarget(code[fixup], Int32(code.count))
+        }
+        resolve(block.fixups)
+        truncate(to: block.stackCount, height: block.baseSlot)
+        for result in block.results { push(result) }
+    }
+
+    mutating func compileBranchIf(_ depth: Int) {
+        let condition = pop().slot
+        let index = blocks.count - 1 - depth
+        if branchIsInPlace(depth) {
+            emitJump(to: index) { .jumpIf(condition: condition, target: $0) }
+        } else {
+            let skip = code.count
+            emit(.jumpIfNot(condition: condition, target: -1))
+            emitBranch(depth)
+            code[skip] = Self.retarget(code[skip], Int32(code.count))
+        }
+    }
+
+    mutating func compileBranchTable(_ labels: [LabelDepth], default defaultLabel: LabelDepth) {
+        let index = pop().slot
+        let table = branchTables.count
+        let all = labels + [defaultLabel]
+        branchTables.append([Int32](repeating: -1, count: all.count))
+        emit(.branchTable(index: index, table: UInt32(table)))
+        var pads: [(entry: Int, depth: Int)] = []
+        for (entry, label) in all.enumerated() {
+            let depth = Int(label)
+            let blockIndex = blocks.count - 1 - depth
+            if branchIsInPlace(depth) {
+                if blocks[blockIndex].kind == .loop {
+                    branchTables[table][entry] = Int32(blocks[blockIndex].loopStart)
+                } else {
+                    blocks[blockIndex].fixups.append(.tableEntry(table: table, entry: entry))
+                }
+            } else {
+                pads.append((entry, depth))
+            }
+        }
+        for pad in pads {
+            branchTables[table][pad.entry] = Int32(code.count)
+            emitBranch(pad.depth)
+        }
+        markUnreachable()
+    }
+
+    /// The slot of the first of the top `count` operands (the top slot if `count` is 0).
+    func base(ofTop count: Int) -> Slot {
+        count == 0 ? top : stack[stack.count - count].slot
+    }
+
+    mutating func compileCall(_ callee: FunctionType, _ op: (Slot) -> Op, tail: Bool = false) {
+        let base = base(ofTop: callee.parameters.count)
+        emit(op(base))
+        pop(callee.parameters.count)
+        if tail {
+            markUnreachable()
+        } else {
+            for result in callee.results { push(result) }
+        }
+    }
+
+    mutating func compileTryTable(_ type: FunctionType, _ clauses: [CatchClause]) {
+        var clauseHandlers: [ExceptionHandler] = []
+        var clauseFixups: [(handler: Int, block: Int)] = []
+        for clause in clauses {
+            let blockIndex = blocks.count - 1 - Int(clause.label)
+            let block = blocks[blockIndex]
+            let kind: ExceptionHandler.Kind
+            switch clause {
+            case .catch(let tag, _), .catchRef(let tag, _): kind = .tag(tag)
+            case .catchAll, .catchAllRef: kind = .all
+            }
+            let passesReference = switch clause {
+            case .catchRef, .catchAllRef: true
+            default: false
+            }
+            let depth = blocks.filter { $0.kind == .tryTable }.count + 1
+            var handler = ExceptionHandler(range: 0..<0, depth: depth, kind: kind, passesReference: passesReference,
+                                           base: Slot(block.baseSlot), target: -1)
+            switch block.kind {
+            case .function:
+                handler.base = 0
+                handler.target = ExceptionHandler.returnTarget
+            case .loop:
+                handler.target = Int32(block.loopStart)
+            default:
+                clauseFixups.append((handlers.count + clauseHandlers.count, blockIndex))
+            }
+            clauseHandlers.append(handler)
+        }
+        let first = handlers.count
+        handlers += clauseHandlers
+        for fixup in clauseFixups { blocks[fixup.block].fixups.append(.handler(fixup.handler)) }
+        beginBlock(.tryTable, type)
+        blocks[blocks.count - 1].handlerIndices = Array(first..<handlers.count)
+        // Make sure a throw at the very start of the body has a code index inside the range.
+        blocks[blocks.count - 1].tryStart = code.count
+    }
+}

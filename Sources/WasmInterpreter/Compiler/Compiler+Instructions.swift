@@ -1,0 +1,282 @@
+/// Translation of each instruction.
+extension Compiler {
+    mutating func compile(_ instruction: Instruction) {
+        let opcode = instruction.opcode
+        switch (opcode, instruction.immediate) {
+        // MARK: Control
+        case (.unreachable, _):
+            emit(.unreachable)
+            markUnreachable()
+        case (.nop, _):
+            break
+        case (.block, .block(let bt)):
+            beginBlock(.block, blockType(bt))
+        case (.loop, .block(let bt)):
+            beginBlock(.loop, blockType(bt))
+        case (.if, .block(let bt)):
+            compileIf(blockType(bt))
+        case (.else, _):
+            compileElse()
+        case (.end, _):
+            compileEnd()
+        case (.tryTable, .tryTable(let bt, let clauses)):
+            compileTryTable(blockType(bt), clauses)
+        case (.br, .index(let depth)):
+            emitBranch(Int(depth))
+            markUnreachable()
+        case (.brIf, .index(let depth)):
+            compileBranchIf(Int(depth))
+        case (.brTable, .branchTable(let labels, let defaultLabel)):
+            compileBranchTable(labels, default: defaultLabel)
+        case (.return, _):
+            emitReturn()
+            markUnreachable()
+        case (.call, .index(let f)):
+            compileCall(instance.functions[Int(f)].type) { .call(function: f, base: $0) }
+        case (.returnCall, .index(let f)):
+            compileCall(instance.functions[Int(f)].type, { .returnCall(function: f, base: $0) }, tail: true)
+        case (.callIndirect, .indexPair(let t, let table)):
+            let index = pop().slot
+            let id = UInt32(instance.typeIDs[Int(t)])
+            compileCall(module.types[Int(t)].functionType) {
+                .callIndirect(table: table, type: id, index: index, base: $0)
+            }
+        case (.returnCallIndirect, .indexPair(let t, let table)):
+            let index = pop().slot
+            let id = UInt32(instance.typeIDs[Int(t)])
+            compileCall(module.types[Int(t)].functionType, {
+                .returnCallIndirect(table: table, type: id, index: index, base: $0)
+            }, tail: true)
+        case (.callRef, .index(let t)):
+            let reference = pop().slot
+            compileCall(module.types[Int(t)].functionType) { .callRef(reference: reference, base: $0) }
+        case (.returnCallRef, .index(let t)):
+            let reference = pop().slot
+            compileCall(module.types[Int(t)].functionType, { .returnCallRef(reference: reference, base: $0) },
+                        tail: true)
+        case (.throw, .index(let tag)):
+            emit(.throw(tag: tag, base: base(ofTop: instance.tags[Int(tag)].type.parameters.count)))
+            markUnreachable()
+        case (.throwRef, _):
+            emit(.throwReference(pop().slot))
+            markUnreachable()
+
+        // MARK: References
+        case (.refNull, _):
+            push(.ref(.funcref))
+            emit(.const64(0, stack[stack.count - 1].slot))
+        case (.refIsNull, _):
+            let reference = pop().slot
+            push(.i32)
+            emit(.refIsNull(reference, result: reference))
+        case (.refFunc, .index(let f)):
+            push(.ref(ReferenceType(isNullable: false, heapType: .abstract(.func))))
+            emit(.refFunction(function: f, result: stack[stack.count - 1].slot))
+        case (.refAsNonNull, _):
+            emit(.refAsNonNull(stack[stack.count - 1].slot))
+        case (.brOnNull, .index(let depth)):
+            let reference = pop()
+            compileConditionalBranch(Int(depth), whenTaken: { .branchOnNull(reference.slot, target: $0) },
+                                     whenSkipped: { .branchOnNonNull(reference.slot, target: $0) })
+            stack.append(reference)
+            height = Int(reference.slot) + 1
+        case (.brOnNonNull, .index(let depth)):
+            let reference = stack[stack.count - 1].slot
+            compileConditionalBranch(Int(depth), whenTaken: { .branchOnNonNull(reference, target: $0) },
+                                     whenSkipped: { .branchOnNull(reference, target: $0) })
+            pop()
+
+        // MARK: Parametric
+        case (.drop, _):
+            pop()
+        case (.select, _), (.selectTyped, _):
+            let condition = pop().slot
+            let second = pop()
+            let first = pop()
+            push(first.type)
+            emit(first.type == .v128
+                 ? .selectV128(condition: condition, first: first.slot, second: second.slot, result: first.slot)
+                 : .select(condition: condition, first: first.slot, second: second.slot, result: first.slot))
+
+        // MARK: Variables
+        case (.localGet, .index(let i)):
+            let type = localTypes[Int(i)]
+            push(type)
+            emitCopy(type, from: localSlots[Int(i)], to: stack[stack.count - 1].slot)
+        case (.localSet, .index(let i)):
+            let value = pop()
+            emitCopy(value.type, from: value.slot, to: localSlots[Int(i)])
+        case (.localTee, .index(let i)):
+            let value = stack[stack.count - 1]
+            emitCopy(value.type, from: value.slot, to: localSlots[Int(i)])
+        case (.globalGet, .index(let g)):
+            let type = instance.globals[Int(g)].type.valueType
+            push(type)
+            let slot = stack[stack.count - 1].slot
+            emit(type == .v128 ? .globalGetV128(global: g, result: slot) : .globalGet(global: g, result: slot))
+        case (.globalSet, .index(let g)):
+            let value = pop()
+            emit(value.type == .v128 ? .globalSetV128(global: g, value: value.slot)
+                                     : .globalSet(global: g, value: value.slot))
+
+        // MARK: Tables
+        case (.tableGet, .index(let t)):
+            let index = pop().slot
+            push(.ref(instance.tables[Int(t)].type.elementType))
+            emit(.tableGet(table: t, base: index))
+        case (.tableSet, .index(let t)):
+            emit(.tableSet(table: t, base: base(ofTop: 2)))
+            pop(2)
+        case (.tableSize, .index(let t)):
+            push(instance.tables[Int(t)].type.limits.addressType.valueType)
+            emit(.tableSize(table: t, result: stack[stack.count - 1].slot))
+        case (.tableGrow, .index(let t)):
+            let base = base(ofTop: 2)
+            pop(2)
+            push(instance.tables[Int(t)].type.limits.addressType.valueType)
+            emit(.tableGrow(table: t, base: base))
+        case (.tableFill, .index(let t)):
+            emit(.tableFill(table: t, base: base(ofTop: 3)))
+            pop(3)
+        case (.tableCopy, .indexPair(let d, let s)):
+            emit(.tableCopy(destination: d, source: s, base: base(ofTop: 3)))
+            pop(3)
+        case (.tableInit, .indexPair(let e, let t)):
+            emit(.tableInit(element: e, table: t, base: base(ofTop: 3)))
+            pop(3)
+        case (.elemDrop, .index(let e)):
+            emit(.elementDrop(e))
+
+        // MARK: Memory management
+        case (.memorySize, .index(let m)):
+            push(instance.memories[Int(m)].type.limits.addressType.valueType)
+            emit(.memorySize(memory: m, result: stack[stack.count - 1].slot))
+        case (.memoryGrow, .index(let m)):
+            emit(.memoryGrow(memory: m, base: stack[stack.count - 1].slot))
+        case (.memoryFill, .index(let m)):
+            emit(.memoryFill(memory: m, base: base(ofTop: 3)))
+            pop(3)
+        case (.memoryCopy, .indexPair(let d, let s)):
+            emit(.memoryCopy(destination: d, source: s, base: base(ofTop: 3)))
+            pop(3)
+        case (.memoryInit, .indexPair(let d, let m)):
+            emit(.memoryInit(data: d, memory: m, base: base(ofTop: 3)))
+            pop(3)
+        case (.dataDrop, .index(let d)):
+            emit(.dataDrop(d))
+
+        // MARK: Constants
+        case (.i32Const, .i32(let v)):
+            push(.i32)
+            emit(.const32(UInt32(bitPattern: v), stack[stack.count - 1].slot))
+        case (.i64Const, .i64(let v)):
+            push(.i64)
+            emit(.const64(UInt64(bitPattern: v), stack[stack.count - 1].slot))
+        case (.f32Const, .f32(let v)):
+            push(.f32)
+            emit(.const32(v, stack[stack.count - 1].slot))
+        case (.f64Const, .f64(let v)):
+            push(.f64)
+            emit(.const64(v, stack[stack.count - 1].slot))
+        case (.v128Const, .v128(let v)):
+            push(.v128)
+            emit(.constV128(v, stack[stack.count - 1].slot))
+
+        // MARK: Memory access, vectors and atomics
+        case (_, .memory(let argument)):
+            compileMemoryAccess(opcode, argument)
+        case (_, .memoryLane(let argument, let lane)):
+            let base = base(ofTop: 2)
+            let operand = MemoryOperand(address: base, value: base + 1, offset: argument.offset, memory: argument.memory)
+            if opcode.signature?.results.isEmpty == true {
+                emit(.v128StoreLane(opcode, operand, lane: lane))
+                pop(2)
+            } else {
+                emit(.v128LoadPartial(opcode, operand, lane: lane))
+                pop(2)
+                push(.v128)
+            }
+        case (.i8x16Shuffle, .v128(let lanes)):
+            v128Constants.append(lanes)
+            emit(.shuffle(constant: UInt32(v128Constants.count - 1), base: base(ofTop: 2)))
+            pop(2)
+            push(.v128)
+        case (.atomicFence, _):
+            emit(.atomicFence)
+        case (_, .lane(let lane)):
+            compileBySignature(opcode) { .simdLane(opcode, lane: lane, base: $0) }
+        default:
+            compileNumeric(opcode)
+        }
+    }
+
+    mutating func emitCopy(_ type: ValueType, from source: Slot, to destination: Slot) {
+        guard source != destination else { return }
+        emit(type == .v128 ? .copyV128(from: source, to: destination) : .copy(from: source, to: destination))
+    }
+
+    /// A branch taken on a run-time condition: one op when the values are in place, else a skip around moves.
+    mutating func compileConditionalBranch(_ depth: Int, whenTaken: (Int32) -> Op, whenSkipped: (Int32) -> Op) {
+        let index = blocks.count - 1 - depth
+        if branchIsInPlace(depth) {
+            emitJump(to: index, whenTaken)
+        } else {
+            let skip = code.count
+            emit(whenSkipped(-1))
+            emitBranch(depth)
+            code[skip] = Self.retarget(code[skip], Int32(code.count))
+        }
+    }
+
+    /// Pops the operands of a signature-typed instruction and pushes its results; the op gets the first slot.
+    mutating func compileBySignature(_ opcode: Opcode, address: ValueType = .i32, _ op: (Slot) -> Op) {
+        guard let signature = opcode.signature else { return }
+        let base = base(ofTop: signature.parameters.count)
+        emit(op(base))
+        pop(signature.parameters.count)
+        for result in signature.results {
+            switch result {
+            case .i32: push(.i32)
+            case .i64: push(.i64)
+            case .f32: push(.f32)
+            case .f64: push(.f64)
+            case .v128: push(.v128)
+            case .address: push(address)
+            }
+        }
+    }
+
+    mutating func compileMemoryAccess(_ opcode: Opcode, _ argument: MemoryArgument) {
+        let address = instance.memories[Int(argument.memory)].type.limits.addressType.valueType
+        let count = opcode.signature?.parameters.count ?? 1
+        let base = base(ofTop: count)
+        let operand = MemoryOperand(address: base, value: count > 1 ? base + 1 : base,
+                                    offset: argument.offset, memory: argument.memory)
+        let op: Op
+        switch opcode {
+        case .i32Load: op = .i32Load(operand)
+        case .i64Load: op = .i64Load(operand)
+        case .f32Load: op = .f32Load(operand)
+        case .f64Load: op = .f64Load(operand)
+        case .i32Load8S: op = .i32Load8S(operand)
+        case .i32Load8U: op = .i32Load8U(operand)
+        case .i32Load16S: op = .i32Load16S(operand)
+        case .i32Load16U: op = .i32Load16U(operand)
+        case .i64Load8S: op = .i64Load8S(operand)
+        case .i64Load8U: op = .i64Load8U(operand)
+        case .i64Load16S: op = .i64Load16S(operand)
+        case .i64Load16U: op = .i64Load16U(operand)
+        case .i64Load32S: op = .i64Load32S(operand)
+        case .i64Load32U: op = .i64Load32U(operand)
+        case .i32Store8, .i64Store8: op = .store8(operand)
+        case .i32Store16, .i64Store16: op = .store16(operand)
+        case .i32Store, .f32Store, .i64Store32: op = .store32(operand)
+        case .i64Store, .f64Store: op = .store64(operand)
+        case .v128Load: op = .v128Load(operand)
+        case .v128Store: op = .v128Store(operand)
+        default:
+            op = opcode.feature == .threads ? .atomic(opcode, operand) : .v128LoadPartial(opcode, operand, lane: 0)
+        }
+        compileBySignature(opcode, address: address) { _ in op }
+    }
+}

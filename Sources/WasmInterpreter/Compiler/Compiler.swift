@@ -1,0 +1,232 @@
+/// Translates a validated function body into `Op`s with static frame slots and resolved branch targets.
+///
+/// The compiler mirrors the validator's operand stack, but tracks where each value lives: a frame is
+/// `[parameters][locals][operands]`, every value takes one slot (v128 two), so the slot of every operand is
+/// known statically. Code after an unconditional branch is skipped until the enclosing block ends.
+struct Compiler {
+    let instance: Instance
+    let module: Module
+    let type: FunctionType
+    var reader: ByteReader
+
+    var code: [Op] = []
+    var branchTables: [[Int32]] = []
+    var v128Constants: [V128] = []
+    var handlers: [ExceptionHandler] = []
+
+    /// Type and slot of each local (parameters first).
+    var localTypes: [ValueType] = []
+    var localSlots: [Slot] = []
+    var parameterSlots = 0
+    var localSlotCount = 0
+
+    /// The operand stack: types and slots.
+    var stack: [(type: ValueType, slot: Slot)] = []
+    var height = 0
+    var maxHeight = 0
+    var blocks: [Block] = []
+    /// Blocks opened inside unreachable code, which are skipped whole.
+    var deadDepth = 0
+
+    /// A place whose branch target is not known yet.
+    enum Fixup {
+        case op(Int)
+        case tableEntry(table: Int, entry: Int)
+        case handler(Int)
+    }
+
+    struct Block {
+        enum Kind { case function, block, loop, `if`, `else`, tryTable }
+        var kind: Kind
+        var parameters: [ValueType]
+        var results: [ValueType]
+        /// Operand count and slot height below the block's parameters.
+        var stackCount: Int
+        var baseSlot: Int
+        /// Start of the loop body, for branches to a loop.
+        var loopStart = 0
+        var fixups: [Fixup] = []
+        /// The `jumpIfNot` of an `if`, to be pointed at its `else` or end.
+        var elseFixup: Int?
+        var unreachable = false
+        /// Code index where a `try_table`'s body starts, and the indices of its handlers.
+        var tryStart = 0
+        var handlerIndices: [Int] = []
+
+        var labelTypes: [ValueType] { kind == .loop ? parameters : results }
+    }
+
+    init(instance: Instance, function index: Int) {
+        self.instance = instance
+        module = instance.module.module
+        let body = module.bodies[index]
+        type = module.types[Int(module.functionTypeIndices[index])].functionType
+        reader = ByteReader(bytes: module.bytes, position: body.code.lowerBound, regionEnd: body.code.upperBound)
+        localTypes = type.parameters + body.localTypes
+        var slot = 0
+        for (i, local) in localTypes.enumerated() {
+            if i == type.parameters.count { parameterSlots = slot }
+            localSlots.append(Slot(slot))
+            slot += SlotEncoding.slotCount(local)
+        }
+        if type.parameters.count == localTypes.count { parameterSlots = slot }
+        localSlotCount = slot
+        height = slot
+        maxHeight = max(slot, SlotEncoding.slotCount(type.results))
+    }
+
+    /// Compiles the body.
+    static func compile(_ instance: Instance, function index: Int) -> CompiledFunction {
+        var compiler = Compiler(instance: instance, function: index)
+        compiler.compileBody()
+        return CompiledFunction(
+            code: compiler.code, parameterSlots: compiler.parameterSlots, localSlots: compiler.localSlotCount,
+            frameSize: compiler.maxHeight + 2, branchTables: compiler.branchTables,
+            v128Constants: compiler.v128Constants, handlers: compiler.handlers)
+    }
+
+    mutating func compileBody() {
+        blocks.append(Block(kind: .function, parameters: [], results: type.results, stackCount: 0,
+                            baseSlot: localSlotCount))
+        while !blocks.isEmpty {
+            // The body was validated, so it decodes; stop cleanly if it somehow does not.
+            guard let instruction = try? reader.readInstruction() else {
+                code.append(.unreachable)
+                return
+            }
+            if blocks[blocks.count - 1].unreachable {
+                skip(instruction)
+            } else {
+                compile(instruction)
+            }
+        }
+    }
+
+    // MARK: - Stack
+
+    mutating func push(_ type: ValueType) {
+        stack.append((type, Slot(height)))
+        height += SlotEncoding.slotCount(type)
+        maxHeight = max(maxHeight, height)
+    }
+
+    @discardableResult
+    mutating func pop() -> (type: ValueType, slot: Slot) {
+        guard let top = stack.popLast() else { return (.i32, Slot(height)) }
+        height = Int(top.slot)
+        return top
+    }
+
+    mutating func pop(_ count: Int) {
+        for _ in 0..<count { pop() }
+    }
+
+    /// The slot where the next pushed value will go.
+    var top: Slot { Slot(height) }
+
+    mutating func emit(_ op: Op) {
+        code.append(op)
+    }
+
+    /// Truncates the stack to `count` entries whose top is at slot `height`.
+    mutating func truncate(to count: Int, height newHeight: Int) {
+        if stack.count > count { stack.removeSubrange(count...) }
+        height = newHeight
+    }
+
+    // MARK: - Branches
+
+    /// Emits copies that move the top values of `types` to the slots starting at `base`.
+    mutating func emitMoves(_ types: [ValueType], to base: Int) {
+        var destination = base
+        for entry in stack.suffix(types.count) {
+            if Int(entry.slot) != destination {
+                emit(entry.type == .v128 ? .copyV128(from: entry.slot, to: Slot(destination))
+                                         : .copy(from: entry.slot, to: Slot(destination)))
+            }
+            destination += SlotEncoding.slotCount(entry.type)
+        }
+    }
+
+    /// Whether a branch to `depth` needs no copies.
+    func branchIsInPlace(_ depth: Int) -> Bool {
+        let block = blocks[blocks.count - 1 - depth]
+        if block.kind == .function { return false }
+        let types = block.labelTypes
+        guard let first = stack.suffix(types.count).first else { return true }
+        return Int(first.slot) == block.baseSlot
+    }
+
+    /// Emits an unconditional branch to label `depth`: moves, then a jump (or a return for the function label).
+    mutating func emitBranch(_ depth: Int) {
+        let index = blocks.count - 1 - depth
+        let block = blocks[index]
+        if block.kind == .function {
+            emitReturn()
+            return
+        }
+        emitMoves(block.labelTypes, to: block.baseSlot)
+        emitJump(to: index) { .jump(target: $0) }
+    }
+
+    /// Emits `op(target)` jumping to block `index`'s label, registering a fixup for forward labels.
+    mutating func emitJump(to index: Int, _ op: (Int32) -> Op) {
+        if blocks[index].kind == .loop {
+            emit(op(Int32(blocks[index].loopStart)))
+        } else {
+            blocks[index].fixups.append(.op(code.count))
+            emit(op(-1))
+        }
+    }
+
+    mutating func emitReturn() {
+        emitMoves(type.results, to: 0)
+        emit(.return)
+    }
+
+    /// Points every fixup of `block` at the current code index.
+    mutating func resolve(_ fixups: [Fixup]) {
+        let target = Int32(code.count)
+        for fixup in fixups {
+            switch fixup {
+            case .op(let i): code[i] = Self.retarget(code[i], target)
+            case .tableEntry(let table, let entry): branchTables[table][entry] = target
+            case .handler(let i): handlers[i].target = target
+            }
+        }
+    }
+
+    static func retarget(_ op: Op, _ target: Int32) -> Op {
+        switch op {
+        case .jump: .jump(target: target)
+        case .jumpIf(let c, _): .jumpIf(condition: c, target: target)
+        case .jumpIfNot(let c, _): .jumpIfNot(condition: c, target: target)
+        case .branchOnNull(let s, _): .branchOnNull(s, target: target)
+        case .branchOnNonNull(let s, _): .branchOnNonNull(s, target: target)
+        default: op
+        }
+    }
+
+    // MARK: - Unreachable code
+
+    /// Skips an instruction of unreachable code, keeping track of nesting.
+    mutating func skip(_ instruction: Instruction) {
+        switch instruction.opcode {
+        case .block, .loop, .if, .tryTable:
+            deadDepth += 1
+        case .else where deadDepth == 0:
+            compileElse()
+        case .end:
+            if deadDepth > 0 { deadDepth -= 1 } else { compileEnd() }
+        default:
+            break
+        }
+    }
+
+    /// Marks the rest of the current block unreachable; its operands are gone.
+    mutating func markUnreachable() {
+        let block = blocks[blocks.count - 1]
+        truncate(to: block.stackCount, height: block.baseSlot)
+        blocks[blocks.count - 1].unreachable = true
+    }
+}

@@ -1,0 +1,185 @@
+/// The state of one wasm thread: a value stack, frame records and the program counter of each suspended frame.
+///
+/// All of it is plain data (see docs/design/frames.md), so `clone` can copy a context in the middle of a run,
+/// for example from inside a host call, and both copies can go on independently.
+public final class ExecutionContext: @unchecked Sendable {
+    public let store: Store
+    /// The value stack.
+    let stack: UnsafeMutablePointer<UInt64>
+    let stackCapacity: Int
+    /// Suspended frames: each caller of the running function, innermost last.
+    var frames: [FrameRecord] = []
+    /// Invocations from the host that have not returned, innermost last.
+    var invocations: [Invocation] = []
+    /// First slot above everything in use: where a call from a host function into wasm puts its frame.
+    var stackTop = 0
+
+    /// A suspended function: where to continue and where its frame starts.
+    struct FrameRecord {
+        var function: Unmanaged<Function>
+        var pc: Int
+        var base: Int
+    }
+
+    /// A call from the host: how many frames were below it and where its results go.
+    struct Invocation {
+        var depth: Int
+        var base: Int
+        var results: [ValueType]
+    }
+
+    public init(store: Store) {
+        self.store = store
+        stackCapacity = max(store.limits.stackSlots, 1024)
+        stack = .allocate(capacity: stackCapacity)
+        stack.initialize(repeating: 0, count: stackCapacity)
+    }
+
+    deinit { stack.deallocate() }
+
+    /// Calls `function` with `arguments`.
+    /// - Throws: `TrapError` with the trap and the wasm backtrace.
+    public func invoke(_ function: Function, _ arguments: [Value]) throws(TrapError) -> [Value] {
+        let type = function.type
+        let base = stackTop
+        guard arguments.count == type.parameters.count,
+              base + SlotEncoding.slotCount(type.parameters) + 2 < stackCapacity
+        else { throw TrapError(trap: .host("wrong number of arguments"), backtrace: []) }
+        var slot = base
+        for argument in arguments { slot += SlotEncoding.write(argument, to: stack + slot) }
+        invocations.append(Invocation(depth: frames.count, base: base, results: type.results))
+        defer { invocations.removeLast() }
+        do {
+            try call(function, base: base)
+        } catch {
+            let trace = backtrace(from: invocations[invocations.count - 1].depth)
+            frames.removeSubrange(invocations[invocations.count - 1].depth...)
+            throw TrapError(trap: error, backtrace: trace)
+        }
+        return results(base: base, types: type.results)
+    }
+
+    /// Continues a context that was cloned inside a host call: `results` are what that host call returns.
+    /// - Returns: the results of the outermost invocation that was running when the context was cloned.
+    public func resume(returning results: [Value]) throws(TrapError) -> [Value] {
+        guard let invocation = invocations.last, let caller = frames.last,
+              case .call(_, let base)? = callSite(caller) else {
+            throw TrapError(trap: .host("nothing to resume"), backtrace: [])
+        }
+        var slot = caller.base + Int(base)
+        for value in results { slot += SlotEncoding.write(value, to: stack + slot) }
+        do {
+            try run(until: invocation.depth)
+        } catch {
+            let trace = backtrace(from: invocation.depth)
+            frames.removeSubrange(invocation.depth...)
+            throw TrapError(trap: error, backtrace: trace)
+        }
+        invocations.removeLast()
+        return self.results(base: invocation.base, types: invocation.results)
+    }
+
+    /// The call op that suspended `frame` (the op before its pc).
+    private func callSite(_ frame: FrameRecord) -> Op? {
+        guard case .wasm = frame.function.takeUnretainedValue().body,
+              let compiled = frame.function.takeUnretainedValue().compiled, frame.pc > 0 else { return nil }
+        return compiled.code[frame.pc - 1]
+    }
+
+    private func results(base: Int, types: [ValueType]) -> [Value] {
+        var slot = base
+        return types.map { type in
+            defer { slot += SlotEncoding.slotCount(type) }
+            return SlotEncoding.read(type, from: stack + slot)
+        }
+    }
+
+    /// Runs `function` with its arguments already at `base`, until it returns.
+    func call(_ function: Function, base: Int) throws(Trap) {
+        switch function.body {
+        case .host(let host):
+            try callHost(host, instance: nil, base: base)
+        case .wasm:
+            let depth = frames.count
+            try enter(function, base: base)
+            try run(until: depth)
+        }
+    }
+
+    /// Calls a host function whose arguments are at `base`, and writes its results there.
+    func callHost(_ host: HostFunction, instance: Instance?, base: Int) throws(Trap) {
+        var slot = base
+        let arguments = host.type.parameters.map { type in
+            defer { slot += SlotEncoding.slotCount(type) }
+            return SlotEncoding.read(type, from: stack + slot)
+        }
+        let savedTop = stackTop
+        stackTop = max(stackTop, slot + 2)
+        defer { stackTop = savedTop }
+        var caller = Caller(instance: instance, context: self)
+        let results: [Value]
+        do {
+            results = try host.body(&caller, arguments)
+        } catch let trap as Trap {
+            throw trap
+        } catch let error as TrapError {
+            throw error.trap
+        } catch {
+            throw .host("\(error)")
+        }
+        guard results.count == host.type.results.count else { throw .host("host function returned wrong results") }
+        slot = base
+        for value in results { slot += SlotEncoding.write(value, to: stack + slot) }
+    }
+
+    /// Pushes a frame record for `function` at `base`, starting at pc 0 with zeroed locals.
+    func enter(_ function: Function, base: Int) throws(Trap) {
+        guard case .wasm(let instance, let index) = function.body else { return }
+        let compiled = function.compiled ?? compile(function, instance.takeUnretainedValue(), index)
+        guard frames.count < store.limits.callDepth, base + compiled.frameSize < stackCapacity else {
+            throw .callStackExhausted
+        }
+        (stack + base + compiled.parameterSlots).update(repeating: 0, count: compiled.localSlots - compiled.parameterSlots)
+        frames.append(FrameRecord(function: Unmanaged.passUnretained(function), pc: 0, base: base))
+    }
+
+    func compile(_ function: Function, _ instance: Instance, _ index: Int) -> CompiledFunction {
+        let compiled = Compiler.compile(instance, function: index)
+        function.compiled = compiled
+        return compiled
+    }
+
+    /// Function names of the frames above `depth`, innermost first.
+    func backtrace(from depth: Int) -> [String] {
+        guard depth < frames.count else { return [] }
+        return frames[depth...].reversed().map { record in
+            let function = record.function.takeUnretainedValue()
+            switch function.body {
+            case .wasm(let instance, let index):
+                let instance = instance.takeUnretainedValue()
+                return instance.functionName(index + instance.module.module.importedFunctionTypeIndices.count)
+            case .host: return "<host>"
+            }
+        }
+    }
+
+    /// A copy of this context whose frames run in `instance`'s clone where they ran in `instance`.
+    ///
+    /// Made inside a host call, the copy is suspended in that call: `resume(returning:)` continues it.
+    public func clone(replacing original: Instance? = nil, with replacement: Instance? = nil) -> ExecutionContext {
+        let copy = ExecutionContext(store: store)
+        copy.stack.update(from: stack, count: min(stackCapacity, copy.stackCapacity))
+        copy.frames = frames.map { record in
+            var record = record
+            if let original, let replacement, case .wasm(let instance, let index) = record.function.takeUnretainedValue().body,
+               instance.takeUnretainedValue() === original {
+                let defined = index + original.module.module.importedFunctionTypeIndices.count
+                record.function = Unmanaged.passUnretained(replacement.functions[defined])
+            }
+            return record
+        }
+        copy.invocations = invocations
+        copy.stackTop = stackTop
+        return copy
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Synchronization
+
+/// Atomic memory instructions (threads proposal). Accesses reinterpret the guest's bytes as
+/// `Synchronization.Atomic` values, which have the layout of the plain integer they wrap.
+enum Atomics {
+    static func fence() {
+        atomicMemoryFence(ordering: .sequentiallyConsistent)
+    }
+
+    static func execute(_ opcode: Opcode, _ o: MemoryOperand,
+                        memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>,
+                        instance: Instance, fp: UnsafeMutablePointer<UInt64>) throws(Trap) {
+        let width = UInt64(1) << UInt64(opcode.naturalAlignment ?? 0)
+        let pointer = try address(o, width, memories, fp)
+        guard UInt(bitPattern: pointer) % UInt(width) == 0 else { throw .unalignedAtomic }
+        let operand = fp[slot: o.value]
+        let replacement = fp[slot: o.value + 1]
+        switch opcode {
+        case .memoryAtomicNotify:
+            let memory = instance.memories[Int(o.memory)]
+            fp[slot: o.address] = UInt64(ParkingLot.shared.notify(memory, pointer, count: UInt32(truncatingIfNeeded: operand)))
+            return
+        case .memoryAtomicWait32, .memoryAtomicWait64:
+            let memory = instance.memories[Int(o.memory)]
+            guard memory.type.limits.isShared else { throw .expectedSharedMemory }
+            let timeout = Int64(bitPattern: replacement)
+            let result = ParkingLot.shared.wait(memory, pointer, timeout: timeout < 0 ? nil : UInt64(timeout)) {
+                width == 4 ? UInt64(load(pointer, as: UInt32.self)) == (operand & 0xFFFF_FFFF)
+                           : load(pointer, as: UInt64.self) == operand
+            }
+            fp[slot: o.address] = UInt64(result)
+            return
+        default:
+            break
+        }
+        let operation = AtomicOperation(opcode)
+        let old: UInt64
+        switch width {
+        case 1: old = perform(pointer, UInt8.self, operation, operand, replacement)
+        case 2: old = perform(pointer, UInt16.self, operation, operand, replacement)
+        case 4: old = perform(pointer, UInt32.self, operation, operand, replacement)
+        default: old = perform(pointer, UInt64.self, operation, operand, replacement)
+        }
+        if operation != .store { fp[slot: o.address] = old }
+    }
+
+    static func load<T: AtomicWord>(_ pointer: UnsafeMutableRawPointer, as: T.Type) -> T {
+        T.atomic(pointer, .load, 0, 0)
+    }
+
+    private static func perform<T: AtomicWord>(_ pointer: UnsafeMutableRawPointer, _: T.Type, _ operation: AtomicOperation,
+                                               _ operand: UInt64, _ replacement: UInt64) -> UInt64 {
+        UInt64(T.atomic(pointer, operation, T(truncatingIfNeeded: operand), T(truncatingIfNeeded: replacement)))
+    }
+}
+
+/// The operations of the atomic instructions.
+enum AtomicOperation {
+    case load, store, add, sub, and, or, xor, exchange, compareExchange
+
+    init(_ opcode: Opcode) {
+        let mnemonic = opcode.mnemonic
+        if mnemonic.contains(".load") { self = .load; return }
+        if mnemonic.contains(".store") { self = .store; return }
+        switch mnemonic.split(separator: ".").last?.split(separator: "_").first {
+        case "add": self = .add
+        case "sub": self = .sub
+        case "and": self = .and
+        case "or": self = .or
+        case "xor": self = .xor
+        case "xchg": self = .exchange
+        default: self = .compareExchange
+        }
+    }
+}
+
+/// An integer that guest memory can hold and that `Synchronization.Atomic` can operate on in place.
+protocol AtomicWord: FixedWidthInteger & UnsignedInteger {
+    static func atomic(_ pointer: UnsafeMutableRawPointer, _ operation: AtomicOperation, _ value: Self,
+                       _ replacement: Self) -> Self
+}
+
+extension UInt8: AtomicWord {
+    static func atomic(_ pointer: UnsafeMutableRawPointer, _ operation: AtomicOperation, _ value: Self, _ replacement: Self) -> Self {
+        let atomic = UnsafeMutablePointer<Atomic<Self>>(OpaquePointer(pointer))
+        switch operation {
+        case .load: return atomic.pointee.load(ordering: .sequentiallyConsistent)
+        case .store:
+            atomic.pointee.store(value, ordering: .sequentiallyConsistent)
+            return 0
+        case .add: return atomic.pointee.wrappingAdd(value, ordering: .sequentiallyConsistent).oldValue
+        case .sub: return atomic.pointee.wrappingSubtract(value, ordering: .sequentiallyConsistent).oldValue
+        case .and: return atomic.pointee.bitwiseAnd(value, ordering: .sequentiallyConsistent).oldValue
+        case .or: return atomic.pointee.bitwiseOr(value, ordering: .sequentiallyConsistent).oldValue
+        case .xor: return atomic.pointee.bitwiseXor(value, ordering: .sequentiallyConsistent).oldValue
+        case .exchange: return atomic.pointee.exchange(value, ordering: .sequentiallyConsistent)
+        case .compareExchange:
+            return atomic.pointee.compareExchange(expected: value, desired: replacement, ordering: .sequentiallyConsistent).original
+        }
+    }
+}
+
+extension UInt16: AtomicWord {
+    static func atomic(_ pointer: UnsafeMutableRawPointer, _ operation: AtomicOperation, _ value: Self, _ replacement: Self) -> Self {
+        let atomic = UnsafeMutablePointer<Atomic<Self>>(OpaquePointer(pointer))
+        switch operation {
+        case .load: return atomic.pointee.load(ordering: .sequentiallyConsistent)
+        case .store:
+            atomic.pointee.store(value, ordering: .sequentiallyConsistent)
+            return 0
+        case .add: return atomic.pointee.wrappingAdd(value, ordering: .sequentiallyConsistent).oldValue
+        case .sub: return atomic.pointee.wrappingSubtract(value, ordering: .sequentiallyConsistent).oldValue
+        case .and: return atomic.pointee.bitwiseAnd(value, ordering: .sequentiallyConsistent).oldValue
+        case .or: return atomic.pointee.bitwiseOr(value, ordering: .sequentiallyConsistent).oldValue
+        case .xor: return atomic.pointee.bitwiseXor(value, ordering: .sequentiallyConsistent).oldValue
+        case .exchange: return atomic.pointee.exchange(value, ordering: .sequentiallyConsistent)
+        case .compareExchange:
+            return atomic.pointee.compareExchange(expected: value, desired: replacement, ordering: .sequentiallyConsistent).original
+        }
+    }
+}
+
+extension UInt32: AtomicWord {
+    static func atomic(_ pointer: UnsafeMutableRawPointer, _ operation: AtomicOperation, _ value: Self, _ replacement: Self) -> Self {
+        let atomic = UnsafeMutablePointer<Atomic<Self>>(OpaquePointer(pointer))
+        switch operation {
+        case .load: return atomic.pointee.load(ordering: .sequentiallyConsistent)
+        case .store:
+            atomic.pointee.store(value, ordering: .sequentiallyConsistent)
+            return 0
+        case .add: return atomic.pointee.wrappingAdd(value, ordering: .sequentiallyConsistent).oldValue
+        case .sub: return atomic.pointee.wrappingSubtract(value, ordering: .sequentiallyConsistent).oldValue
+        case .and: return atomic.pointee.bitwiseAnd(value, ordering: .sequentiallyConsistent).oldValue
+        case .or: return atomic.pointee.bitwiseOr(value, ordering: .sequentiallyConsistent).oldValue
+        case .xor: return atomic.pointee.bitwiseXor(value, ordering: .sequentiallyConsistent).oldValue
+        case .exchange: return atomic.pointee.exchange(value, ordering: .sequentiallyConsistent)
+        case .compareExchange:
+            return atomic.pointee.compareExchange(expected: value, desired: replacement, ordering: .sequentiallyConsistent).original
+        }
+    }
+}
+
+extension UInt64: AtomicWord {
+    static func atomic(_ pointer: UnsafeMutableRawPointer, _ operation: AtomicOperation, _ value: Self, _ replacement: Self) -> Self {
+        let atomic = UnsafeMutablePointer<Atomic<Self>>(OpaquePointer(pointer))
+        switch operation {
+        case .load: return atomic.pointee.load(ordering: .sequentiallyConsistent)
+        case .store:
+            atomic.pointee.store(value, ordering: .sequentiallyConsistent)
+            return 0
+        case .add: return atomic.pointee.wrappingAdd(value, ordering: .sequentiallyConsistent).oldValue
+        case .sub: return atomic.pointee.wrappingSubtract(value, ordering: .sequentiallyConsistent).oldValue
+        case .and: return atomic.pointee.bitwiseAnd(value, ordering: .sequentiallyConsistent).oldValue
+        case .or: return atomic.pointee.bitwiseOr(value, ordering: .sequentiallyConsistent).oldValue
+        case .xor: return atomic.pointee.bitwiseXor(value, ordering: .sequentiallyConsistent).oldValue
+        case .exchange: return atomic.pointee.exchange(value, ordering: .sequentiallyConsistent)
+        case .compareExchange:
+            return atomic.pointee.compareExchange(expected: value, desired: replacement, ordering: .sequentiallyConsistent).original
+        }
+    }
+}
+
+/// Threads waiting in `memory.atomic.wait`, by memory and address.
+final class ParkingLot: @unchecked Sendable {
+    static let shared = ParkingLot()
+    private let condition = NSCondition()
+    /// Waiter tickets per address; a notified ticket is removed.
+    private var waiters: [Key: [Int]] = [:]
+    private var nextTicket = 0
+
+    private struct Key: Hashable {
+        var memory: ObjectIdentifier
+        var address: UInt
+    }
+
+    /// Blocks while `stillExpected()` holds, until notified or `timeout` nanoseconds pass.
+    /// - Returns: 0 when woken, 1 when the value did not match, 2 on timeout.
+    func wait(_ memory: Memory, _ pointer: UnsafeMutableRawPointer, timeout: UInt64?, stillExpected: () -> Bool) -> UInt32 {
+        condition.lock()
+        defer { condition.unlock() }
+        guard stillExpected() else { return 1 }
+        let key = Key(memory: ObjectIdentifier(memory), address: UInt(bitPattern: pointer))
+        let ticket = nextTicket
+        nextTicket += 1
+        waiters[key, default: []].append(ticket)
+        let deadline = timeout.map { Date(timeIntervalSinceNow: Double($0) / 1e9) }
+        while waiters[key]?.contains(ticket) == true {
+            if let deadline {
+                if !condition.wait(until: deadline) {
+                    waiters[key]?.removeAll { $0 == ticket }
+                    return 2
+                }
+            } else {
+                condition.wait()
+            }
+        }
+        return 0
+    }
+
+    /// Wakes up to `count` waiters at `pointer`; returns how many.
+    func notify(_ memory: Memory, _ pointer: UnsafeMutableRawPointer, count: UInt32) -> UInt32 {
+        condition.lock()
+        defer { condition.unlock() }
+        let key = Key(memory: ObjectIdentifier(memory), address: UInt(bitPattern: pointer))
+        guard var queue = waiters[key], !queue.isEmpty else { return 0 }
+        let woken = min(Int(count), queue.count)
+        queue.removeFirst(woken)
+        waiters[key] = queue.isEmpty ? nil : queue
+        condition.broadcast()
+        return UInt32(woken)
+    }
+}

@@ -1,0 +1,130 @@
+/// A slot number relative to the current frame's base.
+typealias Slot = UInt32
+
+/// A memory access: where the address is, where the value goes or comes from, the static offset and the memory.
+struct MemoryOperand {
+    var address: Slot
+    var value: Slot
+    var offset: UInt64
+    var memory: UInt32
+}
+
+/// The compiled form of an instruction. Operands name frame slots; branch targets are code indices.
+///
+/// Ops whose operands the compiler always leaves in consecutive slots name only the first (`base`); the others
+/// follow it in stack order and the result, if any, replaces the first.
+enum Op {
+    // MARK: Control
+    case unreachable
+    case jump(target: Int32)
+    case jumpIf(condition: Slot, target: Int32)
+    case jumpIfNot(condition: Slot, target: Int32)
+    /// Jump to `branchTables[table][min(index, count - 1)]`.
+    case branchTable(index: Slot, table: UInt32)
+    case `return`
+    /// Call function `function` of the instance; arguments start at `base`, results replace them.
+    case call(function: UInt32, base: Slot)
+    case callIndirect(table: UInt32, type: UInt32, index: Slot, base: Slot)
+    case callRef(reference: Slot, base: Slot)
+    case returnCall(function: UInt32, base: Slot)
+    case returnCallIndirect(table: UInt32, type: UInt32, index: Slot, base: Slot)
+    case returnCallRef(reference: Slot, base: Slot)
+    /// Throw an exception with tag `tag`; the payload starts at `base`.
+    case `throw`(tag: UInt32, base: Slot)
+    case throwReference(Slot)
+
+    // MARK: Moves and constants
+    case copy(from: Slot, to: Slot)
+    case copyV128(from: Slot, to: Slot)
+    case const32(UInt32, Slot)
+    case const64(UInt64, Slot)
+    case constV128(V128, Slot)
+    case select(condition: Slot, first: Slot, second: Slot, result: Slot)
+    case selectV128(condition: Slot, first: Slot, second: Slot, result: Slot)
+    case globalGet(global: UInt32, result: Slot)
+    case globalSet(global: UInt32, value: Slot)
+    case globalGetV128(global: UInt32, result: Slot)
+    case globalSetV128(global: UInt32, value: Slot)
+
+    // MARK: References
+    case refFunction(function: UInt32, result: Slot)
+    case refIsNull(Slot, result: Slot)
+    case refAsNonNull(Slot)
+    case branchOnNull(Slot, target: Int32)
+    case branchOnNonNull(Slot, target: Int32)
+
+    // MARK: Tables (operands in consecutive slots from `base`)
+    case tableGet(table: UInt32, base: Slot)
+    case tableSet(table: UInt32, base: Slot)
+    case tableSize(table: UInt32, result: Slot)
+    case tableGrow(table: UInt32, base: Slot)
+    case tableFill(table: UInt32, base: Slot)
+    case tableCopy(destination: UInt32, source: UInt32, base: Slot)
+    case tableInit(element: UInt32, table: UInt32, base: Slot)
+    case elementDrop(UInt32)
+
+    // MARK: Memory management (operands in consecutive slots from `base`)
+    case memorySize(memory: UInt32, result: Slot)
+    case memoryGrow(memory: UInt32, base: Slot)
+    case memoryFill(memory: UInt32, base: Slot)
+    case memoryCopy(destination: UInt32, source: UInt32, base: Slot)
+    case memoryInit(data: UInt32, memory: UInt32, base: Slot)
+    case dataDrop(UInt32)
+
+    // MARK: Loads and stores
+    case i32Load(MemoryOperand), i64Load(MemoryOperand), f32Load(MemoryOperand), f64Load(MemoryOperand)
+    case i32Load8S(MemoryOperand), i32Load8U(MemoryOperand), i32Load16S(MemoryOperand), i32Load16U(MemoryOperand)
+    case i64Load8S(MemoryOperand), i64Load8U(MemoryOperand), i64Load16S(MemoryOperand), i64Load16U(MemoryOperand)
+    case i64Load32S(MemoryOperand), i64Load32U(MemoryOperand)
+    case store8(MemoryOperand), store16(MemoryOperand), store32(MemoryOperand), store64(MemoryOperand)
+
+    // MARK: Numeric, one case per instruction (operands: lhs, rhs, result)
+    case i32Eqz(Slot, Slot), i64Eqz(Slot, Slot)
+    case i32Eq(Slot, Slot, Slot), i32Ne(Slot, Slot, Slot), i32LtS(Slot, Slot, Slot), i32LtU(Slot, Slot, Slot)
+    case i32GtS(Slot, Slot, Slot), i32GtU(Slot, Slot, Slot), i32LeS(Slot, Slot, Slot), i32LeU(Slot, Slot, Slot)
+    case i32GeS(Slot, Slot, Slot), i32GeU(Slot, Slot, Slot)
+    case i64Eq(Slot, Slot, Slot), i64Ne(Slot, Slot, Slot), i64LtS(Slot, Slot, Slot), i64LtU(Slot, Slot, Slot)
+    case i64GtS(Slot, Slot, Slot), i64GtU(Slot, Slot, Slot), i64LeS(Slot, Slot, Slot), i64LeU(Slot, Slot, Slot)
+    case i64GeS(Slot, Slot, Slot), i64GeU(Slot, Slot, Slot)
+    case f32Eq(Slot, Slot, Slot), f32Ne(Slot, Slot, Slot), f32Lt(Slot, Slot, Slot), f32Gt(Slot, Slot, Slot)
+    case f32Le(Slot, Slot, Slot), f32Ge(Slot, Slot, Slot)
+    case f64Eq(Slot, Slot, Slot), f64Ne(Slot, Slot, Slot), f64Lt(Slot, Slot, Slot), f64Gt(Slot, Slot, Slot)
+    case f64Le(Slot, Slot, Slot), f64Ge(Slot, Slot, Slot)
+    case i32Clz(Slot, Slot), i32Ctz(Slot, Slot), i32Popcnt(Slot, Slot)
+    case i32Add(Slot, Slot, Slot), i32Sub(Slot, Slot, Slot), i32Mul(Slot, Slot, Slot)
+    case i32DivS(Slot, Slot, Slot), i32DivU(Slot, Slot, Slot), i32RemS(Slot, Slot, Slot), i32RemU(Slot, Slot, Slot)
+    case i32And(Slot, Slot, Slot), i32Or(Slot, Slot, Slot), i32Xor(Slot, Slot, Slot)
+    case i32Shl(Slot, Slot, Slot), i32ShrS(Slot, Slot, Slot), i32ShrU(Slot, Slot, Slot)
+    case i32Rotl(Slot, Slot, Slot), i32Rotr(Slot, Slot, Slot)
+    case i64Clz(Slot, Slot), i64Ctz(Slot, Slot), i64Popcnt(Slot, Slot)
+    case i64Add(Slot, Slot, Slot), i64Sub(Slot, Slot, Slot), i64Mul(Slot, Slot, Slot)
+    case i64DivS(Slot, Slot, Slot), i64DivU(Slot, Slot, Slot), i64RemS(Slot, Slot, Slot), i64RemU(Slot, Slot, Slot)
+    case i64And(Slot, Slot, Slot), i64Or(Slot, Slot, Slot), i64Xor(Slot, Slot, Slot)
+    case i64Shl(Slot, Slot, Slot), i64ShrS(Slot, Slot, Slot), i64ShrU(Slot, Slot, Slot)
+    case i64Rotl(Slot, Slot, Slot), i64Rotr(Slot, Slot, Slot)
+    case f32Abs(Slot, Slot), f32Neg(Slot, Slot), f32Ceil(Slot, Slot), f32Floor(Slot, Slot), f32Trunc(Slot, Slot)
+    case f32Nearest(Slot, Slot), f32Sqrt(Slot, Slot)
+    case f32Add(Slot, Slot, Slot), f32Sub(Slot, Slot, Slot), f32Mul(Slot, Slot, Slot), f32Div(Slot, Slot, Slot)
+    case f32Min(Slot, Slot, Slot), f32Max(Slot, Slot, Slot), f32Copysign(Slot, Slot, Slot)
+    case f64Abs(Slot, Slot), f64Neg(Slot, Slot), f64Ceil(Slot, Slot), f64Floor(Slot, Slot), f64Trunc(Slot, Slot)
+    case f64Nearest(Slot, Slot), f64Sqrt(Slot, Slot)
+    case f64Add(Slot, Slot, Slot), f64Sub(Slot, Slot, Slot), f64Mul(Slot, Slot, Slot), f64Div(Slot, Slot, Slot)
+    case f64Min(Slot, Slot, Slot), f64Max(Slot, Slot, Slot), f64Copysign(Slot, Slot, Slot)
+    /// Conversions and other unary operators that are rarer: `Opcode` says which.
+    case convert(Opcode, Slot, Slot)
+
+    // MARK: Vector, by opcode (operands in consecutive slots from `base`, result replaces them)
+    case v128Load(MemoryOperand)
+    case v128Store(MemoryOperand)
+    /// `v128.load8x8_s` and the other loads that extend, splat, zero-fill or fill one lane.
+    case v128LoadPartial(Opcode, MemoryOperand, lane: UInt8)
+    case v128StoreLane(Opcode, MemoryOperand, lane: UInt8)
+    case simd(Opcode, base: Slot)
+    case simdLane(Opcode, lane: UInt8, base: Slot)
+    /// `i8x16.shuffle`: the lane selectors are `v128Constants[constant]`.
+    case shuffle(constant: UInt32, base: Slot)
+
+    // MARK: Atomics (threads)
+    case atomic(Opcode, MemoryOperand)
+    case atomicFence
+}

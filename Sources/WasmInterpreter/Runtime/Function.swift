@@ -1,0 +1,101 @@
+/// A host function: its type and the Swift closure that implements it.
+public struct HostFunction: Sendable {
+    public var type: FunctionType
+    public var body: @Sendable (inout Caller, [Value]) throws -> [Value]
+
+    /// - Parameters:
+    ///   - type: the wasm type the function is imported as.
+    ///   - body: receives the caller (for memory access) and the arguments; returns the results. Throwing a
+    ///     `Trap` traps the guest; any other error ends the call as a trap with the error's description.
+    public init(type: FunctionType, body: @escaping @Sendable (inout Caller, [Value]) throws -> [Value]) {
+        self.type = type
+        self.body = body
+    }
+}
+
+/// What a host function sees of its caller.
+public struct Caller {
+    /// The instance whose code made the call, if it was wasm code.
+    public let instance: Instance?
+    /// The execution context, for calling back into wasm.
+    public let context: ExecutionContext
+
+    /// The caller's memory `index`, if it has one.
+    public func memory(_ index: Int = 0) -> Memory? {
+        guard let instance, index < instance.memories.count else { return nil }
+        return instance.memories[index]
+    }
+}
+
+/// A function instance: wasm code of an instance, or a host function.
+public final class Function: @unchecked Sendable {
+    public let type: FunctionType
+    /// The store-wide id of the type, for `call_indirect` checks across modules.
+    let typeID: Int
+    /// The address in the store; function references hold it.
+    public internal(set) var address: Int = -1
+
+    enum Body {
+        /// Defined function `index` of `instance` (unowned: the store keeps instances alive).
+        case wasm(instance: Unmanaged<Instance>, index: Int)
+        case host(HostFunction)
+    }
+
+    let body: Body
+    /// The compiled code of a wasm function, made on first call.
+    var compiled: CompiledFunction?
+
+    init(type: FunctionType, typeID: Int, body: Body) {
+        self.type = type
+        self.typeID = typeID
+        self.body = body
+    }
+}
+
+/// A function body translated for the run loop.
+final class CompiledFunction: @unchecked Sendable {
+    let code: UnsafeMutablePointer<Op>
+    let codeCount: Int
+    /// Slots of parameters and locals; the locals after the parameters are zeroed on entry.
+    let parameterSlots: Int
+    let localSlots: Int
+    /// Slots the frame needs at most: parameters, locals and the operand stack.
+    let frameSize: Int
+    let branchTables: [[Int32]]
+    let v128Constants: [V128]
+    let handlers: [ExceptionHandler]
+
+    init(code: [Op], parameterSlots: Int, localSlots: Int, frameSize: Int, branchTables: [[Int32]],
+         v128Constants: [V128], handlers: [ExceptionHandler]) {
+        self.code = .allocate(capacity: max(code.count, 1))
+        self.code.initialize(from: code, count: code.count)
+        codeCount = code.count
+        self.parameterSlots = parameterSlots
+        self.localSlots = localSlots
+        self.frameSize = frameSize
+        self.branchTables = branchTables
+        self.v128Constants = v128Constants
+        self.handlers = handlers
+    }
+
+    deinit {
+        code.deinitialize(count: codeCount)
+        code.deallocate()
+    }
+}
+
+/// A `try_table` catch clause in compiled form: active for code indices in `range`, innermost first.
+struct ExceptionHandler {
+    enum Kind: Equatable { case tag(UInt32), all }
+    /// `target` for a clause that branches to the function's own label: return with the payload as results.
+    static let returnTarget: Int32 = -2
+    var range: Range<Int32>
+    /// How many `try_table`s enclose this clause's own (1 for an outermost one); inner ones are tried first.
+    var depth: Int
+    var kind: Kind
+    /// Whether the exception reference is passed to the label too.
+    var passesReference: Bool
+    /// Where the payload (and reference) go, and where to continue.
+    var base: Slot
+    var target: Int32
+}

@@ -1,0 +1,44 @@
+/// The values a module's imports resolve to, by module and field name.
+public struct Imports: Sendable {
+    var entries: [String: [String: ExternalValue]] = [:]
+
+    public init() {}
+
+    /// Makes `value` importable as `module`.`name`.
+    public mutating func define(module: String, name: String, _ value: ExternalValue) {
+        entries[module, default: [:]][name] = value
+    }
+
+    /// Makes every export of `instance` importable under `module`.
+    public mutating func define(module: String, exportsOf instance: Instance) {
+        for (name, value) in instance.exports { define(module: module, name: name, value) }
+    }
+
+    func lookup(module: String, name: String) -> ExternalValue? { entries[module]?[name] }
+}
+
+/// Why instantiation failed before any code ran.
+public struct LinkError: Error, Sendable, CustomStringConvertible {
+    /// The spec's message: "unknown import" or "incompatible import type".
+    public var message: String
+    public var module: String
+    public var name: String
+
+    public var description: String { "\(message): \(module).\(name)" }
+}
+
+/// Instantiation errors: linking, or a trap while initialising (segments out of bounds, start function).
+public enum InstantiationError: Error, Sendable, CustomStringConvertible {
+    case link(LinkError)
+    case trap(TrapError)
+    /// A memory or table could not be allocated within the store's limits.
+    case resourceExhausted(String)
+
+    public var description: String {
+        switch self {
+        case .link(let e): e.description
+        case .trap(let t): t.description
+        case .resourceExhausted(let what): "cannot allocate \(what)"
+        }
+    }
+}

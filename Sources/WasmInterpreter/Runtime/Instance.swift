@@ -1,0 +1,79 @@
+/// Something an instance exports or a module imports.
+public enum ExternalValue: Sendable {
+    case function(Function)
+    case table(Table)
+    case memory(Memory)
+    case global(Global)
+    case tag(Tag)
+}
+
+/// An instantiated module (<https://webassembly.github.io/spec/core/exec/runtime.html#module-instances>).
+public final class Instance: @unchecked Sendable {
+    public let module: ValidatedModule
+    unowned let store: Store
+    /// The function index space: imports first.
+    public internal(set) var functions: [Function] = []
+    public internal(set) var tables: [Table] = []
+    public internal(set) var memories: [Memory] = []
+    public internal(set) var globals: [Global] = []
+    public internal(set) var tags: [Tag] = []
+    /// Element segments as reference slots; emptied by `elem.drop` and after active initialisation.
+    var elements: [[UInt64]] = []
+    /// Data segments; emptied by `data.drop` and after active initialisation.
+    var data: [ArraySlice<UInt8>] = []
+    /// Store-wide type id of each of the module's types.
+    var typeIDs: [Int] = []
+    /// Exports by name.
+    public internal(set) var exports: [String: ExternalValue] = [:]
+
+    /// For the run loop: each memory's state and each global's storage, by index.
+    private(set) var memoryStates: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>> = .allocate(capacity: 1)
+    private(set) var globalStorage: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>> = .allocate(capacity: 1)
+
+    init(module: ValidatedModule, store: Store) {
+        self.module = module
+        self.store = store
+    }
+
+    deinit {
+        memoryStates.deallocate()
+        globalStorage.deallocate()
+    }
+
+    /// Refreshes the run loop's views of memories and globals once they are all known.
+    func finishLinking() {
+        memoryStates.deallocate()
+        memoryStates = .allocate(capacity: max(memories.count, 1))
+        for (i, memory) in memories.enumerated() { memoryStates[i] = memory.state }
+        globalStorage.deallocate()
+        globalStorage = .allocate(capacity: max(globals.count, 1))
+        for (i, global) in globals.enumerated() { globalStorage[i] = global.storage }
+    }
+
+    /// The export called `name`.
+    public func export(_ name: String) -> ExternalValue? { exports[name] }
+
+    /// The exported function called `name`.
+    public func exportedFunction(_ name: String) -> Function? {
+        if case .function(let f)? = exports[name] { return f }
+        return nil
+    }
+
+    /// The exported memory called `name`, or the first memory if `name` is nil.
+    public func exportedMemory(_ name: String? = nil) -> Memory? {
+        guard let name else { return memories.first }
+        if case .memory(let m)? = exports[name] { return m }
+        return nil
+    }
+
+    /// The exported global called `name`.
+    public func exportedGlobal(_ name: String) -> Global? {
+        if case .global(let g)? = exports[name] { return g }
+        return nil
+    }
+
+    /// A debug name for function `index`: from the name section, else `func[index]`.
+    func functionName(_ index: Int) -> String {
+        module.module.names?.functionNames[FunctionIndex(index)] ?? "func[\(index)]"
+    }
+}

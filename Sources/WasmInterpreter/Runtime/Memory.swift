@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a memory's bytes are and how many there are; read by the run loop through a stable pointer.
+struct MemoryState {
+    var base: UnsafeMutableRawPointer
+    var size: Int
+}
+
+/// A linear memory (<https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances>).
+///
+/// Unshared memories are reallocated when they grow. A shared memory reserves its maximum size up front
+/// (the kernel supplies zeroed pages lazily), so its base never moves while other threads use it.
+public final class Memory: @unchecked Sendable {
+    public let type: MemoryType
+    let state: UnsafeMutablePointer<MemoryState>
+    /// Bytes reserved for a shared memory; 0 for unshared ones.
+    private let reserved: Int
+    /// The most pages this memory may ever have (its maximum, capped by the address space and configuration).
+    let pageLimit: UInt64
+
+    /// Creates a zeroed memory of `type.limits.min` pages.
+    /// - Returns: `nil` if the memory cannot be allocated.
+    init?(type: MemoryType, pageLimit configuredLimit: UInt64 = 65536) {
+        self.type = type
+        let addressLimit: UInt64 = type.limits.addressType == .i32 ? 65536 : 1 << 48
+        pageLimit = min(type.limits.max ?? addressLimit, addressLimit, max(configuredLimit, type.limits.min))
+        guard type.limits.min <= pageLimit else { return nil }
+        let bytes = Int(type.limits.min) * MemoryType.pageSize
+        state = .allocate(capacity: 1)
+        if type.limits.isShared {
+            reserved = max(Int(pageLimit) * MemoryType.pageSize, 1)
+            let pointer = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            guard let pointer, pointer != MAP_FAILED else {
+                state.deallocate()
+                return nil
+            }
+            state.initialize(to: MemoryState(base: pointer, size: bytes))
+        } else {
+            reserved = 0
+            guard let pointer = calloc(max(bytes, 1), 1) else {
+                state.deallocate()
+                return nil
+            }
+            state.initialize(to: MemoryState(base: pointer, size: bytes))
+        }
+    }
+
+    deinit {
+        if reserved > 0 { munmap(state.pointee.base, reserved) } else { free(state.pointee.base) }
+        state.deallocate()
+    }
+
+    /// Current size in pages.
+    public var pageCount: UInt64 { UInt64(state.pointee.size / MemoryType.pageSize) }
+
+    /// Current size in bytes.
+    public var byteCount: Int { state.pointee.size }
+
+    /// Grows by `delta` pages.
+    /// - Returns: the old size in pages, or `nil` if the memory cannot grow that much.
+    public func grow(by delta: UInt64) -> UInt64? {
+        let old = pageCount
+        guard delta <= pageLimit, old + delta <= pageLimit else { return nil }
+        if delta == 0 { return old }
+        let newSize = Int(old + delta) * MemoryType.pageSize
+        if reserved == 0 {
+            guard let pointer = realloc(state.pointee.base, newSize) else { return nil }
+            (pointer + state.pointee.size).initializeMemory(as: UInt8.self, repeating: 0, count: newSize - state.pointee.size)
+            state.pointee.base = pointer
+        }
+        state.pointee.size = newSize
+        return old
+    }
+
+    /// A copy of this memory's type and contents.
+    func clone() -> Memory? {
+        guard let copy = Memory(type: type, pageLimit: pageLimit) else { return nil }
+        guard copy.grow(by: pageCount - copy.pageCount) != nil else { return nil }
+        copy.state.pointee.base.copyMemory(from: state.pointee.base, byteCount: state.pointee.size)
+        return copy
+    }
+
+    /// Reads `count` bytes at `offset`.
+    /// - Throws: `Trap.outOfBoundsMemoryAccess` if the range is not inside the memory.
+    public func read(offset: Int, count: Int) throws(Trap) -> [UInt8] {
+        guard offset >= 0, count >= 0, offset <= byteCount, count <= byteCount - offset else {
+            throw .outOfBoundsMemoryAccess
+        }
+        return [UInt8](UnsafeRawBufferPointer(start: state.pointee.base + offset, count: count))
+    }
+
+    /// Writes `bytes` at `offset`.
+    /// - Throws: `Trap.outOfBoundsMemoryAccess` if the range is not inside the memory.
+    public func write<Bytes: Collection>(_ bytes: Bytes, at offset: Int) throws(Trap) where Bytes.Element == UInt8 {
+        guard offset >= 0, offset <= byteCount, bytes.count <= byteCount - offset else {
+            throw .outOfBoundsMemoryAccess
+        }
+        var address = state.pointee.base + offset
+        for byte in bytes {
+            address.storeBytes(of: byte, as: UInt8.self)
+            address += 1
+        }
+    }
+}

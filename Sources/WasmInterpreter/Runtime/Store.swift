@@ -1,0 +1,64 @@
+/// Everything instances share: function addresses, exceptions in flight, and interned types.
+public final class Store: @unchecked Sendable {
+    var functions: [Function] = []
+    var exceptions: [ExceptionInstance] = []
+    var instances: [Instance] = []
+    private var typeIDs: [FunctionType: Int] = [:]
+    /// Limits applied to new memories, tables and execution contexts.
+    public var limits: ResourceLimits
+
+    /// Resource limits.
+    public struct ResourceLimits: Sendable {
+        /// Most pages a memory may grow to (65536 pages = 4 GiB).
+        public var memoryPages: UInt64 = 65536
+        /// Most elements a table may grow to.
+        public var tableElements: UInt64 = 10_000_000
+        /// Most nested wasm calls.
+        public var callDepth: Int = 100_000
+        /// Size of the value stack in 8-byte slots.
+        public var stackSlots: Int = 4 << 20
+
+        public init() {}
+    }
+
+    public init(limits: ResourceLimits = ResourceLimits()) {
+        self.limits = limits
+    }
+
+    /// The function at `address`, for resolving function references.
+    public func function(at address: Int) -> Function? {
+        address >= 0 && address < functions.count ? functions[address] : nil
+    }
+
+    func register(_ function: Function) {
+        function.address = functions.count
+        functions.append(function)
+    }
+
+    func register(_ exception: ExceptionInstance) -> Int {
+        exceptions.append(exception)
+        return exceptions.count - 1
+    }
+
+    /// Creates a host function in this store, e.g. to put in a table.
+    public func hostFunction(_ host: HostFunction) -> Function {
+        let function = Function(type: host.type, typeID: typeID(host.type, canonical: []), body: .host(host))
+        register(function)
+        return function
+    }
+
+    /// A store-wide id for a function type of a module; `canonical` holds the ids of the module's types before it,
+    /// so types that refer to other types compare across modules.
+    func typeID(_ type: FunctionType, canonical: [Int], selfIndex: Int = -1) -> Int {
+        func resolve(_ t: ValueType) -> ValueType {
+            guard case .ref(var r) = t, case .concrete(let index) = r.heapType else { return t }
+            let id = Int(index) == selfIndex ? UInt32.max : (Int(index) < canonical.count ? UInt32(canonical[Int(index)]) : index)
+            r.heapType = .concrete(id)
+            return .ref(r)
+        }
+        let key = FunctionType(parameters: type.parameters.map(resolve), results: type.results.map(resolve))
+        if let id = typeIDs[key] { return id }
+        typeIDs[key] = typeIDs.count
+        return typeIDs.count - 1
+    }
+}
