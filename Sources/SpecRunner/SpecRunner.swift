@@ -1,5 +1,5 @@
 import Foundation
-import WasmDecoder
+import WasmInterpreter
 
 /// Runs spec test scripts (`.json` from wast2json) and counts what passes.
 ///
@@ -12,6 +12,11 @@ public struct SpecRunner {
 
     public init(commandFilter: Set<String>? = nil) {
         self.commandFilter = commandFilter
+    }
+
+    /// Whether the filter selects only decoding and validation commands, so modules need not be instantiated.
+    var checksOnlyDecoding: Bool {
+        commandFilter?.isSubset(of: ["module", "assert_malformed", "assert_invalid"]) ?? false
     }
 
     /// The outcome of one script.
@@ -93,9 +98,10 @@ public struct SpecRunner {
         }
         // The threads proposal's scripts predate multi-memory and reference types (see the suite's README).
         let features: WasmFeatures = path.contains("proposals/threads") ? [] : .all
+        let session = SpecSession(features: features)
         for command in script.commands {
             if let commandFilter, !commandFilter.contains(command.type) { continue }
-            let outcome = run(command, directory: directory, features: features)
+            let outcome = run(command, directory: directory, session: session)
             record(outcome, of: command, into: &result)
         }
         return result
@@ -140,30 +146,111 @@ public struct SpecRunner {
         return [UInt8](data)
     }
 
-    private func run(_ command: SpecCommand, directory: String, features: WasmFeatures) -> Outcome {
+    private func run(_ command: SpecCommand, directory: String, session: SpecSession) -> Outcome {
+        if let action = command.action, let feature = session.unsupportedFeature(for: action) {
+            return .unsupported(feature)
+        }
         switch command.type {
-        case "module", "assert_malformed", "assert_invalid":
+        case "module", "assert_malformed", "assert_invalid", "assert_unlinkable", "assert_uninstantiable":
             if command.moduleType == "text" { return .skippedText }
             guard let bytes = loadBytes(command, directory: directory) else {
                 return .failed("cannot read \(command.filename ?? "module")")
             }
-            return check(command, bytes: bytes, features: features)
+            return check(command, bytes: bytes, session: session)
+        case "instance":
+            guard let definition = command.definition.flatMap({ session.definitions[$0] }) else {
+                return .failed("no module definition \(command.definition ?? "")")
+            }
+            do {
+                _ = try session.instantiate(definition, name: command.instance)
+                return .passed
+            } catch {
+                return .failed("instantiation failed: \(error)")
+            }
+        case "register":
+            if let feature = session.unsupportedFeature(for: SpecAction(type: "register", field: "", module: command.name)) {
+                return .unsupported(feature)
+            }
+            guard let instance = session.instance(named: command.name), let name = command.as else {
+                return .failed("nothing to register")
+            }
+            session.imports.define(module: name, exportsOf: instance)
+            return .passed
+        case "action":
+            guard let action = command.action else { return .failed("no action") }
+            do {
+                _ = try session.perform(action)
+                return .passed
+            } catch {
+                return .failed("\(error)")
+            }
+        case "assert_return":
+            return checkReturn(command, session: session)
+        case "assert_trap", "assert_exhaustion", "assert_exception":
+            return checkTrap(command, session: session)
         default:
-            return .failed("\(command.type) is not supported by this runner yet")
+            return .failed("\(command.type) is not supported by this runner")
         }
     }
 
-    private func check(_ command: SpecCommand, bytes: [UInt8], features: WasmFeatures) -> Outcome {
+    private func checkReturn(_ command: SpecCommand, session: SpecSession) -> Outcome {
+        guard let action = command.action else { return .failed("no action") }
+        let results: [Value]
+        do {
+            results = try session.perform(action)
+        } catch {
+            return .failed("\(action.field): \(error)")
+        }
+        if let either = command.either {
+            guard results.count == 1, either.contains(where: { SpecValues.matches(results[0], $0) }) else {
+                return .failed("\(action.field): got \(results), expected one of \(either.map(describe))")
+            }
+            return .passed
+        }
+        let expected = command.expected ?? []
+        guard results.count == expected.count, zip(results, expected).allSatisfy({ SpecValues.matches($0, $1) }) else {
+            return .failed("\(action.field): got \(results), expected \(expected.map(describe))")
+        }
+        return .passed
+    }
+
+    private func checkTrap(_ command: SpecCommand, session: SpecSession) -> Outcome {
+        guard let action = command.action else { return .failed("no action") }
+        do {
+            let results = try session.perform(action)
+            return .failed("\(action.field): returned \(results), expected \(command.text ?? "a trap")")
+        } catch let error as TrapError {
+            if command.type == "assert_exception" {
+                if case .uncaughtException = error.trap { return .passed }
+                return .failed("\(action.field): trapped with \(error.trap), expected an exception")
+            }
+            let expected = command.text ?? ""
+            let message = error.trap.description
+            return message.hasPrefix(expected) || expected.hasPrefix(message) ? .passed : .passedWithOtherMessage(message)
+        } catch {
+            return .failed("\(action.field): \(error)")
+        }
+    }
+
+    private func describe(_ value: SpecValue) -> String {
+        "\(value.type):\(value.scalar ?? value.lanes?.joined(separator: " ") ?? "any")"
+    }
+
+    private func check(_ command: SpecCommand, bytes: [UInt8], session: SpecSession) -> Outcome {
         let module: Module
         do {
             module = try ModuleDecoder.decode(bytes)
         } catch {
-            if case .unsupportedFeature(let feature) = error.kind { return .unsupported(feature) }
+            if case .unsupportedFeature(let feature) = error.kind {
+                if command.type == "module" { session.markUnsupported(feature, name: command.name) }
+                return .unsupported(feature)
+            }
             if command.type == "assert_malformed" { return matching(error.kind.message) }
             return .failed("decode error: \(error)")
         }
+        let validated: ValidatedModule
         do {
-            _ = try ModuleValidator.validate(module, features: features)
+            validated = try ModuleValidator.validate(module, features: session.features)
         } catch {
             if command.type == "assert_invalid" { return matching(error.message) }
             return .failed("validation error: \(error)")
@@ -171,7 +258,28 @@ public struct SpecRunner {
         switch command.type {
         case "assert_malformed": return .failed("decoded, but should be malformed: \(command.text ?? "")")
         case "assert_invalid": return .failed("validated, but should be invalid: \(command.text ?? "")")
-        default: return .passed
+        default: break
+        }
+        if checksOnlyDecoding { return .passed }
+        if command.definition == "true" {
+            if let name = command.name { session.definitions[name] = validated }
+            return .passed
+        }
+        do {
+            _ = try session.instantiate(validated, name: command.name)
+            switch command.type {
+            case "assert_unlinkable": return .failed("linked, but should not: \(command.text ?? "")")
+            case "assert_uninstantiable": return .failed("instantiated, but should trap: \(command.text ?? "")")
+            default: return .passed
+            }
+        } catch let error as InstantiationError {
+            switch (command.type, error) {
+            case ("assert_unlinkable", .link(let link)): return matching(link.message)
+            case ("assert_uninstantiable", .trap(let trap)): return matching(trap.trap.description)
+            default: return .failed("instantiation failed: \(error)")
+            }
+        } catch {
+            return .failed("instantiation failed: \(error)")
         }
 
         func matching(_ message: String) -> Outcome {

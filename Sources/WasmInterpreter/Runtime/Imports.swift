@@ -1,12 +1,13 @@
 /// The values a module's imports resolve to, by module and field name.
 public struct Imports: Sendable {
-    var entries: [String: [String: ExternalValue]] = [:]
+    /// Names are compared as UTF-8 bytes, like export names.
+    var entries: [[UInt8]: [[UInt8]: ExternalValue]] = [:]
 
     public init() {}
 
     /// Makes `value` importable as `module`.`name`.
     public mutating func define(module: String, name: String, _ value: ExternalValue) {
-        entries[module, default: [:]][name] = value
+        entries[Array(module.utf8), default: [:]][Array(name.utf8)] = value
     }
 
     /// Makes every export of `instance` importable under `module`.
@@ -14,7 +15,7 @@ public struct Imports: Sendable {
         for (name, value) in instance.exports { define(module: module, name: name, value) }
     }
 
-    func lookup(module: String, name: String) -> ExternalValue? { entries[module]?[name] }
+    func lookup(module: String, name: String) -> ExternalValue? { entries[Array(module.utf8)]?[Array(name.utf8)] }
 }
 
 /// Why instantiation failed before any code ran.

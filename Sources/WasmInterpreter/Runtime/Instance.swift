@@ -23,8 +23,14 @@ public final class Instance: @unchecked Sendable {
     var data: [ArraySlice<UInt8>] = []
     /// Store-wide type id of each of the module's types.
     var typeIDs: [Int] = []
-    /// Exports by name.
-    public internal(set) var exports: [String: ExternalValue] = [:]
+    /// Exports by name, compared as UTF-8 bytes: names that differ only by Unicode normalisation are different
+    /// exports, though Swift's `String` would call them equal.
+    var exportsByName: [[UInt8]: ExternalValue] = [:]
+
+    /// Every export with its name.
+    public var exports: [(name: String, value: ExternalValue)] {
+        exportsByName.map { (String(decoding: $0.key, as: UTF8.self), $0.value) }
+    }
 
     /// For the run loop: each memory's state and each global's storage, by index.
     private(set) var memoryStates: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>> = .allocate(capacity: 1)
@@ -51,24 +57,24 @@ public final class Instance: @unchecked Sendable {
     }
 
     /// The export called `name`.
-    public func export(_ name: String) -> ExternalValue? { exports[name] }
+    public func export(_ name: String) -> ExternalValue? { exportsByName[Array(name.utf8)] }
 
     /// The exported function called `name`.
     public func exportedFunction(_ name: String) -> Function? {
-        if case .function(let f)? = exports[name] { return f }
+        if case .function(let f)? = exportsByName[Array(name.utf8)] { return f }
         return nil
     }
 
     /// The exported memory called `name`, or the first memory if `name` is nil.
     public func exportedMemory(_ name: String? = nil) -> Memory? {
         guard let name else { return memories.first }
-        if case .memory(let m)? = exports[name] { return m }
+        if case .memory(let m)? = exportsByName[Array(name.utf8)] { return m }
         return nil
     }
 
     /// The exported global called `name`.
     public func exportedGlobal(_ name: String) -> Global? {
-        if case .global(let g)? = exports[name] { return g }
+        if case .global(let g)? = exportsByName[Array(name.utf8)] { return g }
         return nil
     }
 

@@ -55,7 +55,7 @@ extension Store {
             case .global(let i): value = .global(instance.globals[Int(i)])
             case .tag(let i): value = .tag(instance.tags[Int(i)])
             }
-            instance.exports[export.name] = value
+            instance.exportsByName[Array(export.name.utf8)] = value
         }
         instance.elements = m.elements.map { segment in
             switch segment.items {

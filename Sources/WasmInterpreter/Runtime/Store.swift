@@ -62,3 +62,23 @@ public final class Store: @unchecked Sendable {
         return typeIDs.count - 1
     }
 }
+
+// MARK: - Host-made entities
+
+extension Store {
+    /// A global for importing, holding `value`.
+    public func global(_ type: GlobalType, _ value: Value) -> Global {
+        Global(type: type, value: value)
+    }
+
+    /// A table of `type.limits.min` null elements, or `nil` beyond the store's limits.
+    public func table(_ type: TableType) -> Table? {
+        guard type.limits.min <= limits.tableElements else { return nil }
+        return Table(type: type, elementLimit: limits.tableElements)
+    }
+
+    /// A zeroed memory of `type.limits.min` pages, or `nil` if it cannot be allocated.
+    public func memory(_ type: MemoryType) -> Memory? {
+        Memory(type: type, pageLimit: limits.memoryPages)
+    }
+}
