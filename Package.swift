@@ -16,6 +16,7 @@ let package = Package(
         .target(name: "SpecRunner", dependencies: ["WasmDecoder", "WasmInterpreter"]),
         .executableTarget(name: "wasix-run", dependencies: ["SpecRunner", "Wasix"]),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder"]),
+        .testTarget(name: "WasmInterpreterTests", dependencies: ["WasmInterpreter"]),
         .testTarget(name: "SpecTests", dependencies: ["SpecRunner"]),
     ]
 )

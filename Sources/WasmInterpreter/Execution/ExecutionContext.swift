@@ -42,6 +42,9 @@ public final class ExecutionContext: @unchecked Sendable {
     public func invoke(_ function: Function, _ arguments: [Value]) throws(TrapError) -> [Value] {
         let type = function.type
         let base = stackTop
+        guard function.storeIdentity == store.identity else {
+            throw TrapError(trap: .host("the function belongs to another store"), backtrace: [])
+        }
         guard arguments.count == type.parameters.count,
               base + SlotEncoding.slotCount(type.parameters) + 2 < stackCapacity
         else { throw TrapError(trap: .host("wrong number of arguments"), backtrace: []) }

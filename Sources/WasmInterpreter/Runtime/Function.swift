@@ -34,6 +34,8 @@ public final class Function: @unchecked Sendable {
     let typeID: Int
     /// The address in the store; function references hold it.
     public internal(set) var address: Int = -1
+    /// The `identity` of the store the function was registered in.
+    var storeIdentity = 0
 
     enum Body {
         /// Defined function `index` of `instance` (unowned: the store keeps instances alive).

@@ -10,7 +10,9 @@ public enum ExternalValue: Sendable {
 /// An instantiated module (<https://webassembly.github.io/spec/core/exec/runtime.html#module-instances>).
 public final class Instance: @unchecked Sendable {
     public let module: ValidatedModule
-    unowned let store: Store
+    /// The store that owns this instance. Weak: the store owns its instances, so an instance must not keep
+    /// it alive (see docs/RATIONALE.md, "The store owns everything").
+    public private(set) weak var store: Store?
     /// The function index space: imports first.
     public internal(set) var functions: [Function] = []
     public internal(set) var tables: [Table] = []
@@ -81,5 +83,75 @@ public final class Instance: @unchecked Sendable {
     /// A debug name for function `index`: from the name section, else `func[index]`.
     func functionName(_ index: Int) -> String {
         module.module.names?.functionNames[FunctionIndex(index)] ?? "func[\(index)]"
+    }
+}
+
+// MARK: - Cloning
+
+extension Instance {
+    /// A copy of this instance with its own memories, tables and globals, holding the same contents: the
+    /// basis of `fork`. Functions are new objects bound to the copy but share the compiled code; tags and
+    /// imported functions are shared.
+    /// - Returns: `nil` if a memory cannot be allocated.
+    public func clone() -> Instance? {
+        guard let store else { return nil }
+        let copy = Instance(module: module, store: store)
+        copy.typeIDs = typeIDs
+        let importedFunctionCount = module.module.importedFunctionTypeIndices.count
+        var replaced: [ObjectIdentifier: ExternalValue] = [:]
+        for (index, function) in functions.enumerated() {
+            guard index >= importedFunctionCount else {
+                copy.functions.append(function)
+                continue
+            }
+            let clone = Function(type: function.type, typeID: function.typeID,
+                                 body: .wasm(instance: Unmanaged.passUnretained(copy), index: index - importedFunctionCount))
+            clone.compiled = function.compiled
+            store.register(clone)
+            copy.functions.append(clone)
+            replaced[ObjectIdentifier(function)] = .function(clone)
+        }
+        for memory in memories {
+            guard let clone = memory.clone() else { return nil }
+            copy.memories.append(clone)
+            replaced[ObjectIdentifier(memory)] = .memory(clone)
+        }
+        for table in tables {
+            let clone = table.clone()
+            copy.tables.append(clone)
+            replaced[ObjectIdentifier(table)] = .table(clone)
+        }
+        for global in globals {
+            let clone = global.clone()
+            copy.globals.append(clone)
+            replaced[ObjectIdentifier(global)] = .global(clone)
+        }
+        copy.tags = tags
+        copy.elements = elements
+        copy.data = data
+        for (name, value) in exportsByName {
+            let identity: ObjectIdentifier
+            switch value {
+            case .function(let f): identity = ObjectIdentifier(f)
+            case .memory(let m): identity = ObjectIdentifier(m)
+            case .table(let t): identity = ObjectIdentifier(t)
+            case .global(let g): identity = ObjectIdentifier(g)
+            case .tag(let t): identity = ObjectIdentifier(t)
+            }
+            copy.exportsByName[name] = replaced[identity] ?? value
+        }
+        // References to the original's functions in the copied tables point at the copy's functions.
+        let addressMap = Dictionary(uniqueKeysWithValues: zip(functions.map { UInt64($0.address) + 1 },
+                                                               copy.functions.map { UInt64($0.address) + 1 }))
+        for table in copy.tables {
+            table.elements = table.elements.map { addressMap[$0] ?? $0 }
+        }
+        copy.elements = copy.elements.map { $0.map { addressMap[$0] ?? $0 } }
+        for global in copy.globals where global.type.valueType.isReference {
+            global.storage[0] = addressMap[global.storage[0]] ?? global.storage[0]
+        }
+        copy.finishLinking()
+        store.instances.append(copy)
+        return copy
     }
 }

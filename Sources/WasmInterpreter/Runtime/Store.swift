@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Everything instances share: function addresses, exceptions in flight, and interned types.
 public final class Store: @unchecked Sendable {
     var functions: [Function] = []
@@ -30,8 +32,13 @@ public final class Store: @unchecked Sendable {
         address >= 0 && address < functions.count ? functions[address] : nil
     }
 
+    /// A number no other store in this process has, so a function can tell which store it belongs to.
+    let identity = Store.nextIdentity.wrappingAdd(1, ordering: .relaxed).newValue
+    private static let nextIdentity = Atomic<Int>(0)
+
     func register(_ function: Function) {
         function.address = functions.count
+        function.storeIdentity = identity
         functions.append(function)
     }
 
