@@ -5,8 +5,13 @@ import Wasix
 /// The `wasix-run` command line.
 enum CLI {
     static let usage = """
-        USAGE: wasix-run spec [--verbose] [--commands TYPE,...] [--in-scope] PATH...
+        USAGE: wasix-run [--invoke FUNCTION] FILE.wasm [ARGS...]
+               wasix-run spec [--verbose] [--commands TYPE,...] [--in-scope] PATH...
                wasix-run validate FILE.wasm
+
+        Runs FILE.wasm: calls its `_start`, or with --invoke the named export with ARGS (numbers, converted to
+        the parameter types) and prints the results. WASI imports come with the WASI work; until then a module
+        that imports anything fails to link.
 
         spec       Run WebAssembly spec test scripts (wast2json .json files, or directories of them).
                    --verbose   print each failing command (line, expected, actual)
@@ -29,8 +34,7 @@ enum CLI {
             print(usage)
             return 0
         default:
-            printError("error: running modules comes with the interpreter; try `wasix-run spec` or `wasix-run validate`")
-            return 2
+            return runModule(arguments)
         }
     }
 
@@ -86,6 +90,83 @@ enum CLI {
         let totalFailed = failed + unsupported.values.reduce(0, +)
         print("\(passed) passed, \(totalFailed) failed")
         return totalFailed == 0 ? 0 : 1
+    }
+
+    /// Instantiates a module and calls `_start` or the function named by `--invoke`.
+    private static func runModule(_ arguments: [String]) -> Int32 {
+        var rest = arguments[...]
+        var invoke: String?
+        if rest.first == "--invoke" {
+            rest = rest.dropFirst()
+            invoke = rest.popFirst()
+        }
+        guard let file = rest.popFirst(), invoke != nil || arguments.first != "--invoke" else {
+            printError(usage)
+            return 2
+        }
+        let store = Store()
+        let instance: Instance
+        do {
+            instance = try store.instantiate(try ValidatedModule(contentsOfFile: file))
+        } catch let error as InstantiationError {
+            if case .trap(let trap) = error { return report(trap) }
+            printError("error: \(file): \(error)")
+            return 1
+        } catch {
+            printError("error: \(file): \(error)")
+            return 1
+        }
+        let name = invoke ?? "_start"
+        guard let function = instance.exportedFunction(name) else {
+            printError("error: \(file): no exported function \"\(name)\"\(invoke == nil ? "; use --invoke NAME" : "")")
+            return 1
+        }
+        let parameters = function.type.parameters
+        guard parameters.count == rest.count else {
+            printError("error: \(name) takes \(parameters.count) arguments, \(rest.count) given")
+            return 2
+        }
+        var values: [Value] = []
+        for (type, text) in zip(parameters, rest) {
+            guard let value = parse(text, as: type) else {
+                printError("error: cannot read \"\(text)\" as \(type)")
+                return 2
+            }
+            values.append(value)
+        }
+        do {
+            for result in try ExecutionContext(store: store).invoke(function, values) { print(format(result)) }
+            return 0
+        } catch {
+            return report(error)
+        }
+    }
+
+    /// Prints a trap and its backtrace; returns the exit status for a trap.
+    private static func report(_ error: TrapError) -> Int32 {
+        printError("error: \(error.trap)")
+        for (index, name) in error.backtrace.enumerated() { printError("  \(index): \(name)") }
+        return 134
+    }
+
+    private static func parse(_ text: String, as type: ValueType) -> Value? {
+        switch type {
+        case .i32: Int32(text).map { .i32(UInt32(bitPattern: $0)) } ?? UInt32(text).map(Value.i32)
+        case .i64: Int64(text).map { .i64(UInt64(bitPattern: $0)) } ?? UInt64(text).map(Value.i64)
+        case .f32: Float(text).map(Value.float)
+        case .f64: Double(text).map(Value.double)
+        default: nil
+        }
+    }
+
+    private static func format(_ value: Value) -> String {
+        switch value {
+        case .i32(let v): "\(Int32(bitPattern: v))"
+        case .i64(let v): "\(Int64(bitPattern: v))"
+        case .f32(let v): "\(Float(bitPattern: v))"
+        case .f64(let v): "\(Double(bitPattern: v))"
+        default: "\(value)"
+        }
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
