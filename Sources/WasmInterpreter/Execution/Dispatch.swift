@@ -2,13 +2,12 @@
 extension ExecutionContext {
     /// Runs the function whose record is on top of `frames` until the frame count drops to `depth`.
     func run(until depth: Int) throws(Trap) {
+        // The run loop's references are unowned(unsafe): the store keeps functions and instances alive, and
+        // reference counting on every call would cost more than the calls themselves.
         var record = frames[frames.count - 1]
-        var function = record.function.takeUnretainedValue()
-        guard case .wasm(let unmanagedInstance, _) = function.body, let firstCompiled = function.compiled else {
-            throw .host("not a wasm function")
-        }
-        var instance = unmanagedInstance.takeUnretainedValue()
-        var compiled = firstCompiled
+        unowned(unsafe) var instance = record.instance.takeUnretainedValue()
+        unowned(unsafe) var compiled = record.compiled.takeUnretainedValue()
+        var functions = instance.functionTable
         var code = compiled.code
         var pc = record.pc
         var fp = stack + record.base
@@ -18,17 +17,21 @@ extension ExecutionContext {
         /// Makes the top frame record current.
         func load() {
             record = frames[frames.count - 1]
-            function = record.function.takeUnretainedValue()
-            if case .wasm(let i, _) = function.body { instance = i.takeUnretainedValue() }
-            compiled = function.compiled ?? compiled
+            instance = record.instance.takeUnretainedValue()
+            compiled = record.compiled.takeUnretainedValue()
             code = compiled.code
             pc = record.pc
             fp = stack + record.base
             memories = instance.memoryStates
             globals = instance.globalStorage
+            functions = instance.functionTable
         }
 
         /// Calls `callee` with arguments at `base`: pushes a frame for wasm, runs host functions in place.
+        func invoke(_ callee: Unmanaged<Function>, base: Slot) throws(Trap) {
+            try invoke(callee.takeUnretainedValue(), base: base)
+        }
+
         func invoke(_ callee: Function, base: Slot) throws(Trap) {
             frames[frames.count - 1].pc = pc
             let absolute = fp - stack + Int(base)
@@ -112,7 +115,7 @@ extension ExecutionContext {
             case .return:
                 try leave()
             case .call(let f, let base):
-                try invoke(instance.functions[Int(f)], base: base)
+                try invoke(functions[Int(f)], base: base)
             case .callIndirect(let table, let type, let index, let base):
                 try invoke(try indirectCallee(instance, table, type, fp[i64: index]), base: base)
             case .callRef(let reference, let base):

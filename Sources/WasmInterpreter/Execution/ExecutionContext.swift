@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The state of one wasm thread: a value stack, frame records and the program counter of each suspended frame.
 ///
 /// All of it is plain data (see docs/design/frames.md), so `clone` can copy a context in the middle of a run,
@@ -7,16 +13,24 @@ public final class ExecutionContext: @unchecked Sendable {
     /// The value stack.
     let stack: UnsafeMutablePointer<UInt64>
     let stackCapacity: Int
-    /// Suspended frames: each caller of the running function, innermost last.
-    var frames: [FrameRecord] = []
-    /// Invocations from the host that have not returned, innermost last.
-    var invocations: [Invocation] = []
-    /// First slot above everything in use: where a call from a host function into wasm puts its frame.
-    var stackTop = 0
+    let callDepthLimit: Int
+    // The run loop's state is exempt from dynamic exclusivity checks: only the thread that owns the context
+    // touches it, and the checks cost more than the work they guard (see docs/RATIONALE.md).
 
-    /// A suspended function: where to continue and where its frame starts.
+    /// Frame records: the running function's on top (its pc is current only while it is suspended), then its
+    /// callers.
+    @exclusivity(unchecked) var frames: [FrameRecord] = []
+    /// Invocations from the host that have not returned, innermost last.
+    @exclusivity(unchecked) var invocations: [Invocation] = []
+    /// First slot above everything in use: where a call from a host function into wasm puts its frame.
+    @exclusivity(unchecked) var stackTop = 0
+
+    /// A suspended function: where to continue and where its frame starts, with its code and instance at hand
+    /// so that returning to it needs no lookups.
     struct FrameRecord {
         var function: Unmanaged<Function>
+        var compiled: Unmanaged<CompiledFunction>
+        var instance: Unmanaged<Instance>
         var pc: Int
         var base: Int
     }
@@ -30,12 +44,20 @@ public final class ExecutionContext: @unchecked Sendable {
 
     public init(store: Store) {
         self.store = store
-        stackCapacity = max(store.limits.stackSlots, 1024)
-        stack = .allocate(capacity: stackCapacity)
-        stack.initialize(repeating: 0, count: stackCapacity)
+        let capacity = max(store.limits.stackSlots, 1024)
+        callDepthLimit = store.limits.callDepth
+        // calloc: the kernel hands out zeroed pages as the stack is first touched, not all at once.
+        if let memory = calloc(capacity, MemoryLayout<UInt64>.stride) {
+            stack = memory.bindMemory(to: UInt64.self, capacity: capacity)
+            stackCapacity = capacity
+        } else {
+            stack = calloc(1024, MemoryLayout<UInt64>.stride).bindMemory(to: UInt64.self, capacity: 1024)
+            stackCapacity = 1024
+        }
+        frames.reserveCapacity(256)
     }
 
-    deinit { stack.deallocate() }
+    deinit { free(stack) }
 
     /// Calls `function` with `arguments`.
     /// - Throws: `TrapError` with the trap and the wasm backtrace.
@@ -138,12 +160,14 @@ public final class ExecutionContext: @unchecked Sendable {
     /// Pushes a frame record for `function` at `base`, starting at pc 0 with zeroed locals.
     func enter(_ function: Function, base: Int) throws(Trap) {
         guard case .wasm(let instance, let index) = function.body else { return }
-        let compiled = function.compiled ?? compile(function, instance.takeUnretainedValue(), index)
-        guard frames.count < store.limits.callDepth, base + compiled.frameSize < stackCapacity else {
+        unowned(unsafe) let compiled = function.compiled ?? compile(function, instance.takeUnretainedValue(), index)
+        guard frames.count < callDepthLimit, base + compiled.frameSize < stackCapacity else {
             throw .callStackExhausted
         }
-        (stack + base + compiled.parameterSlots).update(repeating: 0, count: compiled.localSlots - compiled.parameterSlots)
-        frames.append(FrameRecord(function: Unmanaged.passUnretained(function), pc: 0, base: base))
+        let locals = compiled.localSlots - compiled.parameterSlots
+        if locals > 0 { (stack + base + compiled.parameterSlots).update(repeating: 0, count: locals) }
+        frames.append(FrameRecord(function: Unmanaged.passUnretained(function), compiled: Unmanaged.passUnretained(compiled),
+                                  instance: instance, pc: 0, base: base))
     }
 
     func compile(_ function: Function, _ instance: Instance, _ index: Int) -> CompiledFunction {
@@ -178,6 +202,7 @@ public final class ExecutionContext: @unchecked Sendable {
                instance.takeUnretainedValue() === original {
                 let defined = index + original.module.module.importedFunctionTypeIndices.count
                 record.function = Unmanaged.passUnretained(replacement.functions[defined])
+                record.instance = Unmanaged.passUnretained(replacement)
             }
             return record
         }

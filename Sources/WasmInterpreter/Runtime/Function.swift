@@ -45,7 +45,7 @@ public final class Function: @unchecked Sendable {
 
     let body: Body
     /// The compiled code of a wasm function, made on first call.
-    var compiled: CompiledFunction?
+    @exclusivity(unchecked) var compiled: CompiledFunction?
 
     init(type: FunctionType, typeID: Int, body: Body) {
         self.type = type

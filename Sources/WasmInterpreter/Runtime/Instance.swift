@@ -14,15 +14,15 @@ public final class Instance: @unchecked Sendable {
     /// it alive (see docs/RATIONALE.md, "The store owns everything").
     public private(set) weak var store: Store?
     /// The function index space: imports first.
-    public internal(set) var functions: [Function] = []
-    public internal(set) var tables: [Table] = []
-    public internal(set) var memories: [Memory] = []
-    public internal(set) var globals: [Global] = []
-    public internal(set) var tags: [Tag] = []
+    @exclusivity(unchecked) public internal(set) var functions: [Function] = []
+    @exclusivity(unchecked) public internal(set) var tables: [Table] = []
+    @exclusivity(unchecked) public internal(set) var memories: [Memory] = []
+    @exclusivity(unchecked) public internal(set) var globals: [Global] = []
+    @exclusivity(unchecked) public internal(set) var tags: [Tag] = []
     /// Element segments as reference slots; emptied by `elem.drop` and after active initialisation.
-    var elements: [[UInt64]] = []
+    @exclusivity(unchecked) var elements: [[UInt64]] = []
     /// Data segments; emptied by `data.drop` and after active initialisation.
-    var data: [ArraySlice<UInt8>] = []
+    @exclusivity(unchecked) var data: [ArraySlice<UInt8>] = []
     /// Store-wide type id of each of the module's types.
     var typeIDs: [Int] = []
     /// Exports by name, compared as UTF-8 bytes: names that differ only by Unicode normalisation are different
@@ -35,8 +35,10 @@ public final class Instance: @unchecked Sendable {
     }
 
     /// For the run loop: each memory's state and each global's storage, by index.
-    private(set) var memoryStates: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>> = .allocate(capacity: 1)
-    private(set) var globalStorage: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>> = .allocate(capacity: 1)
+    @exclusivity(unchecked) private(set) var memoryStates: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>> = .allocate(capacity: 1)
+    @exclusivity(unchecked) private(set) var globalStorage: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>> = .allocate(capacity: 1)
+    /// For the run loop: the function index space without reference counting.
+    @exclusivity(unchecked) private(set) var functionTable: UnsafeMutablePointer<Unmanaged<Function>> = .allocate(capacity: 1)
 
     init(module: ValidatedModule, store: Store) {
         self.module = module
@@ -46,6 +48,7 @@ public final class Instance: @unchecked Sendable {
     deinit {
         memoryStates.deallocate()
         globalStorage.deallocate()
+        functionTable.deallocate()
     }
 
     /// Refreshes the run loop's views of memories and globals once they are all known.
@@ -56,6 +59,9 @@ public final class Instance: @unchecked Sendable {
         globalStorage.deallocate()
         globalStorage = .allocate(capacity: max(globals.count, 1))
         for (i, global) in globals.enumerated() { globalStorage[i] = global.storage }
+        functionTable.deallocate()
+        functionTable = .allocate(capacity: max(functions.count, 1))
+        for (i, function) in functions.enumerated() { functionTable[i] = Unmanaged.passUnretained(function) }
     }
 
     /// The export called `name`.

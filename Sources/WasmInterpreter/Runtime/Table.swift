@@ -2,7 +2,7 @@
 /// each kept in its slot encoding (address + 1, 0 for null).
 public final class Table: @unchecked Sendable {
     public let type: TableType
-    var elements: [UInt64]
+    @exclusivity(unchecked) var elements: [UInt64]
     let elementLimit: UInt64
 
     init(type: TableType, initial: UInt64 = 0, elementLimit configuredLimit: UInt64 = 10_000_000) {
