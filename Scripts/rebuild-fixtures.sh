@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "wat2wasm $(wat2wasm --version)"
 for source in Fixtures/interpreter/*.wat; do
-    wat2wasm --debug-names "$source" -o "${source%.wat}.wasm"
+    wat2wasm --enable-threads --debug-names "$source" -o "${source%.wat}.wasm"
 done

@@ -170,7 +170,11 @@ public final class ExecutionContext: @unchecked Sendable {
                                   instance: instance, pc: 0, base: base))
     }
 
+    /// Compiles `function` on its first call; threads calling it at the same time compile it once.
     func compile(_ function: Function, _ instance: Instance, _ index: Int) -> CompiledFunction {
+        store.lock.lock()
+        defer { store.lock.unlock() }
+        if let compiled = function.compiled { return compiled }
         let compiled = Compiler.compile(instance, function: index)
         function.compiled = compiled
         return compiled

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Everything instances share: function addresses, exceptions in flight, and interned types.
@@ -36,13 +37,20 @@ public final class Store: @unchecked Sendable {
     let identity = Store.nextIdentity.wrappingAdd(1, ordering: .relaxed).newValue
     private static let nextIdentity = Atomic<Int>(0)
 
+    /// Serialises registration and compilation between threads of one store.
+    let lock = NSLock()
+
     func register(_ function: Function) {
+        lock.lock()
+        defer { lock.unlock() }
         function.address = functions.count
         function.storeIdentity = identity
         functions.append(function)
     }
 
     func register(_ exception: ExceptionInstance) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
         exceptions.append(exception)
         return exceptions.count - 1
     }
