@@ -147,8 +147,8 @@ extension Instance {
             copy.exportsByName[name] = replaced[identity] ?? value
         }
         // References to the original's functions in the copied tables point at the copy's functions.
-        let addressMap = Dictionary(uniqueKeysWithValues: zip(functions.map { UInt64($0.address) + 1 },
-                                                               copy.functions.map { UInt64($0.address) + 1 }))
+        let addressMap = Dictionary(zip(functions.map { UInt64($0.address) + 1 }, copy.functions.map { UInt64($0.address) + 1 }),
+                                    uniquingKeysWith: { first, _ in first })
         for table in copy.tables {
             table.elements = table.elements.map { addressMap[$0] ?? $0 }
         }

@@ -76,6 +76,9 @@ enum AtomicOperation {
 }
 
 /// An integer that guest memory can hold and that `Synchronization.Atomic` can operate on in place.
+///
+/// `Atomic`'s operations are declared per storage width, not generically, so each width repeats the same
+/// dispatch below.
 protocol AtomicWord: FixedWidthInteger & UnsignedInteger {
     static func atomic(_ pointer: UnsafeMutableRawPointer, _ operation: AtomicOperation, _ value: Self,
                        _ replacement: Self) -> Self
