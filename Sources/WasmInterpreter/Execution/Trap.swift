@@ -15,7 +15,6 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
     case callStackExhausted
     case unalignedAtomic
     case expectedSharedMemory
-    case outOfBoundsDataSegmentAccess
     /// An exception no handler caught; the payload is its address in the store.
     case uncaughtException(Int)
     /// An error thrown by a host function.
@@ -38,7 +37,6 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
         case .callStackExhausted: "call stack exhausted"
         case .unalignedAtomic: "unaligned atomic"
         case .expectedSharedMemory: "expected shared memory"
-        case .outOfBoundsDataSegmentAccess: "out of bounds memory access"
         case .uncaughtException: "uncaught exception"
         case .host(let message): message
         }

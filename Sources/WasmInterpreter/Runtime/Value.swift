@@ -92,16 +92,4 @@ enum SlotEncoding {
             }
         }
     }
-
-    /// The default (zero) value of a type, for locals and `table.grow` checks.
-    static func zero(_ type: ValueType) -> Value {
-        switch type {
-        case .i32: .i32(0)
-        case .i64: .i64(0)
-        case .f32: .f32(0)
-        case .f64: .f64(0)
-        case .v128: .v128(V128(low: 0, high: 0))
-        case .ref: .ref(.null)
-        }
-    }
 }
