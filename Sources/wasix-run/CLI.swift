@@ -4,14 +4,21 @@ import Wasix
 
 /// The `wasix-run` command line.
 enum CLI {
+    static let version = "0.1.0"
+
     static let usage = """
-        USAGE: wasix-run [--invoke FUNCTION] FILE.wasm [ARGS...]
+        USAGE: wasix-run [OPTIONS] FILE.wasm [ARGS...]
                wasix-run spec [--verbose] [--commands TYPE,...] [--in-scope] PATH...
                wasix-run validate FILE.wasm
 
-        Runs FILE.wasm: calls its `_start`, or with --invoke the named export with ARGS (numbers, converted to
-        the parameter types) and prints the results. WASI imports come with the WASI work; until then a module
-        that imports anything fails to link.
+        Runs FILE.wasm, a WASI program: calls its `_start` with ARGS as its arguments, and exits with its exit
+        status (134 after a trap).
+          --dir DIR             let the guest use host directory DIR, at the same path
+          --mapdir GUEST::HOST  let the guest use host directory HOST, at path GUEST
+          --env NAME=VALUE      set an environment variable for the guest
+          --invoke FUNCTION     call this export instead, with ARGS converted to its parameter types;
+                                print its results
+          --version             print the version
 
         spec       Run WebAssembly spec test scripts (wast2json .json files, or directories of them).
                    --verbose   print each failing command (line, expected, actual)
@@ -32,6 +39,9 @@ enum CLI {
         case "validate": return validate(rest)
         case "--help", "-h", "help":
             print(usage)
+            return 0
+        case "--version", "-V":
+            print("wasix-run \(version)")
             return 0
         default:
             return runModule(arguments)
@@ -92,54 +102,66 @@ enum CLI {
         return totalFailed == 0 ? 0 : 1
     }
 
-    /// Instantiates a module and calls `_start` or the function named by `--invoke`.
-    private static func runModule(_ arguments: [String]) -> Int32 {
-        var rest = arguments[...]
-        var invoke: String?
-        if rest.first == "--invoke" {
-            rest = rest.dropFirst()
-            invoke = rest.popFirst()
-        }
-        guard let file = rest.popFirst(), invoke != nil || arguments.first != "--invoke" else {
-            printError(usage)
-            return 2
-        }
-        let store = Store()
-        let instance: Instance
+    /// Runs a module: WASI preview1 imports are provided; calls `_start`, or the export named by `--invoke`
+    /// with the remaining arguments converted to its parameter types.
+    private static func runModule(_ words: [String]) -> Int32 {
+        let options: RunOptions
         do {
-            instance = try store.instantiate(try ValidatedModule(contentsOfFile: file))
-        } catch let error as InstantiationError {
-            if case .trap(let trap) = error { return report(trap) }
-            printError("error: \(file): \(error)")
-            return 1
+            options = try RunOptions(words)
         } catch {
-            printError("error: \(file): \(error)")
-            return 1
-        }
-        let name = invoke ?? "_start"
-        guard let function = instance.exportedFunction(name) else {
-            printError("error: \(file): no exported function \"\(name)\"\(invoke == nil ? "; use --invoke NAME" : "")")
-            return 1
-        }
-        let parameters = function.type.parameters
-        guard parameters.count == rest.count else {
-            printError("error: \(name) takes \(parameters.count) arguments, \(rest.count) given")
+            printError("error: \(error)\n\n\(usage)")
             return 2
         }
+        let module: ValidatedModule
+        do {
+            module = try ValidatedModule(contentsOfFile: options.file)
+        } catch {
+            printError("error: \(options.file): \(error)")
+            return 1
+        }
+        var configuration = WasixConfiguration(
+            arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
         var values: [Value] = []
-        for (type, text) in zip(parameters, rest) {
-            guard let value = parse(text, as: type) else {
-                printError("error: cannot read \"\(text)\" as \(type)")
+        if let name = options.invoke {
+            configuration.arguments = [options.file]
+            guard let function = module.module.exports.first(where: { $0.name == name }),
+                  case .function(let index) = function.descriptor,
+                  let type = functionType(module.module, index) else {
+                printError("error: \(options.file): no exported function \"\(name)\"")
+                return 1
+            }
+            guard type.parameters.count == options.arguments.count else {
+                printError("error: \(name) takes \(type.parameters.count) arguments, \(options.arguments.count) given")
                 return 2
             }
-            values.append(value)
+            for (parameter, text) in zip(type.parameters, options.arguments) {
+                guard let value = parse(text, as: parameter) else {
+                    printError("error: cannot read \"\(text)\" as \(parameter)")
+                    return 2
+                }
+                values.append(value)
+            }
         }
         do {
-            for result in try ExecutionContext(store: store).invoke(function, values) { print(format(result)) }
-            return 0
+            let outcome = try WasiProgram.run(module, configuration: configuration, function: options.invoke,
+                                              arguments: values) { _, results in
+                for result in results { print(format(result)) }
+            }
+            switch outcome {
+            case .exited(let status): return status
+            case .trapped(let trap): return report(trap)
+            }
         } catch {
-            return report(error)
+            printError("error: \(options.file): \(error)")
+            return 1
         }
+    }
+
+    /// The type of function `index` of `module`, imports included.
+    private static func functionType(_ module: Module, _ index: FunctionIndex) -> FunctionType? {
+        let all = module.importedFunctionTypeIndices + module.functionTypeIndices
+        guard Int(index) < all.count, Int(all[Int(index)]) < module.types.count else { return nil }
+        return module.types[Int(all[Int(index)])].functionType
     }
 
     /// Prints a trap and its backtrace; returns the exit status for a trap.

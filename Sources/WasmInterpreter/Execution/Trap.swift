@@ -19,6 +19,8 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
     case uncaughtException(Int)
     /// An error thrown by a host function.
     case host(String)
+    /// The guest asked to exit with this status (WASI `proc_exit`); not a fault.
+    case exit(Int32)
 
     public var description: String {
         switch self {
@@ -39,6 +41,7 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
         case .expectedSharedMemory: "expected shared memory"
         case .uncaughtException: "uncaught exception"
         case .host(let message): message
+        case .exit(let status): "exit with status \(status)"
         }
     }
 }

@@ -18,6 +18,11 @@ public struct StoreReleased: Error, Sendable, CustomStringConvertible {
 /// An export that is missing or not a function.
 public struct MissingExport: Error, Sendable, CustomStringConvertible {
     public var name: String
+
+    public init(name: String) {
+        self.name = name
+    }
+
     public var description: String { "no exported function \"\(name)\"" }
 }
 

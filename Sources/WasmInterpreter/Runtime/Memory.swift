@@ -60,6 +60,12 @@ public final class Memory: @unchecked Sendable {
     /// Current size in bytes.
     public var byteCount: Int { state.pointee.size }
 
+    /// The memory's bytes, for host code that reads or writes them in place (WASI syscalls).
+    /// Valid until the memory grows; don't keep it across calls into wasm.
+    public var unsafeMutableBytes: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: state.pointee.base, count: state.pointee.size)
+    }
+
     /// Grows by `delta` pages.
     /// - Returns: the old size in pages, or `nil` if the memory cannot grow that much.
     public func grow(by delta: UInt64) -> UInt64? {

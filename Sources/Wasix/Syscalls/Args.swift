@@ -1,0 +1,43 @@
+/// `args_*` and `environ_*`: NUL-terminated strings in one buffer plus an array of pointers into it.
+extension Syscalls {
+    static let args: [Syscall] = [
+        /// args_sizes_get(argc: *u32, argv_buf_size: *u32)
+        Syscall("args_sizes_get", [.i32, .i32]) { c in
+            try writeSizes(c.system.configuration.arguments, c)
+        },
+        /// args_get(argv: **u8, argv_buf: *u8)
+        Syscall("args_get", [.i32, .i32]) { c in
+            try writeStrings(c.system.configuration.arguments, c)
+        },
+        /// environ_sizes_get(count: *u32, buf_size: *u32)
+        Syscall("environ_sizes_get", [.i32, .i32]) { c in
+            try writeSizes(c.system.configuration.environment, c)
+        },
+        /// environ_get(environ: **u8, environ_buf: *u8)
+        Syscall("environ_get", [.i32, .i32]) { c in
+            try writeStrings(c.system.configuration.environment, c)
+        },
+    ]
+
+    private static func writeSizes(_ strings: [String], _ c: SyscallContext) throws(Errno) -> Errno {
+        try c.memory.store(UInt32(strings.count), at: c.u32(0))
+        try c.memory.store(UInt32(strings.reduce(0) { $0 + $1.utf8.count + 1 }), at: c.u32(1))
+        return .success
+    }
+
+    private static func writeStrings(_ strings: [String], _ c: SyscallContext) throws(Errno) -> Errno {
+        var pointer = c.u32(0)
+        var buffer = c.u32(1)
+        for string in strings {
+            try c.memory.store(buffer, at: pointer)
+            let bytes = Array(string.utf8) + [0]
+            try c.memory.write(bytes, at: buffer)
+            pointer &+= 4
+            buffer &+= UInt32(bytes.count)
+        }
+        return .success
+    }
+}
+
+/// The namespace of the syscall tables.
+enum Syscalls {}

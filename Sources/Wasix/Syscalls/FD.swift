@@ -1,0 +1,319 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `fd_*` calls.
+extension Syscalls {
+    static let fd: [Syscall] = [
+        /// fd_advise(fd, offset: u64, len: u64, advice: u8)
+        Syscall("fd_advise", [.i32, .i64, .i64, .i32]) { c in
+            let fd = try c.fd(0)
+            guard c.u32(3) <= 5 else { return .inval }
+            guard fd.file.filetype == .regularFile else { return fd.file.filetype == .directory ? .badf : .spipe }
+            return .success
+        },
+        /// fd_allocate(fd, offset: u64, len: u64)
+        Syscall("fd_allocate", [.i32, .i64, .i64]) { c in
+            let fd = try c.fd(0)
+            guard fd.file.filetype == .regularFile else { return .badf }
+            var info = stat()
+            guard fstat(fd.file.hostFD, &info) == 0 else { return .current }
+            let end = c.u64(1) &+ c.u64(2)
+            guard end >= c.u64(1), end <= UInt64(Int64.max) else { return .fbig }
+            if end > UInt64(info.st_size), ftruncate(fd.file.hostFD, off_t(end)) != 0 { return .current }
+            return .success
+        },
+        /// fd_close(fd)
+        Syscall("fd_close", [.i32]) { c in
+            guard c.system.descriptors.remove(c.u32(0)) != nil else { return .badf }
+            return .success
+        },
+        /// fd_datasync(fd)
+        Syscall("fd_datasync", [.i32]) { c in
+            let fd = try c.fd(0)
+            return fdatasync(fd.file.hostFD) == 0 || fd.file.filetype == .characterDevice ? .success : .current
+        },
+        /// fd_sync(fd)
+        Syscall("fd_sync", [.i32]) { c in
+            let fd = try c.fd(0)
+            return fsync(fd.file.hostFD) == 0 || fd.file.filetype == .characterDevice ? .success : .current
+        },
+        /// fd_fdstat_get(fd, stat: *fdstat): filetype u8@0, flags u16@2, rights_base u64@8, rights_inheriting u64@16
+        Syscall("fd_fdstat_get", [.i32, .i32]) { c in
+            let fd = try c.fd(0)
+            let address = c.u32(1)
+            let hostFlags = fcntl(fd.file.hostFD, F_GETFL)
+            var flags: UInt16 = 0
+            if hostFlags >= 0 {
+                if hostFlags & O_APPEND != 0 { flags |= FDFlags.append }
+                if hostFlags & O_NONBLOCK != 0 { flags |= FDFlags.nonblock }
+                if hostFlags & O_DSYNC != 0 { flags |= FDFlags.dsync }
+                if hostFlags & O_SYNC == O_SYNC { flags |= FDFlags.sync }
+            }
+            try c.memory.write([UInt8](repeating: 0, count: 24), at: address)
+            try c.memory.store(fd.file.filetype.rawValue, at: address)
+            try c.memory.store(flags, at: address &+ 2)
+            try c.memory.store(fd.rightsBase, at: address &+ 8)
+            try c.memory.store(fd.rightsInheriting, at: address &+ 16)
+            return .success
+        },
+        /// fd_fdstat_set_flags(fd, flags: u16): only append and nonblock can change.
+        Syscall("fd_fdstat_set_flags", [.i32, .i32]) { c in
+            let fd = try c.fd(0)
+            let flags = UInt16(truncatingIfNeeded: c.u32(1))
+            guard flags & ~(FDFlags.append | FDFlags.nonblock) == 0 else { return .notsup }
+            var hostFlags = fcntl(fd.file.hostFD, F_GETFL)
+            guard hostFlags >= 0 else { return .current }
+            hostFlags &= ~(O_APPEND | O_NONBLOCK)
+            if flags & FDFlags.append != 0 { hostFlags |= O_APPEND }
+            if flags & FDFlags.nonblock != 0 { hostFlags |= O_NONBLOCK }
+            return fcntl(fd.file.hostFD, F_SETFL, hostFlags) == 0 ? .success : .current
+        },
+        /// fd_fdstat_set_rights(fd, base: u64, inheriting: u64): rights can only shrink.
+        Syscall("fd_fdstat_set_rights", [.i32, .i64, .i64]) { c in
+            var fd = try c.fd(0)
+            let (base, inheriting) = (c.u64(1), c.u64(2))
+            guard base & ~fd.rightsBase == 0, inheriting & ~fd.rightsInheriting == 0 else { return .notcapable }
+            fd.rightsBase = base
+            fd.rightsInheriting = inheriting
+            c.system.descriptors[c.u32(0)] = fd
+            return .success
+        },
+        /// fd_filestat_get(fd, buf: *filestat)
+        Syscall("fd_filestat_get", [.i32, .i32]) { c in
+            let fd = try c.fd(0)
+            var info = stat()
+            guard fstat(fd.file.hostFD, &info) == 0 else { return .current }
+            try writeFilestat(info, filetype: fd.file.filetype, to: c.u32(1), c)
+            return .success
+        },
+        /// fd_filestat_set_size(fd, size: u64)
+        Syscall("fd_filestat_set_size", [.i32, .i64]) { c in
+            let fd = try c.fd(0)
+            guard c.u64(1) <= UInt64(Int64.max) else { return .inval }
+            return ftruncate(fd.file.hostFD, off_t(c.u64(1))) == 0 ? .success : .current
+        },
+        /// fd_filestat_set_times(fd, atim: u64, mtim: u64, fst_flags: u16)
+        Syscall("fd_filestat_set_times", [.i32, .i64, .i64, .i32]) { c in
+            let fd = try c.fd(0)
+            var times = try timespecs(c.u64(1), c.u64(2), UInt16(truncatingIfNeeded: c.u32(3)))
+            return futimens(fd.file.hostFD, &times) == 0 ? .success : .current
+        },
+        /// fd_pread(fd, iovs: *iovec, iovs_len: u32, offset: u64, nread: *u32)
+        Syscall("fd_pread", [.i32, .i32, .i32, .i64, .i32]) { c in
+            let fd = try c.fd(0)
+            guard fd.file.filetype != .directory else { return .isdir }
+            var total = 0
+            var offset = c.u64(3)
+            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
+                let count = pread(fd.file.hostFD, buffer.baseAddress, buffer.count, off_t(clamping: offset))
+                guard count >= 0 else { return total > 0 ? .success : .current }
+                total += count
+                offset &+= UInt64(count)
+                if count < buffer.count { break }
+            }
+            try c.memory.store(UInt32(total), at: c.u32(4))
+            return .success
+        },
+        /// fd_pwrite(fd, iovs: *ciovec, iovs_len: u32, offset: u64, nwritten: *u32)
+        Syscall("fd_pwrite", [.i32, .i32, .i32, .i64, .i32]) { c in
+            let fd = try c.fd(0)
+            guard fd.file.filetype != .directory else { return .isdir }
+            var total = 0
+            var offset = c.u64(3)
+            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
+                let count = pwrite(fd.file.hostFD, buffer.baseAddress, buffer.count, off_t(clamping: offset))
+                guard count >= 0 else { return total > 0 ? .success : .current }
+                total += count
+                offset &+= UInt64(count)
+                if count < buffer.count { break }
+            }
+            try c.memory.store(UInt32(total), at: c.u32(4))
+            return .success
+        },
+        /// fd_read(fd, iovs: *iovec, iovs_len: u32, nread: *u32)
+        Syscall("fd_read", [.i32, .i32, .i32, .i32]) { c in
+            let fd = try c.fd(0)
+            guard fd.file.filetype != .directory else { return .isdir }
+            var total = 0
+            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
+                let count = read(fd.file.hostFD, buffer.baseAddress, buffer.count)
+                guard count >= 0 else {
+                    if total > 0 { break }
+                    return .current
+                }
+                total += count
+                if count < buffer.count { break }
+            }
+            try c.memory.store(UInt32(total), at: c.u32(3))
+            return .success
+        },
+        /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32)
+        Syscall("fd_write", [.i32, .i32, .i32, .i32]) { c in
+            let fd = try c.fd(0)
+            guard fd.file.filetype != .directory else { return .isdir }
+            var total = 0
+            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
+                var written = 0
+                while written < buffer.count {
+                    let count = write(fd.file.hostFD, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+                    guard count > 0 else {
+                        if total + written > 0 { break }
+                        return .current
+                    }
+                    written += count
+                }
+                total += written
+                if written < buffer.count { break }
+            }
+            try c.memory.store(UInt32(total), at: c.u32(3))
+            return .success
+        },
+        /// fd_prestat_get(fd, buf: *prestat): tag u8@0 (0 = directory), name_len u32@4
+        Syscall("fd_prestat_get", [.i32, .i32]) { c in
+            guard let path = try c.fd(0).preopenPath else { return .badf }
+            try c.memory.store(UInt32(0), at: c.u32(1))
+            try c.memory.store(UInt32(path.utf8.count), at: c.u32(1) &+ 4)
+            return .success
+        },
+        /// fd_prestat_dir_name(fd, path: *u8, path_len: u32)
+        Syscall("fd_prestat_dir_name", [.i32, .i32, .i32]) { c in
+            guard let path = try c.fd(0).preopenPath else { return .badf }
+            let bytes = Array(path.utf8)
+            guard c.u32(2) >= bytes.count else { return .nametoolong }
+            try c.memory.write(bytes, at: c.u32(1))
+            return .success
+        },
+        /// fd_readdir(fd, buf: *u8, buf_len: u32, cookie: u64, bufused: *u32)
+        Syscall("fd_readdir", [.i32, .i32, .i32, .i64, .i32]) { c in
+            try readDirectory(c)
+        },
+        /// fd_renumber(fd, to): moves `fd` onto `to`, closing what `to` was.
+        Syscall("fd_renumber", [.i32, .i32]) { c in
+            let (from, to) = (c.u32(0), c.u32(1))
+            let moved = try c.system.descriptors.get(from)
+            _ = try c.system.descriptors.get(to)
+            c.system.descriptors.remove(from)
+            c.system.descriptors[to] = moved
+            return .success
+        },
+        /// fd_seek(fd, offset: i64, whence: u8, newoffset: *u64)
+        Syscall("fd_seek", [.i32, .i64, .i32, .i32]) { c in
+            let fd = try c.fd(0)
+            guard fd.file.filetype != .directory else { return .badf }
+            let whence: Int32
+            switch (c.flavor, c.u32(2)) {
+            case (.preview1, 0), (.preview0, 2): whence = SEEK_SET
+            case (.preview1, 1), (.preview0, 0): whence = SEEK_CUR
+            case (.preview1, 2), (.preview0, 1): whence = SEEK_END
+            default: return .inval
+            }
+            let result = lseek(fd.file.hostFD, off_t(Int64(bitPattern: c.u64(1))), whence)
+            guard result >= 0 else { return .current }
+            try c.memory.store(UInt64(result), at: c.u32(3))
+            return .success
+        },
+        /// fd_tell(fd, offset: *u64)
+        Syscall("fd_tell", [.i32, .i32]) { c in
+            let fd = try c.fd(0)
+            let result = lseek(fd.file.hostFD, 0, SEEK_CUR)
+            guard result >= 0 else { return .current }
+            try c.memory.store(UInt64(result), at: c.u32(1))
+            return .success
+        },
+    ]
+
+    /// Writes a `filestat`. Preview1: dev u64@0, ino u64@8, filetype u8@16, nlink u64@24, size u64@32, atim@40,
+    /// mtim@48, ctim@56 (64 bytes). Preview0: nlink is u32@20 and the rest moves up by 8 (56 bytes).
+    static func writeFilestat(_ info: stat, filetype: Filetype? = nil, to address: UInt32, _ c: SyscallContext)
+        throws(Errno)
+    {
+        let wide = c.flavor == .preview1
+        try c.memory.write([UInt8](repeating: 0, count: wide ? 64 : 56), at: address)
+        try c.memory.store(UInt64(info.st_dev), at: address)
+        try c.memory.store(UInt64(info.st_ino), at: address &+ 8)
+        try c.memory.store((filetype ?? OpenFile.filetype(mode: info.st_mode)).rawValue, at: address &+ 16)
+        if wide {
+            try c.memory.store(UInt64(info.st_nlink), at: address &+ 24)
+        } else {
+            try c.memory.store(UInt32(truncatingIfNeeded: info.st_nlink), at: address &+ 20)
+        }
+        let base = address &+ (wide ? 32 : 24)
+        try c.memory.store(UInt64(info.st_size), at: base)
+        try c.memory.store(nanoseconds(info.st_atim), at: base &+ 8)
+        try c.memory.store(nanoseconds(info.st_mtim), at: base &+ 16)
+        try c.memory.store(nanoseconds(info.st_ctim), at: base &+ 24)
+    }
+
+    /// The two timespecs of `utimensat`/`futimens` for WASI's (atim, mtim, fst_flags).
+    /// `utimensat`'s special nanosecond values (Linux): set to now, leave alone.
+    private static let timeNow = (1 << 30) - 1
+    private static let timeOmit = (1 << 30) - 2
+
+    static func timespecs(_ atim: UInt64, _ mtim: UInt64, _ flags: UInt16) throws(Errno) -> [timespec] {
+        func spec(_ time: UInt64, set: UInt16, now: UInt16) throws(Errno) -> timespec {
+            if flags & set != 0 && flags & now != 0 { throw .inval }
+            if flags & now != 0 { return timespec(tv_sec: 0, tv_nsec: timeNow) }
+            if flags & set != 0 { return timespec(tv_sec: Int(time / 1_000_000_000), tv_nsec: Int(time % 1_000_000_000)) }
+            return timespec(tv_sec: 0, tv_nsec: timeOmit)
+        }
+        return [try spec(atim, set: FSTFlags.atim, now: FSTFlags.atimNow),
+                try spec(mtim, set: FSTFlags.mtim, now: FSTFlags.mtimNow)]
+    }
+
+    /// fd_readdir: entries are `dirent` headers (d_next u64@0, d_ino u64@8, d_namlen u32@16, d_type u8@20;
+    /// 24 bytes) each followed by the name; the last entry may be cut off when the buffer is full.
+    private static func readDirectory(_ c: SyscallContext) throws(Errno) -> Errno {
+        let fd = try c.fd(0)
+        guard fd.file.filetype == .directory else { return .notdir }
+        let cookie = c.u64(3)
+        if cookie == 0 || fd.file.directoryEntries == nil {
+            fd.file.directoryEntries = try listDirectory(fd.file.hostFD)
+        }
+        let entries = fd.file.directoryEntries ?? []
+        var output: [UInt8] = []
+        let capacity = Int(c.u32(2))
+        var index = Int(clamping: cookie)
+        while index < entries.count && output.count < capacity {
+            let entry = entries[index]
+            var header = [UInt8](repeating: 0, count: 24)
+            withUnsafeBytes(of: UInt64(index + 1).littleEndian) { header.replaceSubrange(0..<8, with: $0) }
+            withUnsafeBytes(of: entry.inode.littleEndian) { header.replaceSubrange(8..<16, with: $0) }
+            withUnsafeBytes(of: UInt32(entry.name.count).littleEndian) { header.replaceSubrange(16..<20, with: $0) }
+            header[20] = entry.filetype.rawValue
+            output += header + entry.name
+            index += 1
+        }
+        let used = min(output.count, capacity)
+        try c.memory.write(output.prefix(used), at: c.u32(1))
+        try c.memory.store(UInt32(used), at: c.u32(4))
+        return .success
+    }
+
+    /// The entries of a host directory, "." and ".." included.
+    static func listDirectory(_ hostFD: Int32) throws(Errno) -> [DirectoryEntry] {
+        let copy = openat(hostFD, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard copy >= 0, let directory = fdopendir(copy) else { throw .current }
+        defer { closedir(directory) }
+        var entries: [DirectoryEntry] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            let filetype: Filetype
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR): filetype = .directory
+            case Int32(DT_REG): filetype = .regularFile
+            case Int32(DT_LNK): filetype = .symbolicLink
+            case Int32(DT_CHR): filetype = .characterDevice
+            case Int32(DT_BLK): filetype = .blockDevice
+            case Int32(DT_SOCK): filetype = .socketStream
+            default: filetype = .unknown
+            }
+            entries.append(DirectoryEntry(name: name, inode: UInt64(entry.pointee.d_ino), filetype: filetype))
+        }
+        return entries
+    }
+}

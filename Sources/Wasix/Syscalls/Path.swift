@@ -1,0 +1,129 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `path_*` calls. Every path is resolved inside its directory descriptor by `SandboxPath`.
+extension Syscalls {
+    static let path: [Syscall] = [
+        /// path_create_directory(fd, path, path_len)
+        Syscall("path_create_directory", [.i32, .i32, .i32]) { c in
+            let path = try resolve(c, fd: 0, path: 1, follow: false)
+            return mkdirat(path.parent, path.name, 0o777) == 0 ? .success : .current
+        },
+        /// path_filestat_get(fd, flags: lookupflags, path, path_len, buf: *filestat)
+        Syscall("path_filestat_get", [.i32, .i32, .i32, .i32, .i32]) { c in
+            let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+            var info = stat()
+            guard fstatat(path.parent, path.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .current }
+            try writeFilestat(info, to: c.u32(4), c)
+            return .success
+        },
+        /// path_filestat_set_times(fd, flags, path, path_len, atim: u64, mtim: u64, fst_flags: u16)
+        Syscall("path_filestat_set_times", [.i32, .i32, .i32, .i32, .i64, .i64, .i32]) { c in
+            let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+            var times = try timespecs(c.u64(4), c.u64(5), UInt16(truncatingIfNeeded: c.u32(6)))
+            return utimensat(path.parent, path.name, &times, AT_SYMLINK_NOFOLLOW) == 0 ? .success : .current
+        },
+        /// path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len)
+        Syscall("path_link", [.i32, .i32, .i32, .i32, .i32, .i32, .i32]) { c in
+            let source = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+            let target = try resolve(c, fd: 4, path: 5, follow: false)
+            return linkat(source.parent, source.name, target.parent, target.name, 0) == 0 ? .success : .current
+        },
+        /// path_open(fd, dirflags, path, path_len, oflags: u16, rights_base: u64, rights_inheriting: u64,
+        ///           fdflags: u16, opened_fd: *fd)
+        Syscall("path_open", [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32]) { c in
+            try open(c)
+        },
+        /// path_readlink(fd, path, path_len, buf: *u8, buf_len: u32, bufused: *u32)
+        Syscall("path_readlink", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
+            let path = try resolve(c, fd: 0, path: 1, follow: false)
+            let target = Array(try SandboxPath.readLink(path.name, in: path.parent).utf8)
+            let count = min(target.count, Int(c.u32(4)))
+            try c.memory.write(target.prefix(count), at: c.u32(3))
+            try c.memory.store(UInt32(count), at: c.u32(5))
+            return .success
+        },
+        /// path_remove_directory(fd, path, path_len)
+        Syscall("path_remove_directory", [.i32, .i32, .i32]) { c in
+            let path = try resolve(c, fd: 0, path: 1, follow: false)
+            guard path.name != "." else { return .inval }
+            return unlinkat(path.parent, path.name, AT_REMOVEDIR) == 0 ? .success : .current
+        },
+        /// path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len)
+        Syscall("path_rename", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
+            let source = try resolve(c, fd: 0, path: 1, follow: false)
+            let target = try resolve(c, fd: 3, path: 4, follow: false)
+            guard source.name != ".", target.name != "." else { return .busy }
+            return renameat(source.parent, source.name, target.parent, target.name) == 0 ? .success : .current
+        },
+        /// path_symlink(old_path, old_path_len, fd, new_path, new_path_len): an absolute target is `notcapable`;
+        /// a relative one is stored as given, and resolution refuses it later if it leads outside.
+        Syscall("path_symlink", [.i32, .i32, .i32, .i32, .i32]) { c in
+            let target = try c.string(0)
+            guard !target.hasPrefix("/") else { return .notcapable }
+            let link = try resolve(c, fd: 2, path: 3, follow: false)
+            return symlinkat(target, link.parent, link.name) == 0 ? .success : .current
+        },
+        /// path_unlink_file(fd, path, path_len)
+        Syscall("path_unlink_file", [.i32, .i32, .i32]) { c in
+            let path = try resolve(c, fd: 0, path: 1, follow: false)
+            guard !path.mustBeDirectory else { return .notdir }
+            return unlinkat(path.parent, path.name, 0) == 0 ? .success : .current
+        },
+    ]
+
+    /// Resolves the path in arguments `path`, `path + 1` inside the directory descriptor in argument `fd`.
+    static func resolve(_ c: SyscallContext, fd: Int, path: Int, follow: Bool) throws(Errno) -> SandboxPath {
+        let directory = try c.fd(fd)
+        guard directory.file.filetype == .directory else { return try failNotDirectory() }
+        return try SandboxPath.resolve(try c.string(path), in: directory.file.hostFD, followFinal: follow)
+    }
+
+    private static func failNotDirectory() throws(Errno) -> SandboxPath { throw .notdir }
+
+    private static func open(_ c: SyscallContext) throws(Errno) -> Errno {
+        let directory = try c.fd(0)
+        let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+        let oflags = UInt16(truncatingIfNeeded: c.u32(4))
+        let fdflags = UInt16(truncatingIfNeeded: c.u32(7))
+        let requested = c.u64(5) & directory.rightsInheriting
+        var flags = O_CLOEXEC | O_NOFOLLOW
+        if oflags & OpenFlags.creat != 0 { flags |= O_CREAT }
+        if oflags & OpenFlags.excl != 0 { flags |= O_EXCL }
+        if oflags & OpenFlags.trunc != 0 { flags |= O_TRUNC }
+        if oflags & OpenFlags.directory != 0 || path.mustBeDirectory { flags |= O_DIRECTORY }
+        if fdflags & FDFlags.append != 0 { flags |= O_APPEND }
+        if fdflags & FDFlags.nonblock != 0 { flags |= O_NONBLOCK }
+        if fdflags & FDFlags.dsync != 0 { flags |= O_DSYNC }
+        if fdflags & (FDFlags.sync | FDFlags.rsync) != 0 { flags |= O_SYNC }
+        let writes = requested & Rights.writing != 0 || oflags & OpenFlags.trunc != 0
+        let reads = requested & (Rights.fdRead | Rights.fdReaddir) != 0 || !writes
+        flags |= writes ? (reads ? O_RDWR : O_WRONLY) : O_RDONLY
+        var hostFD = openat(path.parent, path.name, flags, 0o666)
+        if hostFD < 0 && errno == EISDIR && writes && oflags & (OpenFlags.creat | OpenFlags.trunc) == 0 {
+            // A directory opened with write rights it will never use (as wasi-libc's open does): open it read-only.
+            hostFD = openat(path.parent, path.name, (flags & ~(O_RDWR | O_WRONLY)) | O_RDONLY)
+        }
+        guard hostFD >= 0 else { return errno == ELOOP ? .loop : .current }
+        var info = stat()
+        guard fstat(hostFD, &info) == 0 else {
+            close(hostFD)
+            return .current
+        }
+        let filetype = OpenFile.filetype(mode: info.st_mode)
+        let allowed: UInt64 = switch filetype {
+        case .directory: Rights.directory
+        case .regularFile: Rights.file
+        default: Rights.characterDevice
+        }
+        let descriptor = FileDescriptor(
+            file: OpenFile(hostFD: hostFD, filetype: filetype), rightsBase: requested & allowed,
+            rightsInheriting: c.u64(6) & directory.rightsInheriting)
+        let fd = try c.system.descriptors.insert(descriptor)
+        try c.memory.store(fd, at: c.u32(8))
+        return .success
+    }
+}

@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmInterpreter
+
+/// `proc_exit`, `proc_raise`, `sched_yield` and `random_get`.
+extension Syscalls {
+    static let process: [Syscall] = [
+        /// proc_exit(code: u32) -> does not return
+        Syscall("proc_exit", [.i32], returns: []) { c in
+            throw Trap.exit(Int32(bitPattern: c.u32(0)))
+        },
+        /// proc_raise(signal: u8): the default action of a terminating signal ends the process with 128 + signal.
+        Syscall("proc_raise", [.i32]) { c in
+            let signal = c.u32(0)
+            guard signal < 31 else { return .inval }
+            // Preview1 numbering: 0 none, 16 CHLD, 17 CONT and 21 URG and 27 WINCH are ignored by default.
+            if [0, 16, 17, 21, 27].contains(signal) { return .success }
+            throw Trap.exit(128 + Int32(signal))
+        },
+        /// sched_yield()
+        Syscall("sched_yield", []) { _ in
+            sched_yield()
+            return .success
+        },
+        /// random_get(buf: *u8, buf_len: u32): cryptographically secure bytes.
+        Syscall("random_get", [.i32, .i32]) { c in
+            let buffer = try c.memory.buffer(c.u32(0), c.u32(1))
+            var generator = SystemRandomNumberGenerator()
+            var index = 0
+            while index < buffer.count {
+                var word = generator.next()
+                for _ in 0..<min(8, buffer.count - index) {
+                    buffer[index] = UInt8(truncatingIfNeeded: word)
+                    word >>= 8
+                    index += 1
+                }
+            }
+            return .success
+        },
+    ]
+}

@@ -1,0 +1,53 @@
+import WasmInterpreter
+
+/// What a syscall implementation receives: the process, the caller's memory and its arguments.
+struct SyscallContext {
+    let system: WasiSystem
+    let memory: GuestMemory
+    let arguments: [Value]
+    /// Which ABI the call came through; `wasi_unstable` lays some structs out differently.
+    let flavor: Flavor
+
+    enum Flavor { case preview0, preview1 }
+
+    /// Argument `index` as an unsigned 32-bit value (i32 parameters: pointers, lengths, fds, flags).
+    func u32(_ index: Int) -> UInt32 {
+        if case .i32(let v) = arguments[index] { return v }
+        if case .i64(let v) = arguments[index] { return UInt32(truncatingIfNeeded: v) }
+        return 0
+    }
+
+    /// Argument `index` as an unsigned 64-bit value (i64 parameters: offsets, timestamps, rights).
+    func u64(_ index: Int) -> UInt64 {
+        if case .i64(let v) = arguments[index] { return v }
+        if case .i32(let v) = arguments[index] { return UInt64(v) }
+        return 0
+    }
+
+    /// The descriptor named by argument `index`.
+    func fd(_ index: Int) throws(Errno) -> FileDescriptor {
+        try system.descriptors.get(u32(index))
+    }
+
+    /// The string passed as (pointer, length) in arguments `index` and `index + 1`.
+    func string(_ index: Int) throws(Errno) -> String {
+        try memory.string(u32(index), u32(index + 1))
+    }
+}
+
+/// One syscall: its import name, wasm signature and implementation.
+struct Syscall: Sendable {
+    let name: String
+    let parameters: [ValueType]
+    /// `[.i32]` (the errno) for every call except those that do not return.
+    let results: [ValueType]
+    let body: @Sendable (SyscallContext) throws -> Errno
+
+    init(_ name: String, _ parameters: [ValueType], returns results: [ValueType] = [.i32],
+         _ body: @escaping @Sendable (SyscallContext) throws -> Errno) {
+        self.name = name
+        self.parameters = parameters
+        self.results = results
+        self.body = body
+    }
+}

@@ -1,0 +1,30 @@
+/// What a WASI program sees of its host: arguments, environment, preopened directories and stdio.
+public struct WasixConfiguration: Sendable {
+    /// `argv`, program name first.
+    public var arguments: [String]
+    /// Environment variables as `NAME=VALUE`.
+    public var environment: [String]
+    /// Host directories the guest may use, each under the guest path it appears at.
+    public var preopens: [Preopen]
+    /// Host descriptors used as the guest's stdin, stdout and stderr.
+    public var stdin: Int32 = 0
+    public var stdout: Int32 = 1
+    public var stderr: Int32 = 2
+
+    /// A host directory made visible to the guest at `guestPath`.
+    public struct Preopen: Sendable {
+        public var guestPath: String
+        public var hostPath: String
+
+        public init(guestPath: String, hostPath: String) {
+            self.guestPath = guestPath
+            self.hostPath = hostPath
+        }
+    }
+
+    public init(arguments: [String] = [], environment: [String] = [], preopens: [Preopen] = []) {
+        self.arguments = arguments
+        self.environment = environment
+        self.preopens = preopens
+    }
+}

@@ -1,0 +1,52 @@
+import Wasix
+
+/// The command line of a run: `wasix-run [OPTIONS] FILE.wasm [ARGS...]`, in wasmtime's and wasmer's conventions.
+struct RunOptions {
+    var file = ""
+    var arguments: [String] = []
+    var invoke: String?
+    var preopens: [WasixConfiguration.Preopen] = []
+    var environment: [String] = []
+
+    /// Parses options up to the module file; everything after the file belongs to the guest.
+    init(_ words: [String]) throws(UsageError) {
+        var rest = words[...]
+        while let word = rest.first, word.hasPrefix("-") {
+            rest = rest.dropFirst()
+            func value() throws(UsageError) -> String {
+                guard let value = rest.popFirst() else { throw UsageError("\(word) needs a value") }
+                return value
+            }
+            switch word {
+            case "--dir":
+                let path = try value()
+                preopens.append(.init(guestPath: path, hostPath: path))
+            case "--mapdir":
+                let mapping = try value()
+                guard let separator = mapping.range(of: "::") else { throw UsageError("--mapdir takes GUEST::HOST") }
+                preopens.append(.init(guestPath: String(mapping[..<separator.lowerBound]),
+                                      hostPath: String(mapping[separator.upperBound...])))
+            case "--env":
+                let assignment = try value()
+                guard assignment.contains("=") else { throw UsageError("--env takes NAME=VALUE") }
+                environment.append(assignment)
+            case "--invoke":
+                invoke = try value()
+            case "--":
+                break
+            default:
+                throw UsageError("unknown option \(word)")
+            }
+            if word == "--" { break }
+        }
+        guard let file = rest.popFirst() else { throw UsageError("no module given") }
+        self.file = file
+        arguments = Array(rest)
+    }
+}
+
+/// A command line that cannot be run.
+struct UsageError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
