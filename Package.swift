@@ -18,5 +18,6 @@ let package = Package(
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder"]),
         .testTarget(name: "WasmInterpreterTests", dependencies: ["WasmInterpreter"]),
         .testTarget(name: "SpecTests", dependencies: ["SpecRunner"]),
+        .testTarget(name: "CLITests", dependencies: ["wasix-run"]),
     ]
 )

@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Rebuilds every .wasm under Fixtures/ from its source in the same folder. Idempotent; writes nowhere else.
-# Needs wat2wasm (Debian: wabt).
+# Rebuilds every .wasm under Fixtures/ from the sources beside it. Idempotent; writes nowhere else.
+# Needs wat2wasm (Debian: wabt) and clang-14 with wasi-libc (Debian: clang-14 lld-14 wasi-libc
+# libclang-rt-14-dev-wasm32).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "wat2wasm $(wat2wasm --version)"
+clang-14 --version | head -n 1
 for source in Fixtures/interpreter/*.wat; do
     wat2wasm --enable-threads --debug-names "$source" -o "${source%.wat}.wasm"
+done
+for source in Fixtures/wasi/*/main.c; do
+    clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"
 done

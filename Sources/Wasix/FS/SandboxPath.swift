@@ -8,9 +8,9 @@ import Darwin
 /// that component's name.
 ///
 /// Resolution walks the path one component at a time with `openat(O_NOFOLLOW)`, so no host path lookup ever
-/// starts outside the sandbox: absolute paths and `..` above the starting directory are `notcapable`, symlinks
-/// are read and their targets resolved by the same rules (absolute targets are `notcapable`), and a component
-/// swapped for a symlink while we walk makes the walk fail instead of escaping.
+/// starts outside the sandbox: absolute paths and `..` above the starting directory are `perm` (wasmtime's
+/// answer too), symlinks are read and their targets resolved by the same rules (absolute targets are `perm`),
+/// and a component swapped for a symlink while we walk makes the walk fail instead of escaping.
 final class SandboxPath {
     /// Host descriptor of the directory that contains `name`.
     let parent: Int32
@@ -38,7 +38,7 @@ final class SandboxPath {
     /// - Parameter followFinal: whether a symlink in the last position is followed.
     static func resolve(_ path: String, in base: Int32, followFinal: Bool) throws(Errno) -> SandboxPath {
         guard !path.isEmpty else { throw .noent }
-        guard !path.hasPrefix("/") else { throw .notcapable }
+        guard !path.hasPrefix("/") else { throw .perm }
         guard !path.utf8.contains(0) else { throw .ilseq }
         var pending = components(path)
         let mustBeDirectory = path.hasSuffix("/")
@@ -59,7 +59,7 @@ final class SandboxPath {
                 case ".":
                     if isLast { return finish(".") }
                 case "..":
-                    guard stack.count > 1 else { throw .notcapable }
+                    guard stack.count > 1 else { throw .perm }
                     let fd = stack.removeLast()
                     close(fd)
                     opened.removeAll { $0 == fd }
@@ -75,7 +75,7 @@ final class SandboxPath {
                         symlinks += 1
                         guard symlinks <= symlinkLimit else { throw .loop }
                         let target = try readLink(component, in: stack[stack.count - 1])
-                        guard !target.hasPrefix("/") else { throw .notcapable }
+                        guard !target.hasPrefix("/") else { throw .perm }
                         pending += components(target)
                         continue
                     }

@@ -59,11 +59,11 @@ extension Syscalls {
             guard source.name != ".", target.name != "." else { return .busy }
             return renameat(source.parent, source.name, target.parent, target.name) == 0 ? .success : .current
         },
-        /// path_symlink(old_path, old_path_len, fd, new_path, new_path_len): an absolute target is `notcapable`;
+        /// path_symlink(old_path, old_path_len, fd, new_path, new_path_len): an absolute target is `perm`;
         /// a relative one is stored as given, and resolution refuses it later if it leads outside.
         Syscall("path_symlink", [.i32, .i32, .i32, .i32, .i32]) { c in
             let target = try c.string(0)
-            guard !target.hasPrefix("/") else { return .notcapable }
+            guard !target.hasPrefix("/") else { return .perm }
             let link = try resolve(c, fd: 2, path: 3, follow: false)
             return symlinkat(target, link.parent, link.name) == 0 ? .success : .current
         },

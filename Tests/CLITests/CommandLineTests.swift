@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@Suite("Command line")
+struct CommandLineTests {
+    static let fixtures = Runner.packageRoot.appendingPathComponent("Fixtures")
+
+    @Test("--version and --help print and succeed")
+    func versionAndHelp() throws {
+        let version = try Runner.run(["--version"])
+        #expect(version.status == 0 && version.stdout.hasPrefix("wasix-run "))
+        let help = try Runner.run(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("--mapdir"))
+    }
+
+    @Test("--invoke calls an export with converted arguments and prints the results")
+    func invoke() throws {
+        let result = try Runner.run(["--invoke", "fib", Self.fixtures.appendingPathComponent("interpreter/fib.wasm").path, "20"])
+        #expect(result.status == 0)
+        #expect(result.stdout == "6765\n")
+    }
+
+    @Test("a trap prints the message and a backtrace, and exits with 134")
+    func trap() throws {
+        let result = try Runner.run(["--invoke", "outer", Self.fixtures.appendingPathComponent("interpreter/trap.wasm").path])
+        #expect(result.status == 134)
+        #expect(result.stderr == "error: integer divide by zero\n  0: divide\n  1: middle\n  2: outer\n")
+    }
+
+    @Test("a malformed module is one line naming the file and the offset, exit 1")
+    func malformed() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("malformed-\(UUID()).wasm")
+        try Data([0, 0x61, 0x73, 0x6D, 1, 0, 0, 0, 0x01, 0x05, 0x01]).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try Runner.run([file.path])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: \(file.path): length out of bounds at offset 10\n")
+    }
+
+    @Test("a missing import is named, exit 1")
+    func missingImport() throws {
+        let file = Self.fixtures.appendingPathComponent("interpreter/add.wasm").path
+        let result = try Runner.run([file])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: \(file): unknown import: env.report\n")
+    }
+
+    @Test("bad options are usage errors, exit 2")
+    func usage() throws {
+        #expect(try Runner.run(["--mapdir", "nonsense", "x.wasm"]).status == 2)
+        #expect(try Runner.run(["--frobnicate"]).status == 2)
+    }
+}
