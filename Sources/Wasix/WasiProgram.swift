@@ -28,8 +28,13 @@ public enum WasiProgram {
         }
         let name = function ?? "_start"
         guard let entry = instance.exportedFunction(name) else { throw MissingExport(name: name) }
+        let context = ExecutionContext(store: store)
         do {
-            let values = try ExecutionContext(store: store).invoke(entry, arguments)
+            // A reactor (no `_start`) must have `_initialize` called before any other export.
+            if instance.exportedFunction("_start") == nil, let initialize = instance.exportedFunction("_initialize") {
+                _ = try context.invoke(initialize, [])
+            }
+            let values = try context.invoke(entry, arguments)
             results?(entry.type, values)
             return .exited(0)
         } catch {

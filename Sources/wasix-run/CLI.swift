@@ -16,8 +16,8 @@ enum CLI {
           --dir DIR             let the guest use host directory DIR, at the same path
           --mapdir GUEST::HOST  let the guest use host directory HOST, at path GUEST
           --env NAME=VALUE      set an environment variable for the guest
-          --invoke FUNCTION     call this export instead, with ARGS converted to its parameter types;
-                                print its results
+          --invoke FUNCTION     call this export instead (after `_initialize` in a reactor), with ARGS
+                                converted to its parameter types, if it has any; print its results
           --version             print the version
 
         spec       Run WebAssembly spec test scripts (wast2json .json files, or directories of them).
@@ -123,18 +123,18 @@ enum CLI {
             arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
         var values: [Value] = []
         if let name = options.invoke {
-            configuration.arguments = [options.file]
             guard let function = module.module.exports.first(where: { $0.name == name }),
                   case .function(let index) = function.descriptor,
                   let type = functionType(module.module, index) else {
                 printError("error: \(options.file): no exported function \"\(name)\"")
                 return 1
             }
-            guard type.parameters.count == options.arguments.count else {
+            // ARGS are the program's argv either way; they are also the function's arguments if it takes any.
+            guard type.parameters.isEmpty || type.parameters.count == options.arguments.count else {
                 printError("error: \(name) takes \(type.parameters.count) arguments, \(options.arguments.count) given")
                 return 2
             }
-            for (parameter, text) in zip(type.parameters, options.arguments) {
+            for (parameter, text) in zip(type.parameters, type.parameters.isEmpty ? [] : options.arguments) {
                 guard let value = parse(text, as: parameter) else {
                     printError("error: cannot read \"\(text)\" as \(parameter)")
                     return 2
