@@ -115,6 +115,9 @@ enum CLI {
         let module: ValidatedModule
         do {
             module = try ValidatedModule(contentsOfFile: options.file)
+        } catch let error as FileError {
+            printError("error: \(error)")
+            return 1
         } catch {
             printError("error: \(options.file): \(error)")
             return 1

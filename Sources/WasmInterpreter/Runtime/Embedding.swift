@@ -1,12 +1,38 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Conveniences for embedders.
 extension ValidatedModule {
     /// Reads, decodes and validates the module in the file at `path`.
-    /// - Throws: a file error, `DecodeError` or `ValidationError`.
+    /// - Throws: `FileError`, `DecodeError` or `ValidationError`.
     public init(contentsOfFile path: String, features: WasmFeatures = .all) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        self = try ModuleValidator.load([UInt8](data), features: features)
+        self = try ModuleValidator.load(try FileError.contents(of: path), features: features)
+    }
+}
+
+/// A file that could not be read, with the system's reason.
+public struct FileError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "cannot read \(path): \(reason)" }
+
+    /// The contents of the file at `path`.
+    static func contents(of path: String) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard count >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+            if count == 0 { return bytes }
+            bytes += chunk[0..<count]
+        }
     }
 }
 
