@@ -9,6 +9,9 @@ clang-14 --version | head -n 1
 for source in Fixtures/interpreter/*.wat; do
     wat2wasm --enable-threads --debug-names "$source" -o "${source%.wat}.wasm"
 done
+for source in Fixtures/wasi/*/main.wat; do
+    wat2wasm "$source" -o "${source%.wat}.wasm"
+done
 for source in Fixtures/wasi/*/main.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"
 done

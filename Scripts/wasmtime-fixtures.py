@@ -51,7 +51,7 @@ def run(name):
             linker.instantiate(store, module).exports(store)["_start"](store)
         except wasmtime.ExitTrap as e:
             status = e.code
-        except wasmtime.Trap:
+        except (wasmtime.Trap, wasmtime.WasmtimeError):
             status = 134
         return open(out).read(), status
 
