@@ -1,0 +1,34 @@
+import Foundation
+import Wasix
+
+/// This runtime.
+struct Ours: Contender {
+    let name = "wasix-swift"
+
+    func decode(_ bytes: [UInt8]) throws {
+        _ = try ModuleValidator.load(bytes)
+    }
+
+    func load(_ bytes: [UInt8]) throws -> (UInt32) throws -> UInt32 {
+        let store = Store()
+        let instance = try store.instantiate(try ModuleValidator.load(bytes))
+        let context = ExecutionContext(store: store)
+        guard let run = instance.exportedFunction("run") else { throw MissingExport(name: "run") }
+        return { n in
+            guard case .i32(let result)? = try context.invoke(run, [.i32(n)]).first else { return 0 }
+            _ = store
+            return result
+        }
+    }
+
+    func runCommand(_ bytes: [UInt8]) throws -> Int32 {
+        var configuration = WasixConfiguration(arguments: ["hello"])
+        let null = open("/dev/null", O_WRONLY)
+        defer { close(null) }
+        configuration.stdout = null
+        switch try WasiProgram.run(try ModuleValidator.load(bytes), configuration: configuration) {
+        case .exited(let status): return status
+        case .trapped: return 134
+        }
+    }
+}

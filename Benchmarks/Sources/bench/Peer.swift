@@ -1,0 +1,39 @@
+import Foundation
+import WasmKit
+import WasmKitWASI
+
+/// WasmKit, with its default engine configuration.
+struct Peer: Contender {
+    let name = "WasmKit"
+
+    func decode(_ bytes: [UInt8]) throws {
+        // WasmKit validates function bodies when it instantiates (lazily or not, per configuration); parsing
+        // plus instantiation with no imports needed is the closest equivalent of decode + validate.
+        let module = try parseWasm(bytes: bytes)
+        _ = try module.instantiate(store: Store(engine: Engine(configuration: .init(compilationMode: .eager))))
+    }
+
+    func load(_ bytes: [UInt8]) throws -> (UInt32) throws -> UInt32 {
+        let store = Store(engine: Engine())
+        let instance = try parseWasm(bytes: bytes).instantiate(store: store)
+        guard let run = instance.exports[function: "run"] else { throw BenchError("no run export") }
+        return { n in try run([.i32(n)]).first?.i32 ?? 0 }
+    }
+
+    func runCommand(_ bytes: [UInt8]) throws -> Int32 {
+        let null = open("/dev/null", O_WRONLY)
+        defer { close(null) }
+        let store = Store(engine: Engine())
+        return try WASIBridgeToHost(args: ["hello"], stdout: null).runAndClose { wasi in
+            var imports = Imports()
+            wasi.link(to: &imports, store: store)
+            let instance = try parseWasm(bytes: bytes).instantiate(store: store, imports: imports)
+            return Int32(bitPattern: try wasi.start(instance))
+        }
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

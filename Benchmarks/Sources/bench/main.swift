@@ -1,0 +1,83 @@
+import Foundation
+
+/// Runs every workload on both engines in this process and prints medians and ratios.
+///
+/// Usage: bench [WORKLOAD...]            all workloads, or the named ones
+///        bench --hello ours|wasmkit     run hello-world once (for measuring peak memory from outside)
+let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+let workloads = directory.appendingPathComponent("Workloads")
+let engines: [any Contender] = [Ours(), Peer()]
+
+func bytes(_ path: URL) throws -> [UInt8] { [UInt8](try Data(contentsOf: path)) }
+
+/// Median wall time of `repetitions` calls of `body`, in seconds.
+func median(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
+    var times: [Double] = []
+    for _ in 0..<repetitions {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+let helloPath = directory.appendingPathComponent("../Fixtures/wasi/hello/main.wasm")
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "--hello", arguments.count == 2 {
+    let engine: any Contender = arguments[1] == "ours" ? Ours() : Peer()
+    exit(try engine.runCommand(try bytes(helloPath)))
+}
+
+/// Workloads: module, argument of `run`, repetitions.
+let kernels: [(String, UInt32, Int)] = [
+    ("fib", 30, 5), ("sieve", 3, 5), ("matmul_i32", 4, 5), ("matmul_f64", 4, 5), ("sha256", 1, 3),
+    ("nbody", 300_000, 5), ("bytecode", 300, 5), ("memops", 40, 5), ("indirect", 5_000_000, 5), ("coremark", 100, 5),
+]
+let selected = Set(arguments)
+var ratios: [Double] = []
+print("workload      \(engines.map { $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined(separator: " ")) ratio (WasmKit time / ours)")
+
+@MainActor func report(_ name: String, _ times: [Double]) {
+    let ratio = times[1] / times[0]
+    ratios.append(ratio)
+    let cells = times.map { String(format: "%9.1f ms ", $0 * 1000) }.joined(separator: " ")
+    print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + " " + cells + String(format: " %5.2fx", ratio))
+}
+
+for (name, n, repetitions) in kernels where selected.isEmpty || selected.contains(name) {
+    let module = try bytes(workloads.appendingPathComponent("\(name).wasm"))
+    var results: [UInt32] = []
+    var times: [Double] = []
+    for engine in engines {
+        let run = try engine.load(module)
+        var result: UInt32 = 0
+        result = try run(n)  // warm-up: lazy compilation happens here
+        times.append(try median(repetitions) { result = try run(n) })
+        results.append(result)
+    }
+    guard Set(results).count == 1 else {
+        print("\(name): engines disagree: \(results)")
+        exit(1)
+    }
+    report(name, times)
+}
+
+if selected.isEmpty || selected.contains("startup") {
+    let hello = try bytes(helloPath)
+    report("startup", try engines.map { engine in try median(9) { _ = try engine.runCommand(hello) } })
+}
+if selected.isEmpty || selected.contains("decode") {
+    let large = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("wasix-bench-large.wasm")
+    if !FileManager.default.fileExists(atPath: large.path) {
+        let generator = Process()
+        generator.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generator.arguments = ["python3", directory.appendingPathComponent("../Scripts/make-large-module.py").path, large.path]
+        try generator.run()
+        generator.waitUntilExit()
+    }
+    let module = try bytes(large)
+    report("decode", try engines.map { engine in try median(3) { try engine.decode(module) } })
+}
+let geometricMean = exp(ratios.map { log($0) }.reduce(0, +) / Double(max(ratios.count, 1)))
+print(String(format: "geometric mean of ratios: %.2fx (above 1: wasix-swift is faster)", geometricMean))
