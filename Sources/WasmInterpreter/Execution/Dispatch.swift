@@ -1,348 +1,370 @@
 /// The run loop: one `switch` over the compiled ops of the current function.
 extension ExecutionContext {
+    /// The run loop's working state for the current frame. It lives in a local variable that nothing
+    /// captures, so the compiler keeps it in registers; slow paths (calls, returns, exceptions) update the
+    /// frame records and the loop reloads it from the top record.
+    struct Registers {
+        var code: UnsafeMutablePointer<Op>
+        var pc: Int
+        var fp: UnsafeMutablePointer<UInt64>
+        unowned(unsafe) var compiled: CompiledFunction
+        unowned(unsafe) var instance: Instance
+        var memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>
+        var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
+        var functions: UnsafeMutablePointer<Unmanaged<Function>>
+    }
+
+    /// The registers of the function on top of `frames`.
+    @inline(__always)
+    func topRegisters() -> Registers {
+        let record = frames[frames.count - 1]
+        let instance = record.instance.takeUnretainedValue()
+        let compiled = record.compiled.takeUnretainedValue()
+        return Registers(code: compiled.code, pc: record.pc, fp: stack + record.base, compiled: compiled,
+                         instance: instance, memories: instance.memoryStates, globals: instance.globalStorage,
+                         functions: instance.functionTable)
+    }
+
+    /// Calls `callee` from the top frame (whose pc must be saved) with arguments at absolute slot `base`:
+    /// pushes a frame for wasm code, runs host functions to completion.
+    func call(_ callee: Function, base: Int, from instance: Instance) throws(Trap) {
+        switch callee.body {
+        case .wasm:
+            try enter(callee, base: base)
+        case .host(let host):
+            do {
+                try callHost(host, instance: instance, base: base)
+            } catch .uncaughtException(let exception) {
+                try raise(exception, depth: frames.count - 1)
+            }
+        }
+    }
+
+    /// Replaces the top frame with `callee`, whose arguments are at frame slot `base` of the top frame.
+    /// - Returns: `true` if the frame returned (a host callee), so the caller must continue as after `return`.
+    func tailCall(_ callee: Function, base: Slot, fp: UnsafeMutablePointer<UInt64>, from instance: Instance) throws(Trap)
+        -> Bool
+    {
+        let count = SlotEncoding.slotCount(callee.type.parameters)
+        if base != 0 { fp.update(from: fp + Int(base), count: count) }
+        let start = fp - stack
+        switch callee.body {
+        case .wasm:
+            frames.removeLast()
+            try enter(callee, base: start)
+            return false
+        case .host:
+            try call(callee, base: start, from: instance)
+            return true
+        }
+    }
+
+    /// Unwinds to the innermost handler of `exception` above `depth`, pointing the top frame's pc at it, or
+    /// throws the exception out of this run.
+    func raise(_ exception: Int, depth: Int) throws(Trap) {
+        let thrown = store.exceptions[exception]
+        while frames.count > depth {
+            let record = frames[frames.count - 1]
+            let compiled = record.compiled.takeUnretainedValue()
+            let instance = record.instance.takeUnretainedValue()
+            if let handler = findHandler(compiled, pc: Int32(record.pc - 1), tag: thrown.tag, instance: instance) {
+                let fp = stack + record.base
+                var slot = Int(handler.base)
+                for value in handler.kind == .all ? [] : thrown.payload {
+                    fp[slot] = value
+                    slot += 1
+                }
+                if handler.passesReference { fp[slot] = UInt64(exception) + 1 }
+                if handler.target == ExceptionHandler.returnTarget {
+                    frames.removeLast()
+                } else {
+                    frames[frames.count - 1].pc = Int(handler.target)
+                }
+                return
+            }
+            frames.removeLast()
+        }
+        throw .uncaughtException(exception)
+    }
+
     /// Runs the function whose record is on top of `frames` until the frame count drops to `depth`.
     func run(until depth: Int) throws(Trap) {
-        // The run loop's references are unowned(unsafe): the store keeps functions and instances alive, and
-        // reference counting on every call would cost more than the calls themselves.
-        var record = frames[frames.count - 1]
-        unowned(unsafe) var instance = record.instance.takeUnretainedValue()
-        unowned(unsafe) var compiled = record.compiled.takeUnretainedValue()
-        var functions = instance.functionTable
-        var code = compiled.code
-        var pc = record.pc
-        var fp = stack + record.base
-        var memories = instance.memoryStates
-        var globals = instance.globalStorage
-
-        /// Makes the top frame record current.
-        func load() {
-            record = frames[frames.count - 1]
-            instance = record.instance.takeUnretainedValue()
-            compiled = record.compiled.takeUnretainedValue()
-            code = compiled.code
-            pc = record.pc
-            fp = stack + record.base
-            memories = instance.memoryStates
-            globals = instance.globalStorage
-            functions = instance.functionTable
-        }
-
-        /// Calls `callee` with arguments at `base`: pushes a frame for wasm, runs host functions in place.
-        func invoke(_ callee: Unmanaged<Function>, base: Slot) throws(Trap) {
-            try invoke(callee.takeUnretainedValue(), base: base)
-        }
-
-        func invoke(_ callee: Function, base: Slot) throws(Trap) {
-            frames[frames.count - 1].pc = pc
-            let absolute = fp - stack + Int(base)
-            switch callee.body {
-            case .wasm:
-                try enter(callee, base: absolute)
-                load()
-            case .host(let host):
-                do {
-                    try callHost(host, instance: instance, base: absolute)
-                } catch .uncaughtException(let exception) {
-                    try raise(exception)
-                }
-            }
-        }
-
-        /// Replaces the current frame with `callee`, moving the arguments at `base` to the frame's start.
-        func tailInvoke(_ callee: Function, base: Slot) throws(Trap) {
-            let count = SlotEncoding.slotCount(callee.type.parameters)
-            if base != 0 { fp.update(from: fp + Int(base), count: count) }
-            switch callee.body {
-            case .wasm:
-                let start = fp - stack
-                frames.removeLast()
-                try enter(callee, base: start)
-                load()
-            case .host:
-                try invoke(callee, base: 0)
-                try leave()
-            }
-        }
-
-        /// Returns from the current function; `true` when the run is over.
-        func leave() throws(Trap) {
-            frames.removeLast()
-            if frames.count > depth { load() }
-        }
-
-        /// Unwinds to the innermost handler of `exception`, or throws it out of this run.
-        func raise(_ exception: Int) throws(Trap) {
-            let thrown = store.exceptions[exception]
-            while true {
-                frames[frames.count - 1].pc = pc
-                if let handler = findHandler(compiled, pc: Int32(pc - 1), tag: thrown.tag, instance: instance) {
-                    var slot = Int(handler.base)
-                    let payload = handler.kind == .all ? [] : thrown.payload
-                    for value in payload {
-                        fp[slot] = value
-                        slot += 1
-                    }
-                    if handler.passesReference { fp[slot] = UInt64(exception) + 1 }
-                    if handler.target == ExceptionHandler.returnTarget {
-                        try leave()
-                    } else {
-                        pc = Int(handler.target)
-                    }
-                    return
-                }
-                frames.removeLast()
-                guard frames.count > depth else { throw .uncaughtException(exception) }
-                load()
-            }
-        }
-
-        while frames.count > depth {
-            let op = code[pc]
-            pc += 1
+        var vm = topRegisters()
+        while true {
+            let op = vm.code[vm.pc]
+            vm.pc &+= 1
             switch op {
             // MARK: Control
             case .unreachable:
                 throw .unreachable
             case .jump(let target):
-                pc = Int(target)
+                vm.pc = Int(target)
             case .jumpIf(let condition, let target):
-                if fp[bool: condition] { pc = Int(target) }
+                if vm.fp[bool: condition] { vm.pc = Int(target) }
             case .jumpIfNot(let condition, let target):
-                if !fp[bool: condition] { pc = Int(target) }
+                if !vm.fp[bool: condition] { vm.pc = Int(target) }
             case .branchTable(let index, let table):
-                let targets = compiled.branchTables[Int(table)]
-                pc = Int(targets[min(Int(fp[i32: index]), targets.count - 1)])
+                let targets = vm.compiled.branchTables[Int(table)]
+                vm.pc = Int(targets[min(Int(vm.fp[i32: index]), targets.count - 1)])
             case .return:
-                try leave()
+                frames.removeLast()
+                if frames.count <= depth { return }
+                vm = topRegisters()
             case .call(let f, let base):
-                try invoke(functions[Int(f)], base: base)
+                frames[frames.count - 1].pc = vm.pc
+                try call(vm.functions[Int(f)].takeUnretainedValue(), base: vm.fp - stack + Int(base), from: vm.instance)
+                if frames.count <= depth { return }
+                vm = topRegisters()
             case .callIndirect(let table, let type, let index, let base):
-                try invoke(try indirectCallee(instance, table, type, fp[i64: index]), base: base)
+                frames[frames.count - 1].pc = vm.pc
+                let callee = try indirectCallee(vm.instance, table, type, vm.fp[i64: index])
+                try call(callee, base: vm.fp - stack + Int(base), from: vm.instance)
+                if frames.count <= depth { return }
+                vm = topRegisters()
             case .callRef(let reference, let base):
-                try invoke(try referencedFunction(fp[slot: reference]), base: base)
+                frames[frames.count - 1].pc = vm.pc
+                try call(try referencedFunction(vm.fp[slot: reference]), base: vm.fp - stack + Int(base), from: vm.instance)
+                if frames.count <= depth { return }
+                vm = topRegisters()
             case .returnCall(let f, let base):
-                try tailInvoke(instance.functions[Int(f)], base: base)
+                if try tailCall(vm.functions[Int(f)].takeUnretainedValue(), base: base, fp: vm.fp, from: vm.instance) {
+                    frames.removeLast()
+                }
+                if frames.count <= depth { return }
+                vm = topRegisters()
             case .returnCallIndirect(let table, let type, let index, let base):
-                try tailInvoke(try indirectCallee(instance, table, type, fp[i64: index]), base: base)
+                let callee = try indirectCallee(vm.instance, table, type, vm.fp[i64: index])
+                if try tailCall(callee, base: base, fp: vm.fp, from: vm.instance) { frames.removeLast() }
+                if frames.count <= depth { return }
+                vm = topRegisters()
             case .returnCallRef(let reference, let base):
-                try tailInvoke(try referencedFunction(fp[slot: reference]), base: base)
+                let callee = try referencedFunction(vm.fp[slot: reference])
+                if try tailCall(callee, base: base, fp: vm.fp, from: vm.instance) { frames.removeLast() }
+                if frames.count <= depth { return }
+                vm = topRegisters()
             case .throw(let tagIndex, let base):
-                let tag = instance.tags[Int(tagIndex)]
+                frames[frames.count - 1].pc = vm.pc
+                let tag = vm.instance.tags[Int(tagIndex)]
                 let count = SlotEncoding.slotCount(tag.type.parameters)
-                let payload = [UInt64](UnsafeBufferPointer(start: fp + Int(base), count: count))
-                try raise(store.register(ExceptionInstance(tag: tag, payload: payload)))
+                let payload = [UInt64](UnsafeBufferPointer(start: vm.fp + Int(base), count: count))
+                try raise(store.register(ExceptionInstance(tag: tag, payload: payload)), depth: depth)
+                if frames.count <= depth { return }
+                vm = topRegisters()
             case .throwReference(let slot):
-                let reference = fp[slot: slot]
+                frames[frames.count - 1].pc = vm.pc
+                let reference = vm.fp[slot: slot]
                 guard reference != 0 else { throw .nullExceptionReference }
-                try raise(Int(reference - 1))
+                try raise(Int(reference - 1), depth: depth)
+                if frames.count <= depth { return }
+                vm = topRegisters()
 
             // MARK: Moves and constants
             case .copy(let from, let to):
-                fp[Int(to)] = fp[Int(from)]
+                vm.fp[Int(to)] = vm.fp[Int(from)]
             case .copyV128(let from, let to):
-                fp[v128: to] = fp[v128: from]
+                vm.fp[v128: to] = vm.fp[v128: from]
             case .const32(let value, let slot):
-                fp[i32: slot] = value
+                vm.fp[i32: slot] = value
             case .const64(let value, let slot):
-                fp[i64: slot] = value
+                vm.fp[i64: slot] = value
             case .constV128(let value, let slot):
-                fp[v128: slot] = value
+                vm.fp[v128: slot] = value
             case .select(let condition, let first, let second, let result):
-                fp[Int(result)] = fp[bool: condition] ? fp[Int(first)] : fp[Int(second)]
+                vm.fp[Int(result)] = vm.fp[bool: condition] ? vm.fp[Int(first)] : vm.fp[Int(second)]
             case .selectV128(let condition, let first, let second, let result):
-                fp[v128: result] = fp[bool: condition] ? fp[v128: first] : fp[v128: second]
+                vm.fp[v128: result] = vm.fp[bool: condition] ? vm.fp[v128: first] : vm.fp[v128: second]
             case .globalGet(let g, let result):
-                fp[Int(result)] = globals[Int(g)][0]
+                vm.fp[Int(result)] = vm.globals[Int(g)][0]
             case .globalSet(let g, let value):
-                globals[Int(g)][0] = fp[Int(value)]
+                vm.globals[Int(g)][0] = vm.fp[Int(value)]
             case .globalGetV128(let g, let result):
-                fp[v128: result] = V128(low: globals[Int(g)][0], high: globals[Int(g)][1])
+                vm.fp[v128: result] = V128(low: vm.globals[Int(g)][0], high: vm.globals[Int(g)][1])
             case .globalSetV128(let g, let value):
-                globals[Int(g)][0] = fp[Int(value)]
-                globals[Int(g)][1] = fp[Int(value) + 1]
+                vm.globals[Int(g)][0] = vm.fp[Int(value)]
+                vm.globals[Int(g)][1] = vm.fp[Int(value) + 1]
 
             // MARK: References
             case .refFunction(let f, let result):
-                fp[i64: result] = UInt64(instance.functions[Int(f)].address) + 1
+                vm.fp[i64: result] = UInt64(vm.instance.functions[Int(f)].address) + 1
             case .refIsNull(let slot, let result):
-                fp[bool: result] = fp[slot: slot] == 0
+                vm.fp[bool: result] = vm.fp[slot: slot] == 0
             case .refAsNonNull(let slot):
-                if fp[slot: slot] == 0 { throw .nullReference }
+                if vm.fp[slot: slot] == 0 { throw .nullReference }
             case .branchOnNull(let slot, let target):
-                if fp[slot: slot] == 0 { pc = Int(target) }
+                if vm.fp[slot: slot] == 0 { vm.pc = Int(target) }
             case .branchOnNonNull(let slot, let target):
-                if fp[slot: slot] != 0 { pc = Int(target) }
+                if vm.fp[slot: slot] != 0 { vm.pc = Int(target) }
 
             // MARK: Tables and memory management
             case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elementDrop,
                  .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop:
-                try executeBulk(op, instance: instance, fp: fp)
+                try executeBulk(op, instance: vm.instance, fp: vm.fp)
 
             // MARK: Loads and stores
             case .i32Load(let o):
-                fp[i32: o.value] = try address(o, 4, memories, fp).loadUnaligned(as: UInt32.self)
+                vm.fp[i32: o.value] = try address(o, 4, vm.memories, vm.fp).loadUnaligned(as: UInt32.self)
             case .i64Load(let o):
-                fp[i64: o.value] = try address(o, 8, memories, fp).loadUnaligned(as: UInt64.self)
+                vm.fp[i64: o.value] = try address(o, 8, vm.memories, vm.fp).loadUnaligned(as: UInt64.self)
             case .f32Load(let o):
-                fp[i32: o.value] = try address(o, 4, memories, fp).loadUnaligned(as: UInt32.self)
+                vm.fp[i32: o.value] = try address(o, 4, vm.memories, vm.fp).loadUnaligned(as: UInt32.self)
             case .f64Load(let o):
-                fp[i64: o.value] = try address(o, 8, memories, fp).loadUnaligned(as: UInt64.self)
+                vm.fp[i64: o.value] = try address(o, 8, vm.memories, vm.fp).loadUnaligned(as: UInt64.self)
             case .i32Load8S(let o):
-                fp[i32: o.value] = UInt32(bitPattern: Int32(try address(o, 1, memories, fp).load(as: Int8.self)))
+                vm.fp[i32: o.value] = UInt32(bitPattern: Int32(try address(o, 1, vm.memories, vm.fp).load(as: Int8.self)))
             case .i32Load8U(let o):
-                fp[i32: o.value] = UInt32(try address(o, 1, memories, fp).load(as: UInt8.self))
+                vm.fp[i32: o.value] = UInt32(try address(o, 1, vm.memories, vm.fp).load(as: UInt8.self))
             case .i32Load16S(let o):
-                fp[i32: o.value] = UInt32(bitPattern: Int32(try address(o, 2, memories, fp).loadUnaligned(as: Int16.self)))
+                vm.fp[i32: o.value] = UInt32(bitPattern: Int32(try address(o, 2, vm.memories, vm.fp).loadUnaligned(as: Int16.self)))
             case .i32Load16U(let o):
-                fp[i32: o.value] = UInt32(try address(o, 2, memories, fp).loadUnaligned(as: UInt16.self))
+                vm.fp[i32: o.value] = UInt32(try address(o, 2, vm.memories, vm.fp).loadUnaligned(as: UInt16.self))
             case .i64Load8S(let o):
-                fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 1, memories, fp).load(as: Int8.self)))
+                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 1, vm.memories, vm.fp).load(as: Int8.self)))
             case .i64Load8U(let o):
-                fp[i64: o.value] = UInt64(try address(o, 1, memories, fp).load(as: UInt8.self))
+                vm.fp[i64: o.value] = UInt64(try address(o, 1, vm.memories, vm.fp).load(as: UInt8.self))
             case .i64Load16S(let o):
-                fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 2, memories, fp).loadUnaligned(as: Int16.self)))
+                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 2, vm.memories, vm.fp).loadUnaligned(as: Int16.self)))
             case .i64Load16U(let o):
-                fp[i64: o.value] = UInt64(try address(o, 2, memories, fp).loadUnaligned(as: UInt16.self))
+                vm.fp[i64: o.value] = UInt64(try address(o, 2, vm.memories, vm.fp).loadUnaligned(as: UInt16.self))
             case .i64Load32S(let o):
-                fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 4, memories, fp).loadUnaligned(as: Int32.self)))
+                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 4, vm.memories, vm.fp).loadUnaligned(as: Int32.self)))
             case .i64Load32U(let o):
-                fp[i64: o.value] = UInt64(try address(o, 4, memories, fp).loadUnaligned(as: UInt32.self))
+                vm.fp[i64: o.value] = UInt64(try address(o, 4, vm.memories, vm.fp).loadUnaligned(as: UInt32.self))
             case .store8(let o):
-                try address(o, 1, memories, fp).storeBytes(of: UInt8(truncatingIfNeeded: fp[Int(o.value)]), as: UInt8.self)
+                try address(o, 1, vm.memories, vm.fp).storeBytes(of: UInt8(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt8.self)
             case .store16(let o):
-                try address(o, 2, memories, fp).storeBytes(of: UInt16(truncatingIfNeeded: fp[Int(o.value)]), as: UInt16.self)
+                try address(o, 2, vm.memories, vm.fp).storeBytes(of: UInt16(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt16.self)
             case .store32(let o):
-                try address(o, 4, memories, fp).storeBytes(of: UInt32(truncatingIfNeeded: fp[Int(o.value)]), as: UInt32.self)
+                try address(o, 4, vm.memories, vm.fp).storeBytes(of: UInt32(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt32.self)
             case .store64(let o):
-                try address(o, 8, memories, fp).storeBytes(of: fp[Int(o.value)], as: UInt64.self)
+                try address(o, 8, vm.memories, vm.fp).storeBytes(of: vm.fp[Int(o.value)], as: UInt64.self)
 
             // MARK: Numeric
-            case .i32Eqz(let a, let r): fp[bool: r] = fp[i32: a] == 0
-            case .i64Eqz(let a, let r): fp[bool: r] = fp[i64: a] == 0
-            case .i32Eq(let a, let b, let r): fp[bool: r] = fp[i32: a] == fp[i32: b]
-            case .i32Ne(let a, let b, let r): fp[bool: r] = fp[i32: a] != fp[i32: b]
-            case .i32LtS(let a, let b, let r): fp[bool: r] = Int32(bitPattern: fp[i32: a]) < Int32(bitPattern: fp[i32: b])
-            case .i32LtU(let a, let b, let r): fp[bool: r] = fp[i32: a] < fp[i32: b]
-            case .i32GtS(let a, let b, let r): fp[bool: r] = Int32(bitPattern: fp[i32: a]) > Int32(bitPattern: fp[i32: b])
-            case .i32GtU(let a, let b, let r): fp[bool: r] = fp[i32: a] > fp[i32: b]
-            case .i32LeS(let a, let b, let r): fp[bool: r] = Int32(bitPattern: fp[i32: a]) <= Int32(bitPattern: fp[i32: b])
-            case .i32LeU(let a, let b, let r): fp[bool: r] = fp[i32: a] <= fp[i32: b]
-            case .i32GeS(let a, let b, let r): fp[bool: r] = Int32(bitPattern: fp[i32: a]) >= Int32(bitPattern: fp[i32: b])
-            case .i32GeU(let a, let b, let r): fp[bool: r] = fp[i32: a] >= fp[i32: b]
-            case .i64Eq(let a, let b, let r): fp[bool: r] = fp[i64: a] == fp[i64: b]
-            case .i64Ne(let a, let b, let r): fp[bool: r] = fp[i64: a] != fp[i64: b]
-            case .i64LtS(let a, let b, let r): fp[bool: r] = Int64(bitPattern: fp[i64: a]) < Int64(bitPattern: fp[i64: b])
-            case .i64LtU(let a, let b, let r): fp[bool: r] = fp[i64: a] < fp[i64: b]
-            case .i64GtS(let a, let b, let r): fp[bool: r] = Int64(bitPattern: fp[i64: a]) > Int64(bitPattern: fp[i64: b])
-            case .i64GtU(let a, let b, let r): fp[bool: r] = fp[i64: a] > fp[i64: b]
-            case .i64LeS(let a, let b, let r): fp[bool: r] = Int64(bitPattern: fp[i64: a]) <= Int64(bitPattern: fp[i64: b])
-            case .i64LeU(let a, let b, let r): fp[bool: r] = fp[i64: a] <= fp[i64: b]
-            case .i64GeS(let a, let b, let r): fp[bool: r] = Int64(bitPattern: fp[i64: a]) >= Int64(bitPattern: fp[i64: b])
-            case .i64GeU(let a, let b, let r): fp[bool: r] = fp[i64: a] >= fp[i64: b]
-            case .f32Eq(let a, let b, let r): fp[bool: r] = fp[f32: a] == fp[f32: b]
-            case .f32Ne(let a, let b, let r): fp[bool: r] = fp[f32: a] != fp[f32: b]
-            case .f32Lt(let a, let b, let r): fp[bool: r] = fp[f32: a] < fp[f32: b]
-            case .f32Gt(let a, let b, let r): fp[bool: r] = fp[f32: a] > fp[f32: b]
-            case .f32Le(let a, let b, let r): fp[bool: r] = fp[f32: a] <= fp[f32: b]
-            case .f32Ge(let a, let b, let r): fp[bool: r] = fp[f32: a] >= fp[f32: b]
-            case .f64Eq(let a, let b, let r): fp[bool: r] = fp[f64: a] == fp[f64: b]
-            case .f64Ne(let a, let b, let r): fp[bool: r] = fp[f64: a] != fp[f64: b]
-            case .f64Lt(let a, let b, let r): fp[bool: r] = fp[f64: a] < fp[f64: b]
-            case .f64Gt(let a, let b, let r): fp[bool: r] = fp[f64: a] > fp[f64: b]
-            case .f64Le(let a, let b, let r): fp[bool: r] = fp[f64: a] <= fp[f64: b]
-            case .f64Ge(let a, let b, let r): fp[bool: r] = fp[f64: a] >= fp[f64: b]
-            case .i32Clz(let a, let r): fp[i32: r] = UInt32(fp[i32: a].leadingZeroBitCount)
-            case .i32Ctz(let a, let r): fp[i32: r] = UInt32(fp[i32: a].trailingZeroBitCount)
-            case .i32Popcnt(let a, let r): fp[i32: r] = UInt32(fp[i32: a].nonzeroBitCount)
-            case .i32Add(let a, let b, let r): fp[i32: r] = fp[i32: a] &+ fp[i32: b]
-            case .i32Sub(let a, let b, let r): fp[i32: r] = fp[i32: a] &- fp[i32: b]
-            case .i32Mul(let a, let b, let r): fp[i32: r] = fp[i32: a] &* fp[i32: b]
-            case .i32DivS(let a, let b, let r): fp[i32: r] = try Numeric.divS(fp[i32: a], fp[i32: b])
-            case .i32DivU(let a, let b, let r): fp[i32: r] = try Numeric.divU(fp[i32: a], fp[i32: b])
-            case .i32RemS(let a, let b, let r): fp[i32: r] = try Numeric.remS(fp[i32: a], fp[i32: b])
-            case .i32RemU(let a, let b, let r): fp[i32: r] = try Numeric.remU(fp[i32: a], fp[i32: b])
-            case .i32And(let a, let b, let r): fp[i32: r] = fp[i32: a] & fp[i32: b]
-            case .i32Or(let a, let b, let r): fp[i32: r] = fp[i32: a] | fp[i32: b]
-            case .i32Xor(let a, let b, let r): fp[i32: r] = fp[i32: a] ^ fp[i32: b]
-            case .i32Shl(let a, let b, let r): fp[i32: r] = fp[i32: a] << (fp[i32: b] & 31)
+            case .i32Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i32: a] == 0
+            case .i64Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i64: a] == 0
+            case .i32Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] == vm.fp[i32: b]
+            case .i32Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] != vm.fp[i32: b]
+            case .i32LtS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) < Int32(bitPattern: vm.fp[i32: b])
+            case .i32LtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] < vm.fp[i32: b]
+            case .i32GtS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) > Int32(bitPattern: vm.fp[i32: b])
+            case .i32GtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] > vm.fp[i32: b]
+            case .i32LeS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) <= Int32(bitPattern: vm.fp[i32: b])
+            case .i32LeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] <= vm.fp[i32: b]
+            case .i32GeS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b])
+            case .i32GeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] >= vm.fp[i32: b]
+            case .i64Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] == vm.fp[i64: b]
+            case .i64Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] != vm.fp[i64: b]
+            case .i64LtS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) < Int64(bitPattern: vm.fp[i64: b])
+            case .i64LtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] < vm.fp[i64: b]
+            case .i64GtS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) > Int64(bitPattern: vm.fp[i64: b])
+            case .i64GtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] > vm.fp[i64: b]
+            case .i64LeS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) <= Int64(bitPattern: vm.fp[i64: b])
+            case .i64LeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] <= vm.fp[i64: b]
+            case .i64GeS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) >= Int64(bitPattern: vm.fp[i64: b])
+            case .i64GeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] >= vm.fp[i64: b]
+            case .f32Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] == vm.fp[f32: b]
+            case .f32Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] != vm.fp[f32: b]
+            case .f32Lt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] < vm.fp[f32: b]
+            case .f32Gt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] > vm.fp[f32: b]
+            case .f32Le(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] <= vm.fp[f32: b]
+            case .f32Ge(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] >= vm.fp[f32: b]
+            case .f64Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] == vm.fp[f64: b]
+            case .f64Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] != vm.fp[f64: b]
+            case .f64Lt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] < vm.fp[f64: b]
+            case .f64Gt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] > vm.fp[f64: b]
+            case .f64Le(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] <= vm.fp[f64: b]
+            case .f64Ge(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] >= vm.fp[f64: b]
+            case .i32Clz(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].leadingZeroBitCount)
+            case .i32Ctz(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].trailingZeroBitCount)
+            case .i32Popcnt(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].nonzeroBitCount)
+            case .i32Add(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &+ vm.fp[i32: b]
+            case .i32Sub(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &- vm.fp[i32: b]
+            case .i32Mul(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &* vm.fp[i32: b]
+            case .i32DivS(let a, let b, let r): vm.fp[i32: r] = try Numeric.divS(vm.fp[i32: a], vm.fp[i32: b])
+            case .i32DivU(let a, let b, let r): vm.fp[i32: r] = try Numeric.divU(vm.fp[i32: a], vm.fp[i32: b])
+            case .i32RemS(let a, let b, let r): vm.fp[i32: r] = try Numeric.remS(vm.fp[i32: a], vm.fp[i32: b])
+            case .i32RemU(let a, let b, let r): vm.fp[i32: r] = try Numeric.remU(vm.fp[i32: a], vm.fp[i32: b])
+            case .i32And(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] & vm.fp[i32: b]
+            case .i32Or(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] | vm.fp[i32: b]
+            case .i32Xor(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] ^ vm.fp[i32: b]
+            case .i32Shl(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] << (vm.fp[i32: b] & 31)
             case .i32ShrS(let a, let b, let r):
-                fp[i32: r] = UInt32(bitPattern: Int32(bitPattern: fp[i32: a]) >> (fp[i32: b] & 31))
-            case .i32ShrU(let a, let b, let r): fp[i32: r] = fp[i32: a] >> (fp[i32: b] & 31)
-            case .i32Rotl(let a, let b, let r): fp[i32: r] = Numeric.rotateLeft(fp[i32: a], fp[i32: b])
-            case .i32Rotr(let a, let b, let r): fp[i32: r] = Numeric.rotateRight(fp[i32: a], fp[i32: b])
-            case .i64Clz(let a, let r): fp[i64: r] = UInt64(fp[i64: a].leadingZeroBitCount)
-            case .i64Ctz(let a, let r): fp[i64: r] = UInt64(fp[i64: a].trailingZeroBitCount)
-            case .i64Popcnt(let a, let r): fp[i64: r] = UInt64(fp[i64: a].nonzeroBitCount)
-            case .i64Add(let a, let b, let r): fp[i64: r] = fp[i64: a] &+ fp[i64: b]
-            case .i64Sub(let a, let b, let r): fp[i64: r] = fp[i64: a] &- fp[i64: b]
-            case .i64Mul(let a, let b, let r): fp[i64: r] = fp[i64: a] &* fp[i64: b]
-            case .i64DivS(let a, let b, let r): fp[i64: r] = try Numeric.divS(fp[i64: a], fp[i64: b])
-            case .i64DivU(let a, let b, let r): fp[i64: r] = try Numeric.divU(fp[i64: a], fp[i64: b])
-            case .i64RemS(let a, let b, let r): fp[i64: r] = try Numeric.remS(fp[i64: a], fp[i64: b])
-            case .i64RemU(let a, let b, let r): fp[i64: r] = try Numeric.remU(fp[i64: a], fp[i64: b])
-            case .i64And(let a, let b, let r): fp[i64: r] = fp[i64: a] & fp[i64: b]
-            case .i64Or(let a, let b, let r): fp[i64: r] = fp[i64: a] | fp[i64: b]
-            case .i64Xor(let a, let b, let r): fp[i64: r] = fp[i64: a] ^ fp[i64: b]
-            case .i64Shl(let a, let b, let r): fp[i64: r] = fp[i64: a] << (fp[i64: b] & 63)
+                vm.fp[i32: r] = UInt32(bitPattern: Int32(bitPattern: vm.fp[i32: a]) >> (vm.fp[i32: b] & 31))
+            case .i32ShrU(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] >> (vm.fp[i32: b] & 31)
+            case .i32Rotl(let a, let b, let r): vm.fp[i32: r] = Numeric.rotateLeft(vm.fp[i32: a], vm.fp[i32: b])
+            case .i32Rotr(let a, let b, let r): vm.fp[i32: r] = Numeric.rotateRight(vm.fp[i32: a], vm.fp[i32: b])
+            case .i64Clz(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].leadingZeroBitCount)
+            case .i64Ctz(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].trailingZeroBitCount)
+            case .i64Popcnt(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].nonzeroBitCount)
+            case .i64Add(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &+ vm.fp[i64: b]
+            case .i64Sub(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &- vm.fp[i64: b]
+            case .i64Mul(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &* vm.fp[i64: b]
+            case .i64DivS(let a, let b, let r): vm.fp[i64: r] = try Numeric.divS(vm.fp[i64: a], vm.fp[i64: b])
+            case .i64DivU(let a, let b, let r): vm.fp[i64: r] = try Numeric.divU(vm.fp[i64: a], vm.fp[i64: b])
+            case .i64RemS(let a, let b, let r): vm.fp[i64: r] = try Numeric.remS(vm.fp[i64: a], vm.fp[i64: b])
+            case .i64RemU(let a, let b, let r): vm.fp[i64: r] = try Numeric.remU(vm.fp[i64: a], vm.fp[i64: b])
+            case .i64And(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] & vm.fp[i64: b]
+            case .i64Or(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] | vm.fp[i64: b]
+            case .i64Xor(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] ^ vm.fp[i64: b]
+            case .i64Shl(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] << (vm.fp[i64: b] & 63)
             case .i64ShrS(let a, let b, let r):
-                fp[i64: r] = UInt64(bitPattern: Int64(bitPattern: fp[i64: a]) >> (fp[i64: b] & 63))
-            case .i64ShrU(let a, let b, let r): fp[i64: r] = fp[i64: a] >> (fp[i64: b] & 63)
-            case .i64Rotl(let a, let b, let r): fp[i64: r] = Numeric.rotateLeft(fp[i64: a], fp[i64: b])
-            case .i64Rotr(let a, let b, let r): fp[i64: r] = Numeric.rotateRight(fp[i64: a], fp[i64: b])
-            case .f32Abs(let a, let r): fp[i32: r] = fp[i32: a] & 0x7FFF_FFFF
-            case .f32Neg(let a, let r): fp[i32: r] = fp[i32: a] ^ 0x8000_0000
-            case .f32Ceil(let a, let r): fp[f32: r] = fp[f32: a].rounded(.up)
-            case .f32Floor(let a, let r): fp[f32: r] = fp[f32: a].rounded(.down)
-            case .f32Trunc(let a, let r): fp[f32: r] = fp[f32: a].rounded(.towardZero)
-            case .f32Nearest(let a, let r): fp[f32: r] = fp[f32: a].rounded(.toNearestOrEven)
-            case .f32Sqrt(let a, let r): fp[f32: r] = fp[f32: a].squareRoot()
-            case .f32Add(let a, let b, let r): fp[f32: r] = fp[f32: a] + fp[f32: b]
-            case .f32Sub(let a, let b, let r): fp[f32: r] = fp[f32: a] - fp[f32: b]
-            case .f32Mul(let a, let b, let r): fp[f32: r] = fp[f32: a] * fp[f32: b]
-            case .f32Div(let a, let b, let r): fp[f32: r] = fp[f32: a] / fp[f32: b]
-            case .f32Min(let a, let b, let r): fp[f32: r] = Numeric.minimum(fp[f32: a], fp[f32: b])
-            case .f32Max(let a, let b, let r): fp[f32: r] = Numeric.maximum(fp[f32: a], fp[f32: b])
+                vm.fp[i64: r] = UInt64(bitPattern: Int64(bitPattern: vm.fp[i64: a]) >> (vm.fp[i64: b] & 63))
+            case .i64ShrU(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] >> (vm.fp[i64: b] & 63)
+            case .i64Rotl(let a, let b, let r): vm.fp[i64: r] = Numeric.rotateLeft(vm.fp[i64: a], vm.fp[i64: b])
+            case .i64Rotr(let a, let b, let r): vm.fp[i64: r] = Numeric.rotateRight(vm.fp[i64: a], vm.fp[i64: b])
+            case .f32Abs(let a, let r): vm.fp[i32: r] = vm.fp[i32: a] & 0x7FFF_FFFF
+            case .f32Neg(let a, let r): vm.fp[i32: r] = vm.fp[i32: a] ^ 0x8000_0000
+            case .f32Ceil(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.up)
+            case .f32Floor(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.down)
+            case .f32Trunc(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.towardZero)
+            case .f32Nearest(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.toNearestOrEven)
+            case .f32Sqrt(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].squareRoot()
+            case .f32Add(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] + vm.fp[f32: b]
+            case .f32Sub(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] - vm.fp[f32: b]
+            case .f32Mul(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] * vm.fp[f32: b]
+            case .f32Div(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] / vm.fp[f32: b]
+            case .f32Min(let a, let b, let r): vm.fp[f32: r] = Numeric.minimum(vm.fp[f32: a], vm.fp[f32: b])
+            case .f32Max(let a, let b, let r): vm.fp[f32: r] = Numeric.maximum(vm.fp[f32: a], vm.fp[f32: b])
             case .f32Copysign(let a, let b, let r):
-                fp[i32: r] = (fp[i32: a] & 0x7FFF_FFFF) | (fp[i32: b] & 0x8000_0000)
-            case .f64Abs(let a, let r): fp[i64: r] = fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF
-            case .f64Neg(let a, let r): fp[i64: r] = fp[i64: a] ^ 0x8000_0000_0000_0000
-            case .f64Ceil(let a, let r): fp[f64: r] = fp[f64: a].rounded(.up)
-            case .f64Floor(let a, let r): fp[f64: r] = fp[f64: a].rounded(.down)
-            case .f64Trunc(let a, let r): fp[f64: r] = fp[f64: a].rounded(.towardZero)
-            case .f64Nearest(let a, let r): fp[f64: r] = fp[f64: a].rounded(.toNearestOrEven)
-            case .f64Sqrt(let a, let r): fp[f64: r] = fp[f64: a].squareRoot()
-            case .f64Add(let a, let b, let r): fp[f64: r] = fp[f64: a] + fp[f64: b]
-            case .f64Sub(let a, let b, let r): fp[f64: r] = fp[f64: a] - fp[f64: b]
-            case .f64Mul(let a, let b, let r): fp[f64: r] = fp[f64: a] * fp[f64: b]
-            case .f64Div(let a, let b, let r): fp[f64: r] = fp[f64: a] / fp[f64: b]
-            case .f64Min(let a, let b, let r): fp[f64: r] = Numeric.minimum(fp[f64: a], fp[f64: b])
-            case .f64Max(let a, let b, let r): fp[f64: r] = Numeric.maximum(fp[f64: a], fp[f64: b])
+                vm.fp[i32: r] = (vm.fp[i32: a] & 0x7FFF_FFFF) | (vm.fp[i32: b] & 0x8000_0000)
+            case .f64Abs(let a, let r): vm.fp[i64: r] = vm.fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF
+            case .f64Neg(let a, let r): vm.fp[i64: r] = vm.fp[i64: a] ^ 0x8000_0000_0000_0000
+            case .f64Ceil(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.up)
+            case .f64Floor(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.down)
+            case .f64Trunc(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.towardZero)
+            case .f64Nearest(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.toNearestOrEven)
+            case .f64Sqrt(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].squareRoot()
+            case .f64Add(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] + vm.fp[f64: b]
+            case .f64Sub(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] - vm.fp[f64: b]
+            case .f64Mul(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] * vm.fp[f64: b]
+            case .f64Div(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] / vm.fp[f64: b]
+            case .f64Min(let a, let b, let r): vm.fp[f64: r] = Numeric.minimum(vm.fp[f64: a], vm.fp[f64: b])
+            case .f64Max(let a, let b, let r): vm.fp[f64: r] = Numeric.maximum(vm.fp[f64: a], vm.fp[f64: b])
             case .f64Copysign(let a, let b, let r):
-                fp[i64: r] = (fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF) | (fp[i64: b] & 0x8000_0000_0000_0000)
+                vm.fp[i64: r] = (vm.fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF) | (vm.fp[i64: b] & 0x8000_0000_0000_0000)
             case .convert(let opcode, let a, let r):
-                fp[Int(r)] = try Numeric.convert(opcode, fp[Int(a)])
+                vm.fp[Int(r)] = try Numeric.convert(opcode, vm.fp[Int(a)])
 
             // MARK: Vectors and atomics
             case .v128Load(let o):
-                let p = try address(o, 16, memories, fp)
-                fp[v128: o.value] = V128(low: p.loadUnaligned(as: UInt64.self), high: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                let p = try address(o, 16, vm.memories, vm.fp)
+                vm.fp[v128: o.value] = V128(low: p.loadUnaligned(as: UInt64.self), high: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             case .v128Store(let o):
-                let p = try address(o, 16, memories, fp)
-                let value = fp[v128: o.value]
+                let p = try address(o, 16, vm.memories, vm.fp)
+                let value = vm.fp[v128: o.value]
                 p.storeBytes(of: value.low, as: UInt64.self)
                 p.storeBytes(of: value.high, toByteOffset: 8, as: UInt64.self)
             case .v128LoadPartial(let opcode, let o, let lane):
-                try VectorOps.load(opcode, o, lane: lane, memories: memories, fp: fp)
+                try VectorOps.load(opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
             case .v128StoreLane(let opcode, let o, let lane):
-                try VectorOps.storeLane(opcode, o, lane: lane, memories: memories, fp: fp)
+                try VectorOps.storeLane(opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
             case .simd(let opcode, let base):
-                VectorOps.execute(opcode, base: base, fp: fp)
+                VectorOps.execute(opcode, base: base, fp: vm.fp)
             case .simdLane(let opcode, let lane, let base):
-                VectorOps.executeLane(opcode, lane: lane, base: base, fp: fp)
+                VectorOps.executeLane(opcode, lane: lane, base: base, fp: vm.fp)
             case .shuffle(let constant, let base):
-                VectorOps.shuffle(compiled.v128Constants[Int(constant)], base: base, fp: fp)
+                VectorOps.shuffle(vm.compiled.v128Constants[Int(constant)], base: base, fp: vm.fp)
             case .atomic(let opcode, let o):
-                try Atomics.execute(opcode, o, memories: memories, instance: instance, fp: fp)
+                try Atomics.execute(opcode, o, memories: vm.memories, instance: vm.instance, fp: vm.fp)
             case .atomicFence:
                 Atomics.fence()
             }
