@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "wat2wasm $(wat2wasm --version)"
 clang-14 --version | head -n 1
-for source in Fixtures/interpreter/*.wat; do
+for source in Fixtures/interpreter/*.wat Fixtures/regression/*.wat; do
     wat2wasm --enable-threads --debug-names "$source" -o "${source%.wat}.wasm"
 done
 for source in Fixtures/wasi/*/main.wat; do

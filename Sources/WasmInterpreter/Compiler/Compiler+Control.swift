@@ -9,6 +9,8 @@ extension Compiler {
     }
 
     mutating func beginBlock(_ kind: Block.Kind, _ type: FunctionType) {
+        // A label may be placed here: no op before it may be rewritten by what follows.
+        lastResult = nil
         let parameterCount = type.parameters.count
         let base = parameterCount == 0 ? height : Int(stack[stack.count - parameterCount].slot)
         var block = Block(kind: kind, parameters: type.parameters, results: type.results,
@@ -19,14 +21,25 @@ extension Compiler {
     }
 
     mutating func compileIf(_ type: FunctionType) {
-        let condition = pop().slot
-        let fixup = code.count
-        emit(.jumpIfNot(condition: condition, target: -1))
+        let condition = pop()
+        materializeAll()
+        let fixup: Int
+        if let compare = fusableComparison(condition) {
+            // Jump to the else branch when the comparison fails.
+            code.removeLast()
+            fixup = code.count
+            emit(Self.jump(when: compare, negated: true, target: -1))
+        } else {
+            let slot = read(condition)
+            fixup = code.count
+            emit(.jumpIfNot(condition: slot, target: -1))
+        }
         beginBlock(.if, type)
         blocks[blocks.count - 1].elseFixup = fixup
     }
 
     mutating func compileElse() {
+        lastResult = nil
         let index = blocks.count - 1
         if !blocks[index].unreachable {
             blocks[index].fixups.append(.op(code.count))
@@ -44,6 +57,9 @@ extension Compiler {
     }
 
     mutating func compileEnd() {
+        // Branches may arrive here with their values in the block's slots: the last op is no longer the only
+        // way the result is computed.
+        lastResult = nil
         let block = blocks.removeLast()
         if block.kind == .function {
             if !block.unreachable { emitReturn() }
@@ -61,8 +77,15 @@ extension Compiler {
     }
 
     mutating func compileBranchIf(_ depth: Int) {
-        let condition = pop().slot
+        let operand = pop()
+        materializeAll()
         let index = blocks.count - 1 - depth
+        if branchIsInPlace(depth), let compare = fusableComparison(operand) {
+            code.removeLast()
+            emitJump(to: index) { Self.jump(when: compare, negated: false, target: $0) }
+            return
+        }
+        let condition = read(operand)
         if branchIsInPlace(depth) {
             emitJump(to: index) { .jumpIf(condition: condition, target: $0) }
         } else {
@@ -98,6 +121,37 @@ extension Compiler {
             emitBranch(pad.depth)
         }
         markUnreachable()
+    }
+
+    /// The i32 comparison that the previous op computed into `condition`, if a jump can do it instead.
+    func fusableComparison(_ condition: Operand) -> Op? {
+        guard condition.source == .own, let last = lastResult, last.index == code.count - 1,
+              last.slot == condition.slot else { return nil }
+        switch code[last.index] {
+        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i32Eqz:
+            return code[last.index]
+        default:
+            return nil
+        }
+    }
+
+    /// The compare-and-jump op for comparison `compare`, jumping when it holds (or fails, if `negated`).
+    static func jump(when compare: Op, negated: Bool, target: Int32) -> Op {
+        switch (compare, negated) {
+        case (.i32Eq(let a, let b, _), false), (.i32Ne(let a, let b, _), true): .jumpIfI32Eq(a, b, target: target)
+        case (.i32Ne(let a, let b, _), false), (.i32Eq(let a, let b, _), true): .jumpIfI32Ne(a, b, target: target)
+        case (.i32LtS(let a, let b, _), false), (.i32GeS(let a, let b, _), true): .jumpIfI32LtS(a, b, target: target)
+        case (.i32LtU(let a, let b, _), false), (.i32GeU(let a, let b, _), true): .jumpIfI32LtU(a, b, target: target)
+        case (.i32GtS(let a, let b, _), false), (.i32LeS(let a, let b, _), true): .jumpIfI32GtS(a, b, target: target)
+        case (.i32GtU(let a, let b, _), false), (.i32LeU(let a, let b, _), true): .jumpIfI32GtU(a, b, target: target)
+        case (.i32LeS(let a, let b, _), false), (.i32GtS(let a, let b, _), true): .jumpIfI32LeS(a, b, target: target)
+        case (.i32LeU(let a, let b, _), false), (.i32GtU(let a, let b, _), true): .jumpIfI32LeU(a, b, target: target)
+        case (.i32GeS(let a, let b, _), false), (.i32LtS(let a, let b, _), true): .jumpIfI32GeS(a, b, target: target)
+        case (.i32GeU(let a, let b, _), false), (.i32LtU(let a, let b, _), true): .jumpIfI32GeU(a, b, target: target)
+        case (.i32Eqz(let a, _), false): .jumpIfI32Eqz(a, target: target)
+        case (.i32Eqz(let a, _), true): .jumpIf(condition: a, target: target)
+        default: .unreachable
+        }
     }
 
     /// The slot of the first of the top `count` operands (the top slot if `count` is 0).

@@ -2,6 +2,7 @@
 extension Compiler {
     mutating func compile(_ instruction: Instruction) {
         let opcode = instruction.opcode
+        if !Self.readsOperandsLazily(instruction) { materializeAll() }
         switch (opcode, instruction.immediate) {
         // MARK: Control
         case (.unreachable, _):
@@ -90,34 +91,34 @@ extension Compiler {
         case (.drop, _):
             pop()
         case (.select, _), (.selectTyped, _):
-            let condition = pop().slot
+            let condition = read(pop())
             let second = pop()
             let first = pop()
+            let (a, b) = (read(first), read(second))
             push(first.type)
             emit(first.type == .v128
-                 ? .selectV128(condition: condition, first: first.slot, second: second.slot, result: first.slot)
-                 : .select(condition: condition, first: first.slot, second: second.slot, result: first.slot))
+                 ? .selectV128(condition: condition, first: a, second: b, result: first.slot)
+                 : .select(condition: condition, first: a, second: b, result: first.slot))
+            emitted(result: first.slot)
 
         // MARK: Variables
         case (.localGet, .index(let i)):
-            let type = localTypes[Int(i)]
-            push(type)
-            emitCopy(type, from: localSlots[Int(i)], to: stack[stack.count - 1].slot)
+            push(localTypes[Int(i)], source: .local(localSlots[Int(i)]))
         case (.localSet, .index(let i)):
-            let value = pop()
-            emitCopy(value.type, from: value.slot, to: localSlots[Int(i)])
+            storeLocal(Int(i), keep: false)
         case (.localTee, .index(let i)):
-            let value = stack[stack.count - 1]
-            emitCopy(value.type, from: value.slot, to: localSlots[Int(i)])
+            storeLocal(Int(i), keep: true)
         case (.globalGet, .index(let g)):
             let type = instance.globals[Int(g)].type.valueType
             push(type)
             let slot = stack[stack.count - 1].slot
             emit(type == .v128 ? .globalGetV128(global: g, result: slot) : .globalGet(global: g, result: slot))
+            emitted(result: slot)
         case (.globalSet, .index(let g)):
             let value = pop()
-            emit(value.type == .v128 ? .globalSetV128(global: g, value: value.slot)
-                                     : .globalSet(global: g, value: value.slot))
+            let source = read(value)
+            emit(value.type == .v128 ? .globalSetV128(global: g, value: source)
+                                     : .globalSet(global: g, value: source))
 
         // MARK: Tables
         case (.tableGet, .index(let t)):
@@ -167,17 +168,13 @@ extension Compiler {
 
         // MARK: Constants
         case (.i32Const, .i32(let v)):
-            push(.i32)
-            emit(.const32(UInt32(bitPattern: v), stack[stack.count - 1].slot))
+            push(.i32, source: .constant(UInt64(UInt32(bitPattern: v))))
         case (.i64Const, .i64(let v)):
-            push(.i64)
-            emit(.const64(UInt64(bitPattern: v), stack[stack.count - 1].slot))
+            push(.i64, source: .constant(UInt64(bitPattern: v)))
         case (.f32Const, .f32(let v)):
-            push(.f32)
-            emit(.const32(v, stack[stack.count - 1].slot))
+            push(.f32, source: .constant(UInt64(v)))
         case (.f64Const, .f64(let v)):
-            push(.f64)
-            emit(.const64(v, stack[stack.count - 1].slot))
+            push(.f64, source: .constant(v))
         case (.v128Const, .v128(let v)):
             push(.v128)
             emit(.constV128(v, stack[stack.count - 1].slot))
@@ -207,6 +204,76 @@ extension Compiler {
             compileBySignature(opcode) { .simdLane(opcode, lane: lane, base: $0) }
         default:
             compileNumeric(opcode)
+        }
+    }
+
+    /// Whether `instruction` reads its operands through `read(_:)`, so operands that live in locals or are
+    /// constants need not be materialized first. Everything else sees a fully materialized stack.
+    static func readsOperandsLazily(_ instruction: Instruction) -> Bool {
+        switch instruction.opcode {
+        case .localGet, .localSet, .localTee, .i32Const, .i64Const, .f32Const, .f64Const, .drop, .select,
+             .selectTyped, .globalGet, .globalSet, .brIf, .if, .v128Load, .v128Store:
+            return true
+        default:
+            let opcode = instruction.opcode
+            guard opcode.signature != nil, opcode.feature != .simd, opcode.feature != .relaxedSimd,
+                  opcode.feature != .threads else { return false }
+            if case .memory = instruction.immediate { return true }
+            if case .none = instruction.immediate { return true }
+            return false
+        }
+    }
+
+    /// `local.set` and `local.tee`: operands still reading the local are materialized first; a value that the
+    /// previous op just computed is computed straight into the local.
+    mutating func storeLocal(_ index: Int, keep: Bool) {
+        let local = localSlots[index]
+        let value = pop()
+        if value.source == .local(local) {
+            if keep { stack.append(value); height = Int(value.slot) + SlotEncoding.slotCount(value.type) }
+            return
+        }
+        let readers = stack.indices.filter { stack[$0].source == .local(local) }
+        if readers.isEmpty, value.source == .own, let last = lastResult, last.index == code.count - 1,
+           last.slot == value.slot, let direct = Self.withResult(code[last.index], local) {
+            code[last.index] = direct
+            lastResult = nil
+        } else {
+            for reader in readers { materialize(reader) }
+            switch value.source {
+            case .constant(let bits):
+                emit(value.type == .i64 || value.type == .f64 ? .const64(bits, local)
+                                                              : .const32(UInt32(truncatingIfNeeded: bits), local))
+            case .local(let slot): emitCopy(value.type, from: slot, to: local)
+            case .own: emitCopy(value.type, from: value.slot, to: local)
+            }
+        }
+        if keep { push(value.type, source: .local(local)) }
+    }
+
+    /// `op` with its result written to `slot` instead, for ops that compute one value into an explicit slot.
+    static func withResult(_ op: Op, _ slot: Slot) -> Op? {
+        switch op {
+        case .const32(let v, _): .const32(v, slot)
+        case .const64(let v, _): .const64(v, slot)
+        case .globalGet(let g, _): .globalGet(global: g, result: slot)
+        case .select(let c, let a, let b, _): .select(condition: c, first: a, second: b, result: slot)
+        case .convert(let opcode, let a, _): .convert(opcode, a, slot)
+        case .i32Load(var o): { o.value = slot; return .i32Load(o) }()
+        case .i64Load(var o): { o.value = slot; return .i64Load(o) }()
+        case .f32Load(var o): { o.value = slot; return .f32Load(o) }()
+        case .f64Load(var o): { o.value = slot; return .f64Load(o) }()
+        case .i32Load8S(var o): { o.value = slot; return .i32Load8S(o) }()
+        case .i32Load8U(var o): { o.value = slot; return .i32Load8U(o) }()
+        case .i32Load16S(var o): { o.value = slot; return .i32Load16S(o) }()
+        case .i32Load16U(var o): { o.value = slot; return .i32Load16U(o) }()
+        case .i64Load8S(var o): { o.value = slot; return .i64Load8S(o) }()
+        case .i64Load8U(var o): { o.value = slot; return .i64Load8U(o) }()
+        case .i64Load16S(var o): { o.value = slot; return .i64Load16S(o) }()
+        case .i64Load16U(var o): { o.value = slot; return .i64Load16U(o) }()
+        case .i64Load32S(var o): { o.value = slot; return .i64Load32S(o) }()
+        case .i64Load32U(var o): { o.value = slot; return .i64Load32U(o) }()
+        default: withNumericResult(op, slot)
         }
     }
 
@@ -249,9 +316,30 @@ extension Compiler {
     mutating func compileMemoryAccess(_ opcode: Opcode, _ argument: MemoryArgument) {
         let address = instance.memories[Int(argument.memory)].type.limits.addressType.valueType
         let count = opcode.signature?.parameters.count ?? 1
-        let base = base(ofTop: count)
-        let operand = MemoryOperand(address: base, value: count > 1 ? base + 1 : base,
-                                    offset: argument.offset, memory: argument.memory)
+        if opcode.feature == .threads {
+            // Atomics read their operands from consecutive slots (the stack is materialized for them).
+            let base = base(ofTop: count)
+            let operand = MemoryOperand(address: base, value: base + 1, offset: argument.offset, memory: argument.memory)
+            compileBySignature(opcode, address: address) { _ in .atomic(opcode, operand) }
+            return
+        }
+        if count == 2 {
+            let value = pop()
+            let target = pop()
+            let operand = MemoryOperand(address: read(target), value: read(value), offset: argument.offset,
+                                        memory: argument.memory)
+            switch opcode {
+            case .i32Store8, .i64Store8: emit(.store8(operand))
+            case .i32Store16, .i64Store16: emit(.store16(operand))
+            case .i32Store, .f32Store, .i64Store32: emit(.store32(operand))
+            case .i64Store, .f64Store: emit(.store64(operand))
+            default: emit(.v128Store(operand))
+            }
+            return
+        }
+        let target = pop()
+        let operand = MemoryOperand(address: read(target), value: target.slot, offset: argument.offset,
+                                    memory: argument.memory)
         let op: Op
         switch opcode {
         case .i32Load: op = .i32Load(operand)
@@ -268,15 +356,17 @@ extension Compiler {
         case .i64Load16U: op = .i64Load16U(operand)
         case .i64Load32S: op = .i64Load32S(operand)
         case .i64Load32U: op = .i64Load32U(operand)
-        case .i32Store8, .i64Store8: op = .store8(operand)
-        case .i32Store16, .i64Store16: op = .store16(operand)
-        case .i32Store, .f32Store, .i64Store32: op = .store32(operand)
-        case .i64Store, .f64Store: op = .store64(operand)
         case .v128Load: op = .v128Load(operand)
-        case .v128Store: op = .v128Store(operand)
-        default:
-            op = opcode.feature == .threads ? .atomic(opcode, operand) : .v128LoadPartial(opcode, operand, lane: 0)
+        default: op = .v128LoadPartial(opcode, operand, lane: 0)
         }
-        compileBySignature(opcode, address: address) { _ in op }
+        switch opcode.signature?.results.first {
+        case .i64?: push(.i64)
+        case .f32?: push(.f32)
+        case .f64?: push(.f64)
+        case .v128?: push(.v128)
+        default: push(.i32)
+        }
+        emit(op)
+        emitted(result: target.slot)
     }
 }

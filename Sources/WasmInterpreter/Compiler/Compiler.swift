@@ -3,6 +3,13 @@
 /// The compiler mirrors the validator's operand stack, but tracks where each value lives: a frame is
 /// `[parameters][locals][operands]`, every value takes one slot (v128 two), so the slot of every operand is
 /// known statically. Code after an unconditional branch is skipped until the enclosing block ends.
+///
+/// `local.get` and constants emit nothing at first: the operand remembers that its value is in a local's slot
+/// or is a constant, and the op that consumes it reads the local directly (a constant is written to the
+/// operand's own slot just before). Before anything that joins or leaves control flow, and before a local is
+/// overwritten, such operands are written to their own slots. `local.set` of a freshly computed value makes
+/// the op that computed it write the local directly, and a comparison followed by `br_if` or `if` becomes
+/// one compare-and-jump op.
 struct Compiler {
     let instance: Instance
     let module: Module
@@ -20,8 +27,25 @@ struct Compiler {
     var parameterSlots = 0
     var localSlotCount = 0
 
-    /// The operand stack: types and slots.
-    var stack: [(type: ValueType, slot: Slot)] = []
+    /// The operand stack: each value's type, its own slot, and where the value is until it is materialized.
+    var stack: [Operand] = []
+    /// The last op emitted, if it computed the value now in `slot` (for `local.set` and compare-and-jump).
+    var lastResult: (index: Int, slot: Slot)?
+
+    struct Operand {
+        enum Source: Equatable {
+            /// The value is in the operand's own slot.
+            case own
+            /// The value is in a local's slot.
+            case local(Slot)
+            /// The value is this constant (bit pattern), not yet written anywhere.
+            case constant(UInt64)
+        }
+
+        var type: ValueType
+        var slot: Slot
+        var source: Source = .own
+    }
     var height = 0
     var maxHeight = 0
     var blocks: [Block] = []
@@ -104,17 +128,51 @@ struct Compiler {
 
     // MARK: - Stack
 
-    mutating func push(_ type: ValueType) {
-        stack.append((type, Slot(height)))
+    mutating func push(_ type: ValueType, source: Operand.Source = .own) {
+        stack.append(Operand(type: type, slot: Slot(height), source: source))
         height += SlotEncoding.slotCount(type)
         maxHeight = max(maxHeight, height)
     }
 
     @discardableResult
-    mutating func pop() -> (type: ValueType, slot: Slot) {
-        guard let top = stack.popLast() else { return (.i32, Slot(height)) }
+    mutating func pop() -> Operand {
+        guard let top = stack.popLast() else { return Operand(type: .i32, slot: Slot(height)) }
         height = Int(top.slot)
         return top
+    }
+
+    /// The slot an op reads `operand` from; a constant is written to the operand's own slot first.
+    mutating func read(_ operand: Operand) -> Slot {
+        switch operand.source {
+        case .own: return operand.slot
+        case .local(let slot): return slot
+        case .constant(let bits):
+            emit(operand.type == .i64 || operand.type == .f64 ? .const64(bits, operand.slot)
+                                                              : .const32(UInt32(truncatingIfNeeded: bits), operand.slot))
+            return operand.slot
+        }
+    }
+
+    /// Writes stack entry `index` to its own slot if it lives elsewhere.
+    mutating func materialize(_ index: Int) {
+        let operand = stack[index]
+        guard operand.source != .own else { return }
+        if case .local(let slot) = operand.source {
+            emitCopy(operand.type, from: slot, to: operand.slot)
+        } else {
+            _ = read(operand)
+        }
+        stack[index].source = .own
+    }
+
+    /// Writes every stack entry to its own slot: needed wherever control flow joins or leaves.
+    mutating func materializeAll() {
+        for index in stack.indices { materialize(index) }
+    }
+
+    /// Records that the op just emitted computed the value of `slot`.
+    mutating func emitted(result slot: Slot) {
+        lastResult = (code.count - 1, slot)
     }
 
     mutating func pop(_ count: Int) {
@@ -126,6 +184,7 @@ struct Compiler {
 
     mutating func emit(_ op: Op) {
         code.append(op)
+        lastResult = nil
     }
 
     /// Truncates the stack to `count` entries whose top is at slot `height`.
@@ -137,6 +196,7 @@ struct Compiler {
     // MARK: - Branches
 
     /// Emits copies that move the top values of `types` to the slots starting at `base`.
+    /// (The moved values must be materialized.)
     mutating func emitMoves(_ types: [ValueType], to base: Int) {
         var destination = base
         for entry in stack.suffix(types.count) {
@@ -203,6 +263,17 @@ struct Compiler {
         case .jumpIfNot(let c, _): .jumpIfNot(condition: c, target: target)
         case .branchOnNull(let s, _): .branchOnNull(s, target: target)
         case .branchOnNonNull(let s, _): .branchOnNonNull(s, target: target)
+        case .jumpIfI32Eq(let a, let b, _): .jumpIfI32Eq(a, b, target: target)
+        case .jumpIfI32Ne(let a, let b, _): .jumpIfI32Ne(a, b, target: target)
+        case .jumpIfI32LtS(let a, let b, _): .jumpIfI32LtS(a, b, target: target)
+        case .jumpIfI32LtU(let a, let b, _): .jumpIfI32LtU(a, b, target: target)
+        case .jumpIfI32GtS(let a, let b, _): .jumpIfI32GtS(a, b, target: target)
+        case .jumpIfI32GtU(let a, let b, _): .jumpIfI32GtU(a, b, target: target)
+        case .jumpIfI32LeS(let a, let b, _): .jumpIfI32LeS(a, b, target: target)
+        case .jumpIfI32LeU(let a, let b, _): .jumpIfI32LeU(a, b, target: target)
+        case .jumpIfI32GeS(let a, let b, _): .jumpIfI32GeS(a, b, target: target)
+        case .jumpIfI32GeU(let a, let b, _): .jumpIfI32GeU(a, b, target: target)
+        case .jumpIfI32Eqz(let a, _): .jumpIfI32Eqz(a, target: target)
         default: op
         }
     }

@@ -103,6 +103,21 @@ extension ExecutionContext {
                 if vm.fp[bool: condition] { vm.pc = Int(target) }
             case .jumpIfNot(let condition, let target):
                 if !vm.fp[bool: condition] { vm.pc = Int(target) }
+            case .jumpIfI32Eq(let a, let b, let target): if vm.fp[i32: a] == vm.fp[i32: b] { vm.pc = Int(target) }
+            case .jumpIfI32Ne(let a, let b, let target): if vm.fp[i32: a] != vm.fp[i32: b] { vm.pc = Int(target) }
+            case .jumpIfI32LtS(let a, let b, let target):
+                if Int32(bitPattern: vm.fp[i32: a]) < Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
+            case .jumpIfI32LtU(let a, let b, let target): if vm.fp[i32: a] < vm.fp[i32: b] { vm.pc = Int(target) }
+            case .jumpIfI32GtS(let a, let b, let target):
+                if Int32(bitPattern: vm.fp[i32: a]) > Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
+            case .jumpIfI32GtU(let a, let b, let target): if vm.fp[i32: a] > vm.fp[i32: b] { vm.pc = Int(target) }
+            case .jumpIfI32LeS(let a, let b, let target):
+                if Int32(bitPattern: vm.fp[i32: a]) <= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
+            case .jumpIfI32LeU(let a, let b, let target): if vm.fp[i32: a] <= vm.fp[i32: b] { vm.pc = Int(target) }
+            case .jumpIfI32GeS(let a, let b, let target):
+                if Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
+            case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.pc = Int(target) }
+            case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.pc = Int(target) }
             case .branchTable(let index, let table):
                 let targets = vm.compiled.branchTables[Int(table)]
                 vm.pc = Int(targets[min(Int(vm.fp[i32: index]), targets.count - 1)])

@@ -19,6 +19,13 @@ enum Op {
     case jump(target: Int32)
     case jumpIf(condition: Slot, target: Int32)
     case jumpIfNot(condition: Slot, target: Int32)
+    /// A comparison fused with the branch that uses it: jump if `lhs <op> rhs` (i32).
+    case jumpIfI32Eq(Slot, Slot, target: Int32), jumpIfI32Ne(Slot, Slot, target: Int32)
+    case jumpIfI32LtS(Slot, Slot, target: Int32), jumpIfI32LtU(Slot, Slot, target: Int32)
+    case jumpIfI32GtS(Slot, Slot, target: Int32), jumpIfI32GtU(Slot, Slot, target: Int32)
+    case jumpIfI32LeS(Slot, Slot, target: Int32), jumpIfI32LeU(Slot, Slot, target: Int32)
+    case jumpIfI32GeS(Slot, Slot, target: Int32), jumpIfI32GeU(Slot, Slot, target: Int32)
+    case jumpIfI32Eqz(Slot, target: Int32)
     /// Jump to `branchTables[table][min(index, count - 1)]`.
     case branchTable(index: Slot, table: UInt32)
     case `return`
