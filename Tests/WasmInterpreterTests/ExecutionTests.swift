@@ -109,3 +109,11 @@ struct ExecutionTests {
         }
     }
 }
+
+@Suite("Compiled code")
+struct CompiledCodeTests {
+    @Test("an op is three machine words, so the run loop reads little per instruction")
+    func opSize() {
+        #expect(MemoryLayout<Op>.stride <= 24)
+    }
+}

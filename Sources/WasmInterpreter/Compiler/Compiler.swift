@@ -9,7 +9,8 @@
 /// operand's own slot just before). Before anything that joins or leaves control flow, and before a local is
 /// overwritten, such operands are written to their own slots. `local.set` of a freshly computed value makes
 /// the op that computed it write the local directly, and a comparison followed by `br_if` or `if` becomes
-/// one compare-and-jump op.
+/// one compare-and-jump op. The body's constants get slots of their own after the locals, filled on entry
+/// from `CompiledFunction.constants`, so that ops read them like locals.
 struct Compiler {
     let instance: Instance
     let module: Module
@@ -26,6 +27,11 @@ struct Compiler {
     var localSlots: [Slot] = []
     var parameterSlots = 0
     var localSlotCount = 0
+    /// The constants of the body and the slot of each, after the locals.
+    var constants: [UInt64] = []
+    var constantSlots: [UInt64: Slot] = [:]
+    /// The most constants a frame holds; a body with more writes the others with ops.
+    static let constantLimit = 64
 
     /// The operand stack: each value's type, its own slot, and where the value is until it is materialized.
     var stack: [Operand] = []
@@ -95,8 +101,33 @@ struct Compiler {
         }
         if type.parameters.count == localTypes.count { parameterSlots = slot }
         localSlotCount = slot
-        height = slot
-        maxHeight = max(slot, SlotEncoding.slotCount(type.results))
+        collectConstants()
+        height = slot + constants.count
+        maxHeight = max(height, SlotEncoding.slotCount(type.results))
+    }
+
+    /// Gives the body's most used scalar constants (up to `constantLimit`) slots after the locals.
+    private mutating func collectConstants() {
+        var scan = reader
+        var uses: [UInt64: Int] = [:]
+        var order: [UInt64] = []
+        while !scan.isAtEnd, let instruction = try? scan.readInstruction() {
+            let bits: UInt64
+            switch instruction.immediate {
+            case .i32(let v): bits = UInt64(UInt32(bitPattern: v))
+            case .i64(let v): bits = UInt64(bitPattern: v)
+            case .f32(let v): bits = UInt64(v)
+            case .f64(let v): bits = v
+            default: continue
+            }
+            if uses[bits] == nil { order.append(bits) }
+            uses[bits, default: 0] += 1
+        }
+        let kept = order.sorted { uses[$0, default: 0] > uses[$1, default: 0] }.prefix(Self.constantLimit)
+        for bits in order where kept.contains(bits) {
+            constantSlots[bits] = Slot(localSlotCount + constants.count)
+            constants.append(bits)
+        }
     }
 
     /// Compiles the body.
@@ -105,13 +136,13 @@ struct Compiler {
         compiler.compileBody()
         return CompiledFunction(
             code: compiler.code, parameterSlots: compiler.parameterSlots, localSlots: compiler.localSlotCount,
-            frameSize: compiler.maxHeight + 2, branchTables: compiler.branchTables,
+            constants: compiler.constants, frameSize: compiler.maxHeight + 2, branchTables: compiler.branchTables,
             v128Constants: compiler.v128Constants, handlers: compiler.handlers)
     }
 
     mutating func compileBody() {
         blocks.append(Block(kind: .function, parameters: [], results: type.results, stackCount: 0,
-                            baseSlot: localSlotCount))
+                            baseSlot: height))
         while !blocks.isEmpty {
             // The body was validated, so it decodes; stop cleanly if it somehow does not.
             guard let instruction = try? reader.readInstruction() else {
@@ -147,6 +178,7 @@ struct Compiler {
         case .own: return operand.slot
         case .local(let slot): return slot
         case .constant(let bits):
+            if let slot = constantSlots[bits] { return slot }
             emit(operand.type == .i64 || operand.type == .f64 ? .const64(bits, operand.slot)
                                                               : .const32(UInt32(truncatingIfNeeded: bits), operand.slot))
             return operand.slot
@@ -157,11 +189,8 @@ struct Compiler {
     mutating func materialize(_ index: Int) {
         let operand = stack[index]
         guard operand.source != .own else { return }
-        if case .local(let slot) = operand.source {
-            emitCopy(operand.type, from: slot, to: operand.slot)
-        } else {
-            _ = read(operand)
-        }
+        let source = read(operand)
+        if source != operand.slot { emitCopy(operand.type, from: source, to: operand.slot) }
         stack[index].source = .own
     }
 

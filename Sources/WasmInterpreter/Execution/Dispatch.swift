@@ -368,9 +368,9 @@ extension ExecutionContext {
                 let value = vm.fp[v128: o.value]
                 p.storeBytes(of: value.low, as: UInt64.self)
                 p.storeBytes(of: value.high, toByteOffset: 8, as: UInt64.self)
-            case .v128LoadPartial(let opcode, let o, let lane):
+            case .v128LoadPartial(let o, let opcode, let lane):
                 try VectorOps.load(opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
-            case .v128StoreLane(let opcode, let o, let lane):
+            case .v128StoreLane(let o, let opcode, let lane):
                 try VectorOps.storeLane(opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
             case .simd(let opcode, let base):
                 VectorOps.execute(opcode, base: base, fp: vm.fp)
@@ -378,7 +378,7 @@ extension ExecutionContext {
                 VectorOps.executeLane(opcode, lane: lane, base: base, fp: vm.fp)
             case .shuffle(let constant, let base):
                 VectorOps.shuffle(vm.compiled.v128Constants[Int(constant)], base: base, fp: vm.fp)
-            case .atomic(let opcode, let o):
+            case .atomic(let o, let opcode):
                 try Atomics.execute(opcode, o, memories: vm.memories, instance: vm.instance, fp: vm.fp)
             case .atomicFence:
                 Atomics.fence()

@@ -166,6 +166,13 @@ public final class ExecutionContext: @unchecked Sendable {
         }
         let locals = compiled.localSlots - compiled.parameterSlots
         if locals > 0 { (stack + base + compiled.parameterSlots).update(repeating: 0, count: locals) }
+        if !compiled.constants.isEmpty {
+            compiled.constants.withUnsafeBufferPointer { constants in
+                if let values = constants.baseAddress {
+                    (stack + base + compiled.localSlots).update(from: values, count: constants.count)
+                }
+            }
+        }
         frames.append(FrameRecord(function: Unmanaged.passUnretained(function), compiled: Unmanaged.passUnretained(compiled),
                                   instance: instance, pc: 0, base: base))
     }

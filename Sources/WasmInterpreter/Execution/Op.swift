@@ -124,14 +124,14 @@ enum Op {
     case v128Load(MemoryOperand)
     case v128Store(MemoryOperand)
     /// `v128.load8x8_s` and the other loads that extend, splat, zero-fill or fill one lane.
-    case v128LoadPartial(Opcode, MemoryOperand, lane: UInt8)
-    case v128StoreLane(Opcode, MemoryOperand, lane: UInt8)
+    case v128LoadPartial(MemoryOperand, Opcode, lane: UInt8)
+    case v128StoreLane(MemoryOperand, Opcode, lane: UInt8)
     case simd(Opcode, base: Slot)
     case simdLane(Opcode, lane: UInt8, base: Slot)
     /// `i8x16.shuffle`: the lane selectors are `v128Constants[constant]`.
     case shuffle(constant: UInt32, base: Slot)
 
     // MARK: Atomics (threads)
-    case atomic(Opcode, MemoryOperand)
+    case atomic(MemoryOperand, Opcode)
     case atomicFence
 }

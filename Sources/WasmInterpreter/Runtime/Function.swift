@@ -61,14 +61,17 @@ final class CompiledFunction: @unchecked Sendable {
     /// Slots of parameters and locals; the locals after the parameters are zeroed on entry.
     let parameterSlots: Int
     let localSlots: Int
+    /// Values of the constant slots that follow the locals, copied into each new frame.
+    let constants: [UInt64]
     /// Slots the frame needs at most: parameters, locals and the operand stack.
     let frameSize: Int
     let branchTables: [[Int32]]
     let v128Constants: [V128]
     let handlers: [ExceptionHandler]
 
-    init(code: [Op], parameterSlots: Int, localSlots: Int, frameSize: Int, branchTables: [[Int32]],
-         v128Constants: [V128], handlers: [ExceptionHandler]) {
+    init(code: [Op], parameterSlots: Int, localSlots: Int, constants: [UInt64], frameSize: Int,
+         branchTables: [[Int32]], v128Constants: [V128], handlers: [ExceptionHandler]) {
+        self.constants = constants
         self.code = .allocate(capacity: max(code.count, 1))
         self.code.initialize(from: code, count: code.count)
         codeCount = code.count
