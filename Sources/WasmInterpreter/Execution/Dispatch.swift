@@ -28,6 +28,10 @@ extension ExecutionContext {
     /// Calls `callee` from the top frame (whose pc must be saved) with arguments at absolute slot `base`:
     /// pushes a frame for wasm code, runs host functions to completion.
     func call(_ callee: Function, base: Int, from instance: Instance) throws(Trap) {
+        if callee.definingInstance != nil {
+            try enter(callee, base: base)
+            return
+        }
         switch callee.body {
         case .wasm:
             try enter(callee, base: base)

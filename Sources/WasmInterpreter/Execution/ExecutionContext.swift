@@ -19,7 +19,7 @@ public final class ExecutionContext: @unchecked Sendable {
 
     /// Frame records: the running function's on top (its pc is current only while it is suspended), then its
     /// callers.
-    @exclusivity(unchecked) var frames: [FrameRecord] = []
+    @exclusivity(unchecked) var frames = FrameStack()
     /// Invocations from the host that have not returned, innermost last.
     @exclusivity(unchecked) var invocations: [Invocation] = []
     /// First slot above everything in use: where a call from a host function into wasm puts its frame.
@@ -54,10 +54,12 @@ public final class ExecutionContext: @unchecked Sendable {
             stack = calloc(1024, MemoryLayout<UInt64>.stride).bindMemory(to: UInt64.self, capacity: 1024)
             stackCapacity = 1024
         }
-        frames.reserveCapacity(256)
     }
 
-    deinit { free(stack) }
+    deinit {
+        free(stack)
+        frames.deallocate()
+    }
 
     /// Calls `function` with `arguments`.
     /// - Throws: `TrapError` with the trap and the wasm backtrace.
@@ -78,7 +80,7 @@ public final class ExecutionContext: @unchecked Sendable {
             try call(function, base: base)
         } catch {
             let trace = backtrace(from: invocations[invocations.count - 1].depth)
-            frames.removeSubrange(invocations[invocations.count - 1].depth...)
+            frames.truncate(to: invocations[invocations.count - 1].depth)
             throw TrapError(trap: error, backtrace: trace)
         }
         return results(base: base, types: type.results)
@@ -97,7 +99,7 @@ public final class ExecutionContext: @unchecked Sendable {
             try run(until: invocation.depth)
         } catch {
             let trace = backtrace(from: invocation.depth)
-            frames.removeSubrange(invocation.depth...)
+            frames.truncate(to: invocation.depth)
             throw TrapError(trap: error, backtrace: trace)
         }
         invocations.removeLast()
@@ -159,8 +161,9 @@ public final class ExecutionContext: @unchecked Sendable {
 
     /// Pushes a frame record for `function` at `base`, starting at pc 0 with zeroed locals.
     func enter(_ function: Function, base: Int) throws(Trap) {
-        guard case .wasm(let instance, let index) = function.body else { return }
-        unowned(unsafe) let compiled = function.compiled ?? compile(function, instance.takeUnretainedValue(), index)
+        guard let instance = function.definingInstance else { return }
+        unowned(unsafe) let compiled = function.compiled
+            ?? compile(function, instance.takeUnretainedValue(), function.definedIndex)
         guard frames.count < callDepthLimit, base + compiled.frameSize < stackCapacity else {
             throw .callStackExhausted
         }
@@ -190,7 +193,7 @@ public final class ExecutionContext: @unchecked Sendable {
     /// Function names of the frames above `depth`, innermost first.
     func backtrace(from depth: Int) -> [String] {
         guard depth < frames.count else { return [] }
-        return frames[depth...].reversed().map { record in
+        return frames.records(from: depth).reversed().map { record in
             let function = record.function.takeUnretainedValue()
             switch function.body {
             case .wasm(let instance, let index):
@@ -207,7 +210,7 @@ public final class ExecutionContext: @unchecked Sendable {
     public func clone(replacing original: Instance? = nil, with replacement: Instance? = nil) -> ExecutionContext {
         let copy = ExecutionContext(store: store)
         copy.stack.update(from: stack, count: min(stackCapacity, copy.stackCapacity))
-        copy.frames = frames.map { record in
+        for record in frames.records() {
             var record = record
             if let original, let replacement, case .wasm(let instance, let index) = record.function.takeUnretainedValue().body,
                instance.takeUnretainedValue() === original {
@@ -215,7 +218,7 @@ public final class ExecutionContext: @unchecked Sendable {
                 record.function = Unmanaged.passUnretained(replacement.functions[defined])
                 record.instance = Unmanaged.passUnretained(replacement)
             }
-            return record
+            copy.frames.append(record)
         }
         copy.invocations = invocations
         copy.stackTop = stackTop

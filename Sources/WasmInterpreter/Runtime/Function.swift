@@ -46,11 +46,22 @@ public final class Function: @unchecked Sendable {
     let body: Body
     /// The compiled code of a wasm function, made on first call.
     @exclusivity(unchecked) var compiled: CompiledFunction?
+    /// For the call path, which should not switch over `body`: the instance of a wasm function (nil for a
+    /// host function) and its index among the instance's defined functions.
+    let definingInstance: Unmanaged<Instance>?
+    let definedIndex: Int
 
     init(type: FunctionType, typeID: Int, body: Body) {
         self.type = type
         self.typeID = typeID
         self.body = body
+        if case .wasm(let instance, let index) = body {
+            definingInstance = instance
+            definedIndex = index
+        } else {
+            definingInstance = nil
+            definedIndex = 0
+        }
     }
 }
 
