@@ -27,6 +27,18 @@ extension ExecutionContext {
 
     /// Calls `callee` from the top frame (whose pc must be saved) with arguments at absolute slot `base`:
     /// pushes a frame for wasm code, runs host functions to completion.
+    func call(_ callee: Unmanaged<Function>, base: Int, from instance: Instance) throws(Trap) {
+        let error = callee._withUnsafeGuaranteedRef { callee -> Trap? in
+            do throws(Trap) {
+                try call(callee, base: base, from: instance)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let error { throw error }
+    }
+
     func call(_ callee: Function, base: Int, from instance: Instance) throws(Trap) {
         if callee.definingInstance != nil {
             try enter(callee, base: base)
@@ -131,7 +143,7 @@ extension ExecutionContext {
                 vm = topRegisters()
             case .call(let f, let base):
                 frames[frames.count - 1].pc = vm.pc
-                try call(vm.functions[Int(f)].takeUnretainedValue(), base: vm.fp - stack + Int(base), from: vm.instance)
+                try call(vm.functions[Int(f)], base: vm.fp - stack + Int(base), from: vm.instance)
                 if frames.count <= depth { return }
                 vm = topRegisters()
             case .callIndirect(let table, let type, let index, let base):

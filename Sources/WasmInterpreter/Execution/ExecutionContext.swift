@@ -162,21 +162,17 @@ public final class ExecutionContext: @unchecked Sendable {
     /// Pushes a frame record for `function` at `base`, starting at pc 0 with zeroed locals.
     func enter(_ function: Function, base: Int) throws(Trap) {
         guard let instance = function.definingInstance else { return }
-        unowned(unsafe) let compiled = function.compiled
-            ?? compile(function, instance.takeUnretainedValue(), function.definedIndex)
-        guard frames.count < callDepthLimit, base + compiled.frameSize < stackCapacity else {
-            throw .callStackExhausted
+        let reference = function.compiledReference
+            ?? Unmanaged.passUnretained(compile(function, instance.takeUnretainedValue(), function.definedIndex))
+        let fits = reference._withUnsafeGuaranteedRef { compiled in
+            guard frames.count < callDepthLimit, base + compiled.frameSize < stackCapacity else { return false }
+            let frame = stack + base
+            for slot in compiled.parameterSlots..<compiled.localSlots { frame[slot] = 0 }
+            (frame + compiled.localSlots).update(from: compiled.constants, count: compiled.constantCount)
+            return true
         }
-        let locals = compiled.localSlots - compiled.parameterSlots
-        if locals > 0 { (stack + base + compiled.parameterSlots).update(repeating: 0, count: locals) }
-        if !compiled.constants.isEmpty {
-            compiled.constants.withUnsafeBufferPointer { constants in
-                if let values = constants.baseAddress {
-                    (stack + base + compiled.localSlots).update(from: values, count: constants.count)
-                }
-            }
-        }
-        frames.append(FrameRecord(function: Unmanaged.passUnretained(function), compiled: Unmanaged.passUnretained(compiled),
+        guard fits else { throw .callStackExhausted }
+        frames.append(FrameRecord(function: Unmanaged.passUnretained(function), compiled: reference,
                                   instance: instance, pc: 0, base: base))
     }
 

@@ -26,7 +26,9 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var info = stat()
+        if fstat(fd, &info) == 0 { bytes.reserveCapacity(Int(info.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             guard count >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }

@@ -45,7 +45,11 @@ public final class Function: @unchecked Sendable {
 
     let body: Body
     /// The compiled code of a wasm function, made on first call.
-    @exclusivity(unchecked) var compiled: CompiledFunction?
+    @exclusivity(unchecked) var compiled: CompiledFunction? {
+        didSet { compiledReference = compiled.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `compiled` for the call path, which reads it without reference counting.
+    @exclusivity(unchecked) private(set) var compiledReference: Unmanaged<CompiledFunction>?
     /// For the call path, which should not switch over `body`: the instance of a wasm function (nil for a
     /// host function) and its index among the instance's defined functions.
     let definingInstance: Unmanaged<Instance>?
@@ -73,7 +77,8 @@ final class CompiledFunction: @unchecked Sendable {
     let parameterSlots: Int
     let localSlots: Int
     /// Values of the constant slots that follow the locals, copied into each new frame.
-    let constants: [UInt64]
+    let constants: UnsafeMutablePointer<UInt64>
+    let constantCount: Int
     /// Slots the frame needs at most: parameters, locals and the operand stack.
     let frameSize: Int
     let branchTables: [[Int32]]
@@ -82,7 +87,9 @@ final class CompiledFunction: @unchecked Sendable {
 
     init(code: [Op], parameterSlots: Int, localSlots: Int, constants: [UInt64], frameSize: Int,
          branchTables: [[Int32]], v128Constants: [V128], handlers: [ExceptionHandler]) {
-        self.constants = constants
+        self.constants = .allocate(capacity: max(constants.count, 1))
+        self.constants.initialize(from: constants, count: constants.count)
+        constantCount = constants.count
         self.code = .allocate(capacity: max(code.count, 1))
         self.code.initialize(from: code, count: code.count)
         codeCount = code.count
@@ -97,6 +104,7 @@ final class CompiledFunction: @unchecked Sendable {
     deinit {
         code.deinitialize(count: codeCount)
         code.deallocate()
+        constants.deallocate()
     }
 }
 
