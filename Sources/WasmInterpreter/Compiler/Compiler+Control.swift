@@ -100,8 +100,10 @@ extension Compiler {
         let index = pop().slot
         let table = branchTables.count
         let all = labels + [defaultLabel]
+        // The run loop finds the table by its offset in the flattened tables: a count, then the targets.
+        let offset = branchTables.reduce(0) { $0 + 1 + $1.count }
         branchTables.append([Int32](repeating: -1, count: all.count))
-        emit(.branchTable(index: index, table: UInt32(table)))
+        emit(.branchTable(index: index, table: UInt32(offset)))
         var pads: [(entry: Int, depth: Int)] = []
         for (entry, label) in all.enumerated() {
             let depth = Int(label)

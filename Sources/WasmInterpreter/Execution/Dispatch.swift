@@ -135,8 +135,9 @@ extension ExecutionContext {
             case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.pc = Int(target) }
             case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.pc = Int(target) }
             case .branchTable(let index, let table):
-                let targets = vm.compiled.branchTables[Int(table)]
-                vm.pc = Int(targets[min(Int(vm.fp[i32: index]), targets.count - 1)])
+                let targets = vm.compiled.branchTargets + Int(table)
+                let count = UInt32(targets[0])
+                vm.pc = Int(targets[1 + Int(min(vm.fp[i32: index], count - 1))])
             case .return:
                 frames.removeLast()
                 if frames.count <= depth { return }
@@ -164,7 +165,7 @@ extension ExecutionContext {
                 if frames.count <= depth { return }
                 vm = topRegisters()
             case .returnCallIndirect(let table, let type, let index, let base):
-                let callee = try indirectCallee(vm.instance, table, type, vm.fp[i64: index])
+                let callee = try indirectCallee(vm.instance, table, type, vm.fp[i64: index]).takeUnretainedValue()
                 if try tailCall(callee, base: base, fp: vm.fp, from: vm.instance) { frames.removeLast() }
                 if frames.count <= depth { return }
                 vm = topRegisters()
@@ -403,13 +404,16 @@ extension ExecutionContext {
     }
 
     /// The function a `call_indirect` reaches: table element `index`, checked against type `type`.
-    func indirectCallee(_ instance: Instance, _ table: UInt32, _ type: UInt32, _ index: UInt64) throws(Trap) -> Function {
-        let elements = instance.tables[Int(table)].elements
-        guard index < UInt64(elements.count) else { throw .undefinedElement }
-        let reference = elements[Int(index)]
+    func indirectCallee(_ instance: Instance, _ table: UInt32, _ type: UInt32, _ index: UInt64) throws(Trap)
+        -> Unmanaged<Function>
+    {
+        let reference = instance.tableReferences[Int(table)]._withUnsafeGuaranteedRef { table in
+            index < UInt64(table.elements.count) ? table.elements[Int(index)] : UInt64.max
+        }
+        guard reference != UInt64.max else { throw .undefinedElement }
         guard reference != 0 else { throw .uninitializedElement }
-        let function = store.functions[Int(reference - 1)]
-        guard function.typeID == Int(type) else { throw .indirectCallTypeMismatch }
+        let function = store.functionReferences[Int(reference - 1)]
+        guard function._withUnsafeGuaranteedRef({ $0.typeID }) == Int(type) else { throw .indirectCallTypeMismatch }
         return function
     }
 

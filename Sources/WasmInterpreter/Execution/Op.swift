@@ -26,7 +26,8 @@ enum Op {
     case jumpIfI32LeS(Slot, Slot, target: Int32), jumpIfI32LeU(Slot, Slot, target: Int32)
     case jumpIfI32GeS(Slot, Slot, target: Int32), jumpIfI32GeU(Slot, Slot, target: Int32)
     case jumpIfI32Eqz(Slot, target: Int32)
-    /// Jump to `branchTables[table][min(index, count - 1)]`.
+    /// Jump to target `min(index, count - 1)` of the branch table at offset `table` of
+    /// `CompiledFunction.branchTargets` (its count, then its targets).
     case branchTable(index: Slot, table: UInt32)
     case `return`
     /// Call function `function` of the instance; arguments start at `base`, results replace them.

@@ -81,7 +81,8 @@ final class CompiledFunction: @unchecked Sendable {
     let constantCount: Int
     /// Slots the frame needs at most: parameters, locals and the operand stack.
     let frameSize: Int
-    let branchTables: [[Int32]]
+    /// Every `br_table`'s targets, flattened: for each table its count, then its targets.
+    let branchTargets: UnsafeMutablePointer<Int32>
     let v128Constants: [V128]
     let handlers: [ExceptionHandler]
 
@@ -96,7 +97,9 @@ final class CompiledFunction: @unchecked Sendable {
         self.parameterSlots = parameterSlots
         self.localSlots = localSlots
         self.frameSize = frameSize
-        self.branchTables = branchTables
+        let flat = branchTables.flatMap { [Int32($0.count)] + $0 }
+        branchTargets = .allocate(capacity: max(flat.count, 1))
+        branchTargets.initialize(from: flat, count: flat.count)
         self.v128Constants = v128Constants
         self.handlers = handlers
     }
@@ -105,6 +108,7 @@ final class CompiledFunction: @unchecked Sendable {
         code.deinitialize(count: codeCount)
         code.deallocate()
         constants.deallocate()
+        branchTargets.deallocate()
     }
 }
 

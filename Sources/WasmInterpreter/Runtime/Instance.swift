@@ -37,8 +37,9 @@ public final class Instance: @unchecked Sendable {
     /// For the run loop: each memory's state and each global's storage, by index.
     @exclusivity(unchecked) private(set) var memoryStates: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>> = .allocate(capacity: 1)
     @exclusivity(unchecked) private(set) var globalStorage: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>> = .allocate(capacity: 1)
-    /// For the run loop: the function index space without reference counting.
+    /// For the run loop: the function index space and the tables, without reference counting.
     @exclusivity(unchecked) private(set) var functionTable: UnsafeMutablePointer<Unmanaged<Function>> = .allocate(capacity: 1)
+    @exclusivity(unchecked) private(set) var tableReferences: UnsafeMutablePointer<Unmanaged<Table>> = .allocate(capacity: 1)
 
     init(module: ValidatedModule, store: Store) {
         self.module = module
@@ -49,6 +50,7 @@ public final class Instance: @unchecked Sendable {
         memoryStates.deallocate()
         globalStorage.deallocate()
         functionTable.deallocate()
+        tableReferences.deallocate()
     }
 
     /// Refreshes the run loop's views of memories and globals once they are all known.
@@ -62,6 +64,9 @@ public final class Instance: @unchecked Sendable {
         functionTable.deallocate()
         functionTable = .allocate(capacity: max(functions.count, 1))
         for (i, function) in functions.enumerated() { functionTable[i] = Unmanaged.passUnretained(function) }
+        tableReferences.deallocate()
+        tableReferences = .allocate(capacity: max(tables.count, 1))
+        for (i, table) in tables.enumerated() { tableReferences[i] = Unmanaged.passUnretained(table) }
     }
 
     /// The export called `name`.

@@ -40,11 +40,27 @@ public final class Store: @unchecked Sendable {
     /// Serialises registration and compilation between threads of one store.
     let lock = NSLock()
 
+    /// `functions` for the run loop, without reference counting. It is replaced when it grows, so a thread that
+    /// runs code must not instantiate at the same time (threads arrive with issue 6).
+    @exclusivity(unchecked) private(set) var functionReferences: UnsafeMutablePointer<Unmanaged<Function>> =
+        .allocate(capacity: 64)
+    private var functionCapacity = 64
+
+    deinit { functionReferences.deallocate() }
+
     func register(_ function: Function) {
         lock.lock()
         defer { lock.unlock() }
         function.address = functions.count
         function.storeIdentity = identity
+        if functions.count == functionCapacity {
+            let larger = UnsafeMutablePointer<Unmanaged<Function>>.allocate(capacity: functionCapacity * 2)
+            larger.initialize(from: functionReferences, count: functions.count)
+            functionReferences.deallocate()
+            functionReferences = larger
+            functionCapacity *= 2
+        }
+        (functionReferences + functions.count).initialize(to: Unmanaged.passUnretained(function))
         functions.append(function)
     }
 
