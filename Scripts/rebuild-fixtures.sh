@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds every .wasm under Fixtures/ from the sources beside it. Idempotent; writes nowhere else.
+# Rebuilds every .wasm under Fixtures/ and Benchmarks/Workloads/ from the sources beside it. Idempotent; writes
+# nowhere else.
 # Needs wat2wasm (Debian: wabt) and clang-14 with wasi-libc (Debian: clang-14 lld-14 wasi-libc
 # libclang-rt-14-dev-wasm32).
 set -euo pipefail
@@ -14,4 +15,7 @@ for source in Fixtures/wasi/*/main.wat; do
 done
 for source in Fixtures/wasi/*/main.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"
+done
+for source in Benchmarks/Workloads/*.c; do
+    clang-14 --target=wasm32 -nostdlib -O2 -mbulk-memory -Wl,--no-entry -Wl,--export=run -o "${source%.c}.wasm" "$source"
 done
