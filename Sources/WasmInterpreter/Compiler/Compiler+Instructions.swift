@@ -186,10 +186,10 @@ extension Compiler {
             let base = base(ofTop: 2)
             let operand = MemoryOperand(address: base, value: base + 1, offset: argument.offset, memory: argument.memory)
             if opcode.signature?.results.isEmpty == true {
-                emit(.v128StoreLane(operand, opcode, lane: lane))
+                emit(.v128StoreLane(operand, PackedOpcode(opcode), lane: lane))
                 pop(2)
             } else {
-                emit(.v128LoadPartial(operand, opcode, lane: lane))
+                emit(.v128LoadPartial(operand, PackedOpcode(opcode), lane: lane))
                 pop(2)
                 push(.v128)
             }
@@ -201,7 +201,7 @@ extension Compiler {
         case (.atomicFence, _):
             emit(.atomicFence)
         case (_, .lane(let lane)):
-            compileBySignature(opcode) { .simdLane(opcode, lane: lane, base: $0) }
+            compileBySignature(opcode) { .simdLane(PackedOpcode(opcode), lane: lane, base: $0) }
         default:
             compileNumeric(opcode)
         }
@@ -320,7 +320,7 @@ extension Compiler {
             // Atomics read their operands from consecutive slots (the stack is materialized for them).
             let base = base(ofTop: count)
             let operand = MemoryOperand(address: base, value: base + 1, offset: argument.offset, memory: argument.memory)
-            compileBySignature(opcode, address: address) { _ in .atomic(operand, opcode) }
+            compileBySignature(opcode, address: address) { _ in .atomic(operand, PackedOpcode(opcode)) }
             return
         }
         if count == 2 {
@@ -357,7 +357,7 @@ extension Compiler {
         case .i64Load32S: op = .i64Load32S(operand)
         case .i64Load32U: op = .i64Load32U(operand)
         case .v128Load: op = .v128Load(operand)
-        default: op = .v128LoadPartial(operand, opcode, lane: 0)
+        default: op = .v128LoadPartial(operand, PackedOpcode(opcode), lane: 0)
         }
         switch opcode.signature?.results.first {
         case .i64?: push(.i64)

@@ -108,11 +108,11 @@ extension Compiler {
                 return
             }
             if opcode.feature == .simd || opcode.feature == .relaxedSimd {
-                compileBySignature(opcode) { .simd(opcode, base: $0) }
+                compileBySignature(opcode) { .simd(PackedOpcode(opcode), base: $0) }
             } else if signature.parameters.count == 1 {
-                unary { .convert(opcode, $0, $1) }
+                unary { .convert(PackedOpcode(opcode), $0, $1) }
             } else {
-                compileBySignature(opcode) { .simd(opcode, base: $0) }
+                compileBySignature(opcode) { .simd(PackedOpcode(opcode), base: $0) }
             }
         }
 

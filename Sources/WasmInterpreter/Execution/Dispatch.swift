@@ -374,7 +374,7 @@ extension ExecutionContext {
             case .f64Copysign(let a, let b, let r):
                 vm.fp[i64: r] = (vm.fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF) | (vm.fp[i64: b] & 0x8000_0000_0000_0000)
             case .convert(let opcode, let a, let r):
-                vm.fp[Int(r)] = try Numeric.convert(opcode, vm.fp[Int(a)])
+                vm.fp[Int(r)] = try Numeric.convert(opcode.opcode, vm.fp[Int(a)])
 
             // MARK: Vectors and atomics
             case .v128Load(let o):
@@ -386,17 +386,17 @@ extension ExecutionContext {
                 p.storeBytes(of: value.low, as: UInt64.self)
                 p.storeBytes(of: value.high, toByteOffset: 8, as: UInt64.self)
             case .v128LoadPartial(let o, let opcode, let lane):
-                try VectorOps.load(opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
+                try VectorOps.load(opcode.opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
             case .v128StoreLane(let o, let opcode, let lane):
-                try VectorOps.storeLane(opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
+                try VectorOps.storeLane(opcode.opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
             case .simd(let opcode, let base):
-                VectorOps.execute(opcode, base: base, fp: vm.fp)
+                VectorOps.execute(opcode.opcode, base: base, fp: vm.fp)
             case .simdLane(let opcode, let lane, let base):
-                VectorOps.executeLane(opcode, lane: lane, base: base, fp: vm.fp)
+                VectorOps.executeLane(opcode.opcode, lane: lane, base: base, fp: vm.fp)
             case .shuffle(let constant, let base):
                 VectorOps.shuffle(vm.compiled.v128Constants[Int(constant)], base: base, fp: vm.fp)
             case .atomic(let o, let opcode):
-                try Atomics.execute(opcode, o, memories: vm.memories, instance: vm.instance, fp: vm.fp)
+                try Atomics.execute(opcode.opcode, o, memories: vm.memories, instance: vm.instance, fp: vm.fp)
             case .atomicFence:
                 Atomics.fence()
             }

@@ -119,20 +119,30 @@ enum Op {
     case f64Add(Slot, Slot, Slot), f64Sub(Slot, Slot, Slot), f64Mul(Slot, Slot, Slot), f64Div(Slot, Slot, Slot)
     case f64Min(Slot, Slot, Slot), f64Max(Slot, Slot, Slot), f64Copysign(Slot, Slot, Slot)
     /// Conversions and other unary operators that are rarer: `Opcode` says which.
-    case convert(Opcode, Slot, Slot)
+    case convert(PackedOpcode, Slot, Slot)
 
     // MARK: Vector, by opcode (operands in consecutive slots from `base`, result replaces them)
     case v128Load(MemoryOperand)
     case v128Store(MemoryOperand)
     /// `v128.load8x8_s` and the other loads that extend, splat, zero-fill or fill one lane.
-    case v128LoadPartial(MemoryOperand, Opcode, lane: UInt8)
-    case v128StoreLane(MemoryOperand, Opcode, lane: UInt8)
-    case simd(Opcode, base: Slot)
-    case simdLane(Opcode, lane: UInt8, base: Slot)
+    case v128LoadPartial(MemoryOperand, PackedOpcode, lane: UInt8)
+    case v128StoreLane(MemoryOperand, PackedOpcode, lane: UInt8)
+    case simd(PackedOpcode, base: Slot)
+    case simdLane(PackedOpcode, lane: UInt8, base: Slot)
     /// `i8x16.shuffle`: the lane selectors are `v128Constants[constant]`.
     case shuffle(constant: UInt32, base: Slot)
 
     // MARK: Atomics (threads)
-    case atomic(MemoryOperand, Opcode)
+    case atomic(MemoryOperand, PackedOpcode)
     case atomicFence
+}
+
+/// An opcode stored as its raw value. `Opcode` leaves spare bits that Swift would use for `Op`'s case tag,
+/// scattering it over several bytes; without them the tag gets a byte of its own and dispatch is one load.
+struct PackedOpcode {
+    let raw: UInt16
+
+    init(_ opcode: Opcode) { raw = opcode.rawValue }
+
+    var opcode: Opcode { Opcode(rawValue: raw) ?? .unreachable }
 }
