@@ -105,14 +105,11 @@ extension Syscalls {
         Syscall("fd_pread", [.i32, .i32, .i32, .i64, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
-            var total = 0
             var offset = c.u64(3)
-            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
-                let count = pread(fd.file.hostFD, buffer.baseAddress, buffer.count, off_t(clamping: offset))
-                guard count >= 0 else { return total > 0 ? .success : .current }
-                total += count
-                offset &+= UInt64(count)
-                if count < buffer.count { break }
+            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { pointer, count in
+                let moved = pread(fd.file.hostFD, pointer, count, off_t(clamping: offset))
+                if moved > 0 { offset &+= UInt64(moved) }
+                return moved
             }
             try c.memory.store(UInt32(total), at: c.u32(4))
             return .success
@@ -121,14 +118,11 @@ extension Syscalls {
         Syscall("fd_pwrite", [.i32, .i32, .i32, .i64, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
-            var total = 0
             var offset = c.u64(3)
-            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
-                let count = pwrite(fd.file.hostFD, buffer.baseAddress, buffer.count, off_t(clamping: offset))
-                guard count >= 0 else { return total > 0 ? .success : .current }
-                total += count
-                offset &+= UInt64(count)
-                if count < buffer.count { break }
+            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { pointer, count in
+                let moved = pwrite(fd.file.hostFD, pointer, count, off_t(clamping: offset))
+                if moved > 0 { offset &+= UInt64(moved) }
+                return moved
             }
             try c.memory.store(UInt32(total), at: c.u32(4))
             return .success
@@ -137,36 +131,23 @@ extension Syscalls {
         Syscall("fd_read", [.i32, .i32, .i32, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
-            var total = 0
-            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
-                let count = read(fd.file.hostFD, buffer.baseAddress, buffer.count)
-                guard count >= 0 else {
-                    if total > 0 { break }
-                    return .current
-                }
-                total += count
-                if count < buffer.count { break }
-            }
+            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { read(fd.file.hostFD, $0, $1) }
             try c.memory.store(UInt32(total), at: c.u32(3))
             return .success
         },
-        /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32)
+        /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32): each buffer is written completely unless
+        /// the host refuses more.
         Syscall("fd_write", [.i32, .i32, .i32, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
-            var total = 0
-            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
+            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { pointer, count in
                 var written = 0
-                while written < buffer.count {
-                    let count = write(fd.file.hostFD, buffer.baseAddress.map { $0 + written }, buffer.count - written)
-                    guard count > 0 else {
-                        if total + written > 0 { break }
-                        return .current
-                    }
-                    written += count
+                while written < count {
+                    let moved = write(fd.file.hostFD, pointer.map { $0 + written }, count - written)
+                    guard moved > 0 else { return written > 0 ? written : moved }
+                    written += moved
                 }
-                total += written
-                if written < buffer.count { break }
+                return written
             }
             try c.memory.store(UInt32(total), at: c.u32(3))
             return .success
@@ -224,6 +205,24 @@ extension Syscalls {
             return .success
         },
     ]
+
+    /// Moves data between the guest's buffers and the host, buffer by buffer, with `move(pointer, count)`
+    /// (which returns the bytes moved, or a negative value with `errno` set); stops after a short move.
+    /// - Returns: the bytes moved. A host error before any byte moved is thrown as its errno.
+    static func transfer(_ buffers: [UnsafeMutableRawBufferPointer],
+                         _ move: (UnsafeMutableRawPointer?, Int) -> Int) throws(Errno) -> Int {
+        var total = 0
+        for buffer in buffers where buffer.count > 0 {
+            let moved = move(buffer.baseAddress, buffer.count)
+            guard moved >= 0 else {
+                if total > 0 { return total }
+                throw .current
+            }
+            total += moved
+            if moved < buffer.count { break }
+        }
+        return total
+    }
 
     /// Writes a `filestat`. Preview1: dev u64@0, ino u64@8, filetype u8@16, nlink u64@24, size u64@32, atim@40,
     /// mtim@48, ctim@56 (64 bytes). Preview0: nlink is u32@20 and the rest moves up by 8 (56 bytes).

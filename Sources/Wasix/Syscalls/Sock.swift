@@ -26,13 +26,7 @@ extension Syscalls {
             var flags: Int32 = 0
             if c.u32(3) & 1 != 0 { flags |= Int32(MSG_PEEK) }
             if c.u32(3) & 2 != 0 { flags |= Int32(MSG_WAITALL) }
-            var total = 0
-            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
-                let count = recv(fd.file.hostFD, buffer.baseAddress, buffer.count, flags)
-                guard count >= 0 else { return total > 0 ? .success : .current }
-                total += count
-                if count < buffer.count { break }
-            }
+            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { recv(fd.file.hostFD, $0, $1, flags) }
             try c.memory.store(UInt32(total), at: c.u32(4))
             try c.memory.store(UInt16(0), at: c.u32(5))
             return .success
@@ -40,12 +34,8 @@ extension Syscalls {
         /// sock_send(fd, si_data: *ciovec, si_data_len, si_flags: u16, so_datalen: *u32)
         Syscall("sock_send", [.i32, .i32, .i32, .i32, .i32]) { c in
             let fd = try socketDescriptor(c)
-            var total = 0
-            for buffer in try c.memory.iovecs(c.u32(1), c.u32(2)) where buffer.count > 0 {
-                let count = send(fd.file.hostFD, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
-                guard count >= 0 else { return total > 0 ? .success : .current }
-                total += count
-                if count < buffer.count { break }
+            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) {
+                send(fd.file.hostFD, $0, $1, Int32(MSG_NOSIGNAL))
             }
             try c.memory.store(UInt32(total), at: c.u32(4))
             return .success
