@@ -18,6 +18,11 @@ enum CLI {
           --env NAME=VALUE      set an environment variable for the guest
           --invoke FUNCTION     call this export instead (after `_initialize` in a reactor), with ARGS
                                 converted to its parameter types, if it has any; print its results
+          --fuel N              stop with a trap after N loop iterations and calls
+          --timeout SECONDS     stop with a trap after this much wall-clock time
+          --max-memory-pages N  let no memory grow beyond N pages of 64 KiB (default 65536)
+          --max-call-depth N    trap "call stack exhausted" beyond N nested calls (default 100000)
+          --max-stack-slots N   size of the value stack in 8-byte slots (default 4194304)
           --version             print the version
 
         spec       Run WebAssembly spec test scripts (wast2json .json files, or directories of them).
@@ -147,9 +152,9 @@ enum CLI {
         }
         do {
             let outcome = try WasiProgram.run(module, configuration: configuration, function: options.invoke,
-                                              arguments: values) { _, results in
+                                              arguments: values, results: { _, results in
                 for result in results { print(format(result)) }
-            }
+            }, store: Store(limits: options.limits))
             switch outcome {
             case .exited(let status): return status
             case .trapped(let trap): return report(trap)

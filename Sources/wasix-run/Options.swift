@@ -7,6 +7,7 @@ struct RunOptions {
     var invoke: String?
     var preopens: [WasixConfiguration.Preopen] = []
     var environment: [String] = []
+    var limits = Store.ResourceLimits()
 
     /// Parses options up to the module file; everything after the file belongs to the guest.
     init(_ words: [String]) throws(UsageError) {
@@ -32,6 +33,17 @@ struct RunOptions {
                 environment.append(assignment)
             case "--invoke":
                 invoke = try value()
+            case "--fuel":
+                limits.fuel = try number(value(), word)
+            case "--timeout":
+                guard let seconds = Double(try value()), seconds > 0 else { throw UsageError("--timeout takes seconds") }
+                limits.timeout = .milliseconds(Int64(seconds * 1000))
+            case "--max-memory-pages":
+                limits.memoryPages = UInt64(try number(value(), word))
+            case "--max-call-depth":
+                limits.callDepth = try number(value(), word)
+            case "--max-stack-slots":
+                limits.stackSlots = try number(value(), word)
             case "--":
                 break
             default:
@@ -43,6 +55,12 @@ struct RunOptions {
         self.file = file
         arguments = Array(rest)
     }
+}
+
+/// A non-negative whole number given to `option`.
+private func number(_ text: String, _ option: String) throws(UsageError) -> Int {
+    guard let value = Int(text), value >= 0 else { throw UsageError("\(option) takes a whole number") }
+    return value
 }
 
 /// A command line that cannot be run.

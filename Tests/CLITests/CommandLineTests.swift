@@ -45,6 +45,17 @@ struct CommandLineTests {
         #expect(result.stderr == "error: \(file): unknown import: env.report\n")
     }
 
+    @Test("--fuel and --timeout stop an endless loop with a trap")
+    func limits() throws {
+        let file = Self.fixtures.appendingPathComponent("interpreter/limits.wasm").path
+        let fuel = try Runner.run(["--fuel", "1000", "--invoke", "spin", file])
+        #expect(fuel.status == 134)
+        #expect(fuel.stderr.hasPrefix("error: fuel exhausted\n"))
+        let timeout = try Runner.run(["--timeout", "0.2", "--invoke", "spin", file])
+        #expect(timeout.status == 134)
+        #expect(timeout.stderr.hasPrefix("error: execution timed out\n"))
+    }
+
     @Test("bad options are usage errors, exit 2")
     func usage() throws {
         #expect(try Runner.run(["--mapdir", "nonsense", "x.wasm"]).status == 2)

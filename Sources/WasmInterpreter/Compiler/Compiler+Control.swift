@@ -18,6 +18,7 @@ extension Compiler {
         block.loopStart = code.count
         block.tryStart = code.count
         blocks.append(block)
+        if kind == .loop, instance.store?.limits.metersExecution == true { emit(.meter) }
     }
 
     mutating func compileIf(_ type: FunctionType) {

@@ -141,6 +141,7 @@ struct Compiler {
     }
 
     mutating func compileBody() {
+        if instance.store?.limits.metersExecution == true { emit(.meter) }
         blocks.append(Block(kind: .function, parameters: [], results: type.results, stackCount: 0,
                             baseSlot: height))
         while !blocks.isEmpty {

@@ -113,6 +113,10 @@ extension ExecutionContext {
             // MARK: Control
             case .unreachable:
                 throw .unreachable
+            case .meter:
+                fuel &-= 1
+                if fuel < 0 { throw .fuelExhausted }
+                if interruption.load(ordering: .relaxed) { throw .timeout }
             case .jump(let target):
                 vm.pc = Int(target)
             case .jumpIf(let condition, let target):

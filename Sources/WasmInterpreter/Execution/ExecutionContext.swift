@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
+import Synchronization
 
 /// The state of one wasm thread: a value stack, frame records and the program counter of each suspended frame.
 ///
@@ -24,6 +26,10 @@ public final class ExecutionContext: @unchecked Sendable {
     @exclusivity(unchecked) var invocations: [Invocation] = []
     /// First slot above everything in use: where a call from a host function into wasm puts its frame.
     @exclusivity(unchecked) var stackTop = 0
+    /// Work left for the outermost invocation (see `Op.meter`); only the running thread touches it.
+    @exclusivity(unchecked) var fuel = Int.max
+    /// Set from any thread to stop the running invocation at its next `Op.meter` (timeouts, `interrupt()`).
+    let interruption = Atomic<Bool>(false)
 
     /// A suspended function: where to continue and where its frame starts, with its code and instance at hand
     /// so that returning to it needs no lookups.
@@ -61,6 +67,13 @@ public final class ExecutionContext: @unchecked Sendable {
         frames.deallocate()
     }
 
+    /// Stops the invocation running on this context with `Trap.timeout`, at its next loop iteration or call.
+    /// Safe to call from any thread; it has an effect only when the store meters execution (a fuel or timeout
+    /// limit is set).
+    public func interrupt() {
+        interruption.store(true, ordering: .relaxed)
+    }
+
     /// Calls `function` with `arguments`.
     /// - Throws: `TrapError` with the trap and the wasm backtrace.
     public func invoke(_ function: Function, _ arguments: [Value]) throws(TrapError) -> [Value] {
@@ -76,6 +89,17 @@ public final class ExecutionContext: @unchecked Sendable {
         for argument in arguments { slot += SlotEncoding.write(argument, to: stack + slot) }
         invocations.append(Invocation(depth: frames.count, base: base, results: type.results))
         defer { invocations.removeLast() }
+        var watchdog: DispatchWorkItem?
+        if invocations.count == 1 {
+            fuel = store.limits.fuel ?? Int.max
+            interruption.store(false, ordering: .relaxed)
+            if let timeout = store.limits.timeout {
+                let item = DispatchWorkItem { [weak self] in self?.interrupt() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout.timeInterval, execute: item)
+                watchdog = item
+            }
+        }
+        defer { watchdog?.cancel() }
         do {
             try call(function, base: base)
         } catch {
@@ -219,5 +243,12 @@ public final class ExecutionContext: @unchecked Sendable {
         copy.invocations = invocations
         copy.stackTop = stackTop
         return copy
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, for Dispatch.
+    var timeInterval: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -16,6 +16,9 @@ struct MemoryOperand {
 enum Op {
     // MARK: Control
     case unreachable
+    /// Counts one unit of work against the invocation's budget (fuel and timeout); compiled in only when the
+    /// store sets such a limit.
+    case meter
     case jump(target: Int32)
     case jumpIf(condition: Slot, target: Int32)
     case jumpIfNot(condition: Slot, target: Int32)

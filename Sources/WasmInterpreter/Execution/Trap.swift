@@ -21,6 +21,10 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
     case host(String)
     /// The guest asked to exit with this status (WASI `proc_exit`); not a fault.
     case exit(Int32)
+    /// The invocation used up its fuel (`Store.ResourceLimits.fuel`).
+    case fuelExhausted
+    /// The invocation ran longer than `Store.ResourceLimits.timeout`.
+    case timeout
 
     public var description: String {
         switch self {
@@ -42,6 +46,8 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
         case .uncaughtException: "uncaught exception"
         case .host(let message): message
         case .exit(let status): "exit with status \(status)"
+        case .fuelExhausted: "fuel exhausted"
+        case .timeout: "execution timed out"
         }
     }
 }

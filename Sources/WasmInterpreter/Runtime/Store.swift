@@ -20,6 +20,14 @@ public final class Store: @unchecked Sendable {
         public var callDepth: Int = 100_000
         /// Size of the value stack in 8-byte slots.
         public var stackSlots: Int = 4 << 20
+        /// Most loop iterations plus function entries one invocation may execute; `nil` is unlimited.
+        public var fuel: Int?
+        /// Longest wall-clock time one invocation may run; `nil` is unlimited.
+        public var timeout: Duration?
+
+        /// Whether compiled code must count its work (fuel or a timeout is set). Counting costs one op per
+        /// loop iteration and call, so it is compiled in only when asked for.
+        var metersExecution: Bool { fuel != nil || timeout != nil }
 
         public init() {}
     }

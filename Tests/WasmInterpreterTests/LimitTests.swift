@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import WasmInterpreter
+
+@Suite("Resource limits")
+struct LimitTests {
+    func instance(_ configure: (inout Store.ResourceLimits) -> Void) throws -> (Store, Instance) {
+        var limits = Store.ResourceLimits()
+        configure(&limits)
+        let store = Store(limits: limits)
+        return (store, try store.instantiate(try Fixture.module("limits")))
+    }
+
+    func trap(_ body: () throws -> Void) -> Trap? {
+        do {
+            try body()
+            return nil
+        } catch let error as TrapError {
+            return error.trap
+        } catch {
+            return nil
+        }
+    }
+
+    @Test("an endless loop runs out of fuel")
+    func fuel() throws {
+        let (store, instance) = try instance { $0.fuel = 10_000 }
+        defer { withExtendedLifetime(store) {} }
+        guard case .fuelExhausted? = trap({ _ = try instance.invoke("spin") }) else {
+            Issue.record("expected fuel exhaustion")
+            return
+        }
+    }
+
+    @Test("an endless loop is stopped by the timeout")
+    func timeout() throws {
+        let (store, instance) = try instance { $0.timeout = .milliseconds(200) }
+        defer { withExtendedLifetime(store) {} }
+        let start = ContinuousClock.now
+        guard case .timeout? = trap({ _ = try instance.invoke("spin") }) else {
+            Issue.record("expected a timeout")
+            return
+        }
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    @Test("another thread can interrupt a running invocation")
+    func interrupt() throws {
+        let (store, instance) = try instance { $0.timeout = .seconds(3600) }
+        let context = ExecutionContext(store: store)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { context.interrupt() }
+        guard case .timeout? = trap({ _ = try instance.invoke("spin", in: context) }) else {
+            Issue.record("expected an interruption")
+            return
+        }
+    }
+
+    @Test("memory does not grow past the configured page limit")
+    func memoryLimit() throws {
+        let (store, instance) = try instance { $0.memoryPages = 10 }
+        defer { withExtendedLifetime(store) {} }
+        #expect(try instance.invoke("grow", [.i32(20)]) == [.i32(UInt32.max)])
+        #expect(try instance.invoke("grow", [.i32(5)]) == [.i32(1)])
+        #expect(try instance.invoke("grow", [.i32(5)]) == [.i32(UInt32.max)])
+    }
+}
