@@ -12,6 +12,33 @@ extension ExecutionContext {
         var memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>
         var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
         var functions: UnsafeMutablePointer<Unmanaged<Function>>
+        /// Memory 0's base and size, cached while they cannot change behind the loop's back: reloaded after
+        /// every call and bulk-memory op. A shared memory can grow on another thread, so it is never cached
+        /// (`cachedMemory` is then no memory index at all).
+        var memory0: MemoryState
+        var cachedMemory: UInt32
+
+        /// The checked host address of a `size`-byte access.
+        @inline(__always)
+        func address(_ o: MemoryOperand, _ size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
+            let state = o.memory == cachedMemory ? memory0 : memories[Int(o.memory)].pointee
+            let (effective, overflow) = fp[Int(o.address)].addingReportingOverflow(o.offset)
+            guard !overflow, UInt64(state.size) >= size, effective <= UInt64(state.size) - size else {
+                throw .outOfBoundsMemoryAccess
+            }
+            return state.base + Int(effective)
+        }
+
+        /// Refreshes the cached state of memory 0.
+        @inline(__always)
+        mutating func reloadMemory(_ instance: Instance) {
+            if let state = instance.cacheableMemory {
+                memory0 = state.pointee
+                cachedMemory = 0
+            } else {
+                cachedMemory = UInt32.max
+            }
+        }
     }
 
     /// The registers of the function on top of `frames`.
@@ -20,9 +47,31 @@ extension ExecutionContext {
         let record = frames[frames.count - 1]
         let instance = record.instance.takeUnretainedValue()
         let compiled = record.compiled.takeUnretainedValue()
-        return Registers(code: compiled.code, pc: record.pc, fp: stack + record.base, compiled: compiled,
-                         instance: instance, memories: instance.memoryStates, globals: instance.globalStorage,
-                         functions: instance.functionTable)
+        var registers = Registers(
+            code: compiled.code, pc: record.pc, fp: stack + record.base, compiled: compiled, instance: instance,
+            memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
+            memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), cachedMemory: UInt32.max)
+        registers.reloadMemory(instance)
+        return registers
+    }
+
+    /// Points `vm` at the function now on top of `frames`, reloading the instance's tables only if it changed.
+    @inline(__always)
+    func reload(_ vm: inout Registers) {
+        let record = frames[frames.count - 1]
+        let compiled = record.compiled.takeUnretainedValue()
+        vm.code = compiled.code
+        vm.pc = record.pc
+        vm.fp = stack + record.base
+        vm.compiled = compiled
+        if record.instance.toOpaque() != Unmanaged.passUnretained(vm.instance).toOpaque() {
+            let instance = record.instance.takeUnretainedValue()
+            vm.instance = instance
+            vm.memories = instance.memoryStates
+            vm.globals = instance.globalStorage
+            vm.functions = instance.functionTable
+        }
+        vm.reloadMemory(vm.instance)
     }
 
     /// Calls `callee` from the top frame (whose pc must be saved) with arguments at absolute slot `base`:
@@ -145,39 +194,39 @@ extension ExecutionContext {
             case .return:
                 frames.removeLast()
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
             case .call(let f, let base):
                 frames[frames.count - 1].pc = vm.pc
                 try call(vm.functions[Int(f)], base: vm.fp - stack + Int(base), from: vm.instance)
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
             case .callIndirect(let table, let type, let index, let base):
                 frames[frames.count - 1].pc = vm.pc
                 let callee = try indirectCallee(vm.instance, table, type, vm.fp[i64: index])
                 try call(callee, base: vm.fp - stack + Int(base), from: vm.instance)
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
             case .callRef(let reference, let base):
                 frames[frames.count - 1].pc = vm.pc
                 try call(try referencedFunction(vm.fp[slot: reference]), base: vm.fp - stack + Int(base), from: vm.instance)
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
             case .returnCall(let f, let base):
                 if try tailCall(vm.functions[Int(f)].takeUnretainedValue(), base: base, fp: vm.fp, from: vm.instance) {
                     frames.removeLast()
                 }
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
             case .returnCallIndirect(let table, let type, let index, let base):
                 let callee = try indirectCallee(vm.instance, table, type, vm.fp[i64: index]).takeUnretainedValue()
                 if try tailCall(callee, base: base, fp: vm.fp, from: vm.instance) { frames.removeLast() }
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
             case .returnCallRef(let reference, let base):
                 let callee = try referencedFunction(vm.fp[slot: reference])
                 if try tailCall(callee, base: base, fp: vm.fp, from: vm.instance) { frames.removeLast() }
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
             case .throw(let tagIndex, let base):
                 frames[frames.count - 1].pc = vm.pc
                 let tag = vm.instance.tags[Int(tagIndex)]
@@ -185,14 +234,14 @@ extension ExecutionContext {
                 let payload = [UInt64](UnsafeBufferPointer(start: vm.fp + Int(base), count: count))
                 try raise(store.register(ExceptionInstance(tag: tag, payload: payload)), depth: depth)
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
             case .throwReference(let slot):
                 frames[frames.count - 1].pc = vm.pc
                 let reference = vm.fp[slot: slot]
                 guard reference != 0 else { throw .nullExceptionReference }
                 try raise(Int(reference - 1), depth: depth)
                 if frames.count <= depth { return }
-                vm = topRegisters()
+                reload(&vm)
 
             // MARK: Moves and constants
             case .copy(let from, let to):
@@ -235,44 +284,45 @@ extension ExecutionContext {
             case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elementDrop,
                  .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop:
                 try executeBulk(op, instance: vm.instance, fp: vm.fp)
+                vm.reloadMemory(vm.instance)
 
             // MARK: Loads and stores
             case .i32Load(let o):
-                vm.fp[i32: o.value] = try address(o, 4, vm.memories, vm.fp).loadUnaligned(as: UInt32.self)
+                vm.fp[i32: o.value] = try vm.address(o, 4).loadUnaligned(as: UInt32.self)
             case .i64Load(let o):
-                vm.fp[i64: o.value] = try address(o, 8, vm.memories, vm.fp).loadUnaligned(as: UInt64.self)
+                vm.fp[i64: o.value] = try vm.address(o, 8).loadUnaligned(as: UInt64.self)
             case .f32Load(let o):
-                vm.fp[i32: o.value] = try address(o, 4, vm.memories, vm.fp).loadUnaligned(as: UInt32.self)
+                vm.fp[i32: o.value] = try vm.address(o, 4).loadUnaligned(as: UInt32.self)
             case .f64Load(let o):
-                vm.fp[i64: o.value] = try address(o, 8, vm.memories, vm.fp).loadUnaligned(as: UInt64.self)
+                vm.fp[i64: o.value] = try vm.address(o, 8).loadUnaligned(as: UInt64.self)
             case .i32Load8S(let o):
-                vm.fp[i32: o.value] = UInt32(bitPattern: Int32(try address(o, 1, vm.memories, vm.fp).load(as: Int8.self)))
+                vm.fp[i32: o.value] = UInt32(bitPattern: Int32(try vm.address(o, 1).load(as: Int8.self)))
             case .i32Load8U(let o):
-                vm.fp[i32: o.value] = UInt32(try address(o, 1, vm.memories, vm.fp).load(as: UInt8.self))
+                vm.fp[i32: o.value] = UInt32(try vm.address(o, 1).load(as: UInt8.self))
             case .i32Load16S(let o):
-                vm.fp[i32: o.value] = UInt32(bitPattern: Int32(try address(o, 2, vm.memories, vm.fp).loadUnaligned(as: Int16.self)))
+                vm.fp[i32: o.value] = UInt32(bitPattern: Int32(try vm.address(o, 2).loadUnaligned(as: Int16.self)))
             case .i32Load16U(let o):
-                vm.fp[i32: o.value] = UInt32(try address(o, 2, vm.memories, vm.fp).loadUnaligned(as: UInt16.self))
+                vm.fp[i32: o.value] = UInt32(try vm.address(o, 2).loadUnaligned(as: UInt16.self))
             case .i64Load8S(let o):
-                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 1, vm.memories, vm.fp).load(as: Int8.self)))
+                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try vm.address(o, 1).load(as: Int8.self)))
             case .i64Load8U(let o):
-                vm.fp[i64: o.value] = UInt64(try address(o, 1, vm.memories, vm.fp).load(as: UInt8.self))
+                vm.fp[i64: o.value] = UInt64(try vm.address(o, 1).load(as: UInt8.self))
             case .i64Load16S(let o):
-                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 2, vm.memories, vm.fp).loadUnaligned(as: Int16.self)))
+                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try vm.address(o, 2).loadUnaligned(as: Int16.self)))
             case .i64Load16U(let o):
-                vm.fp[i64: o.value] = UInt64(try address(o, 2, vm.memories, vm.fp).loadUnaligned(as: UInt16.self))
+                vm.fp[i64: o.value] = UInt64(try vm.address(o, 2).loadUnaligned(as: UInt16.self))
             case .i64Load32S(let o):
-                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try address(o, 4, vm.memories, vm.fp).loadUnaligned(as: Int32.self)))
+                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try vm.address(o, 4).loadUnaligned(as: Int32.self)))
             case .i64Load32U(let o):
-                vm.fp[i64: o.value] = UInt64(try address(o, 4, vm.memories, vm.fp).loadUnaligned(as: UInt32.self))
+                vm.fp[i64: o.value] = UInt64(try vm.address(o, 4).loadUnaligned(as: UInt32.self))
             case .store8(let o):
-                try address(o, 1, vm.memories, vm.fp).storeBytes(of: UInt8(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt8.self)
+                try vm.address(o, 1).storeBytes(of: UInt8(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt8.self)
             case .store16(let o):
-                try address(o, 2, vm.memories, vm.fp).storeBytes(of: UInt16(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt16.self)
+                try vm.address(o, 2).storeBytes(of: UInt16(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt16.self)
             case .store32(let o):
-                try address(o, 4, vm.memories, vm.fp).storeBytes(of: UInt32(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt32.self)
+                try vm.address(o, 4).storeBytes(of: UInt32(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt32.self)
             case .store64(let o):
-                try address(o, 8, vm.memories, vm.fp).storeBytes(of: vm.fp[Int(o.value)], as: UInt64.self)
+                try vm.address(o, 8).storeBytes(of: vm.fp[Int(o.value)], as: UInt64.self)
 
             // MARK: Numeric
             case .i32Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i32: a] == 0
@@ -382,10 +432,10 @@ extension ExecutionContext {
 
             // MARK: Vectors and atomics
             case .v128Load(let o):
-                let p = try address(o, 16, vm.memories, vm.fp)
+                let p = try vm.address(o, 16)
                 vm.fp[v128: o.value] = V128(low: p.loadUnaligned(as: UInt64.self), high: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
             case .v128Store(let o):
-                let p = try address(o, 16, vm.memories, vm.fp)
+                let p = try vm.address(o, 16)
                 let value = vm.fp[v128: o.value]
                 p.storeBytes(of: value.low, as: UInt64.self)
                 p.storeBytes(of: value.high, toByteOffset: 8, as: UInt64.self)
