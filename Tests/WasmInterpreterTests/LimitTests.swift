@@ -48,7 +48,10 @@ struct LimitTests {
     func interrupt() throws {
         let (store, instance) = try instance { $0.timeout = .seconds(3600) }
         let context = ExecutionContext(store: store)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { context.interrupt() }
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.1)
+            context.interrupt()
+        }
         guard case .timeout? = trap({ _ = try instance.invoke("spin", in: context) }) else {
             Issue.record("expected an interruption")
             return

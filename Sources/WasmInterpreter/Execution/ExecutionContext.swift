@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
+import Foundation
 import Synchronization
 
 /// The state of one wasm thread: a value stack, frame records and the program counter of each suspended frame.
@@ -67,9 +67,9 @@ public final class ExecutionContext: @unchecked Sendable {
         frames.deallocate()
     }
 
-    /// Stops the invocation running on this context with `Trap.timeout`, at its next loop iteration or call.
-    /// Safe to call from any thread; it has an effect only when the store meters execution (a fuel or timeout
-    /// limit is set).
+    /// Stops the invocation running on this context (or the next one, if none is running) with `Trap.timeout`,
+    /// at its next loop iteration or call. Safe to call from any thread; it has an effect only when the store
+    /// meters execution (a fuel or timeout limit is set).
     public func interrupt() {
         interruption.store(true, ordering: .relaxed)
     }
@@ -89,17 +89,16 @@ public final class ExecutionContext: @unchecked Sendable {
         for argument in arguments { slot += SlotEncoding.write(argument, to: stack + slot) }
         invocations.append(Invocation(depth: frames.count, base: base, results: type.results))
         defer { invocations.removeLast() }
-        var watchdog: DispatchWorkItem?
+        var watchdog: Watchdog?
         if invocations.count == 1 {
             fuel = store.limits.fuel ?? Int.max
-            interruption.store(false, ordering: .relaxed)
-            if let timeout = store.limits.timeout {
-                let item = DispatchWorkItem { [weak self] in self?.interrupt() }
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout.timeInterval, execute: item)
-                watchdog = item
-            }
+            if let timeout = store.limits.timeout { watchdog = Watchdog(after: timeout, interrupting: self) }
         }
-        defer { watchdog?.cancel() }
+        defer {
+            watchdog?.cancel()
+            // An interruption ends the outermost invocation; one that arrives before it starts still counts.
+            if invocations.count == 1 { interruption.store(false, ordering: .relaxed) }
+        }
         do {
             try call(function, base: base)
         } catch {
@@ -246,9 +245,29 @@ public final class ExecutionContext: @unchecked Sendable {
     }
 }
 
-extension Duration {
-    /// The duration in seconds, for Dispatch.
-    var timeInterval: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
+/// Interrupts a context when its time is up, from a thread of its own: a Dispatch queue could be starved by the
+/// very work it is meant to stop.
+final class Watchdog: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var cancelled = false
+
+    init(after timeout: Duration, interrupting context: ExecutionContext) {
+        let deadline = Date(timeIntervalSinceNow: Double(timeout.components.seconds)
+            + Double(timeout.components.attoseconds) / 1e18)
+        Thread.detachNewThread { [self, weak context] in
+            condition.lock()
+            while !cancelled && condition.wait(until: deadline) {}
+            let fire = !cancelled
+            condition.unlock()
+            if fire { context?.interrupt() }
+        }
+    }
+
+    /// Stops the watchdog before it fires.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.signal()
+        condition.unlock()
     }
 }
