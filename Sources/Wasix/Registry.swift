@@ -2,42 +2,66 @@ import WasmInterpreter
 
 /// The one table of syscalls, and the namespaces they are imported from.
 ///
-/// Import names appear only here. The same table serves `wasi_snapshot_preview1`, `wasi_unstable` (with its
-/// struct layouts) and `wasix_32v1` (whose older binaries import the whole preview1 set from it).
+/// Import names appear only here. The preview1 table serves `wasi_snapshot_preview1`, `wasi_unstable` (with its
+/// struct layouts) and `wasix_32v1`, whose older binaries import the whole preview1 set from it; `wasix_32v1` adds
+/// the WASIX calls. A name may have several shapes (the 2022 and current `proc_join`): the module's import type
+/// picks one.
 enum Registry {
     /// Every preview1 syscall, in the order of the WASI documentation's groups.
     static let preview1: [Syscall] = Syscalls.args + Syscalls.clock + Syscalls.fd + Syscalls.path + Syscalls.poll
         + Syscalls.process + Syscalls.socket
 
-    static let namespaces: [(name: String, flavor: SyscallContext.Flavor)] = [
-        ("wasi_snapshot_preview1", .preview1), ("wasi_unstable", .preview0), ("wasix_32v1", .preview1),
+    /// The WASIX additions.
+    static let wasix: [Syscall] = Syscalls.wasixFD + Syscalls.wasixPath + Syscalls.processControl + Syscalls.signals
+        + Syscalls.stack + Syscalls.terminal + Syscalls.futex + Syscalls.notSupported
+
+    static let namespaces: [String: (syscalls: [Syscall], flavor: SyscallContext.Flavor)] = [
+        "wasi_snapshot_preview1": (preview1, .preview1),
+        "wasi_unstable": (preview1, .preview0),
+        "wasix_32v1": (preview1 + wasix, .preview1),
     ]
 
-    /// Defines every syscall of every namespace in `imports`, bound to `system`.
-    static func define(_ system: WasiSystem, in store: Store, into imports: inout Imports) {
-        for namespace in namespaces {
-            for syscall in preview1 {
-                let function = store.hostFunction(hostFunction(syscall, system: system, flavor: namespace.flavor))
-                imports.define(module: namespace.name, name: syscall.name, .function(function))
+    /// The syscalls `module` imports, as host functions of `store`, and the shared memory it imports from `env`
+    /// (WASIX binaries import theirs). Imports we do not have are left out, for instantiation to report.
+    static func imports(for module: ValidatedModule, in store: Store) -> Imports {
+        var imports = Imports()
+        var defined: Set<[String]> = []
+        for entry in module.module.imports {
+            switch entry.descriptor {
+            case .function:
+                guard let namespace = namespaces[entry.module], defined.insert([entry.module, entry.name]).inserted
+                else { continue }
+                for syscall in namespace.syscalls where syscall.name == entry.name {
+                    let function = store.hostFunction(hostFunction(syscall, flavor: namespace.flavor))
+                    imports.overload(module: entry.module, name: entry.name, function)
+                }
+            case .memory(let type) where entry.module == "env":
+                if let memory = store.memory(type) { imports.define(module: entry.module, name: entry.name, .memory(memory)) }
+            default:
+                continue
             }
         }
+        return imports
     }
 
-    private static func hostFunction(_ syscall: Syscall, system: WasiSystem, flavor: SyscallContext.Flavor)
-        -> HostFunction
-    {
-        let type = FunctionType(parameters: syscall.parameters, results: syscall.results)
-        return HostFunction(type: type) { caller, arguments in
-            guard let memory = caller.memory() else { return [.i32(UInt32(Errno.fault.rawValue))] }
-            let context = SyscallContext(system: system, memory: GuestMemory(memory: memory), arguments: arguments,
-                                         flavor: flavor)
+    private static func hostFunction(_ syscall: Syscall, flavor: SyscallContext.Flavor) -> HostFunction {
+        HostFunction(type: syscall.type) { caller, arguments in
+            let failure: [Value] = syscall.results.isEmpty ? [] : [.i32(UInt32(Errno.fault.rawValue))]
+            guard let thread = caller.context.owner as? WasixThread, let instance = caller.instance,
+                  let memory = caller.memory() else { return failure }
+            let context = SyscallContext(thread: thread, instance: instance, memory: GuestMemory(memory: memory),
+                                         arguments: arguments, flavor: flavor)
             let errno: Errno
             do {
                 errno = try syscall.body(context)
             } catch let error as Errno {
                 errno = error
             }
-            return syscall.results.isEmpty ? [] : [.i32(UInt32(errno.rawValue))]
+            let results: [Value] = syscall.results.isEmpty ? [] : [.i32(UInt32(errno.rawValue))]
+            if thread.process.hasPendingSignals.load(ordering: .acquiring) {
+                try thread.deliverSignals(returning: results)
+            }
+            return results
         }
     }
 }

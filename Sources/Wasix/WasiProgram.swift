@@ -1,6 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import WasmInterpreter
 
-/// Runs a WASI command module: instantiates it with the syscalls and calls `_start`.
+/// Runs a WASI or WASIX command module: instantiates it with the syscalls and calls `_start`, as the first
+/// process of a kernel of its own.
 public enum WasiProgram {
     /// How a run ended.
     public enum Outcome: Sendable {
@@ -8,42 +14,80 @@ public enum WasiProgram {
         case exited(Int32)
         /// The guest trapped.
         case trapped(TrapError)
+        /// A signal's default action ended the guest (`SIGKILL`, or a signal without a handler).
+        case killed(signal: Int32)
     }
 
     /// Runs `module` with `configuration`: calls `_start`, or `function` with `arguments` if given, and reports
-    /// the results of the function through `results`.
+    /// the results of the function through `results`. Processes it forks run on threads of their own and are
+    /// stopped when it ends.
     /// - Throws: `InstantiationError` if the module does not link, `PreopenError` if a directory cannot be opened,
     ///   `MissingExport` if the function is not exported.
     public static func run(_ module: ValidatedModule, configuration: WasixConfiguration, function: String? = nil,
                            arguments: [Value] = [], results: ((FunctionType, [Value]) -> Void)? = nil,
                            store: Store = Store()) throws -> Outcome {
-        let system = try WasiSystem(configuration: configuration)
-        var imports = Imports()
-        Registry.define(system, in: store, into: &imports)
+        // Writing to a closed pipe must be `EPIPE` for the guest, not the end of the host.
+        signal(SIGPIPE, SIG_IGN)
+        let kernel = Kernel(configuration: configuration, limits: store.limits)
+        let process = try kernel.add { pid in try WasixProcess(kernel: kernel, pid: pid, configuration: configuration) }
         let instance: Instance
-        switch Result(catching: { () throws(InstantiationError) in try store.instantiate(module, imports: imports) }) {
+        switch Result(catching: { () throws(InstantiationError) in
+            try store.instantiate(module, imports: Registry.imports(for: module, in: store))
+        }) {
         case .success(let value): instance = value
-        case .failure(.trap(let trap)): return outcome(of: trap)
-        case .failure(let error): throw error
+        case .failure(.trap(let trap)):
+            kernel.finish(process, .signaled(.abrt))
+            return outcome(of: trap)
+        case .failure(let error):
+            kernel.finish(process, .signaled(.abrt))
+            throw error
         }
         let name = function ?? "_start"
-        guard let entry = instance.exportedFunction(name) else { throw MissingExport(name: name) }
-        let context = ExecutionContext(store: store)
-        do {
-            // A reactor (no `_start`) must have `_initialize` called before any other export.
-            if instance.exportedFunction("_start") == nil, let initialize = instance.exportedFunction("_initialize") {
-                _ = try context.invoke(initialize, [])
-            }
-            let values = try context.invoke(entry, arguments)
-            results?(entry.type, values)
-            return .exited(0)
-        } catch {
-            return outcome(of: error)
+        guard let entry = instance.exportedFunction(name) else {
+            kernel.finish(process, .signaled(.abrt))
+            throw MissingExport(name: name)
+        }
+        let thread = WasixThread(process: process, instance: instance, context: ExecutionContext(store: store))
+        kernel.locked { process.thread = thread }
+        var ending = Ending.returned
+        // A reactor (no `_start`) must have `_initialize` called before any other export.
+        if instance.exportedFunction("_start") == nil, let initialize = instance.exportedFunction("_initialize") {
+            ending = thread.run(.invoke(initialize, []))
+        }
+        if case .returned = ending {
+            ending = thread.run(.invoke(entry, arguments)) { results?(entry.type, $0) }
+        }
+        kernel.finish(process, ending.status)
+        switch ending {
+        case .returned: return .exited(0)
+        case .exited(let code): return .exited(code)
+        case .trapped(let trap): return .trapped(trap)
+        case .killed(let signal): return .killed(signal: Int32(signal.rawValue))
         }
     }
 
     private static func outcome(of error: TrapError) -> Outcome {
         if case .exit(let status) = error.trap { return .exited(status) }
         return .trapped(error)
+    }
+}
+
+/// How a program's run ended.
+enum Ending {
+    /// The entry function returned.
+    case returned
+    case exited(Int32)
+    case trapped(TrapError)
+    /// A signal's default action ended it.
+    case killed(Signal)
+
+    /// What the parent's `proc_join` sees: a trap counts as `SIGABRT`.
+    var status: ExitStatus {
+        switch self {
+        case .returned: .exited(0)
+        case .exited(let code): .exited(code)
+        case .trapped: .signaled(.abrt)
+        case .killed(let signal): .signaled(signal)
+        }
     }
 }

@@ -10,6 +10,10 @@ public struct WasixConfiguration: Sendable {
     public var stdin: Int32 = 0
     public var stdout: Int32 = 1
     public var stderr: Int32 = 2
+    /// Programs that `exec` and `spawn` find by bare name (or as `/bin/NAME`): name to host `.wasm` file.
+    public var commands: [String: String] = [:]
+    /// The most processes that may exist at once; a `fork` beyond it fails with `EAGAIN`.
+    public var maxProcesses = 256
 
     /// A host directory made visible to the guest at `guestPath`.
     public struct Preopen: Sendable {

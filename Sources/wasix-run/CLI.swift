@@ -16,6 +16,8 @@ enum CLI {
           --dir DIR             let the guest use host directory DIR, at the same path
           --mapdir GUEST::HOST  let the guest use host directory HOST, at path GUEST
           --env NAME=VALUE      set an environment variable for the guest
+          --command NAME=FILE   let exec and spawn find FILE.wasm as NAME (and as /bin/NAME)
+          --max-processes N     let fork and spawn fail with EAGAIN beyond N processes (default 256)
           --invoke FUNCTION     call this export instead (after `_initialize` in a reactor), with ARGS
                                 converted to its parameter types, if it has any; print its results
           --fuel N              stop with a trap after N loop iterations and calls
@@ -129,6 +131,8 @@ enum CLI {
         }
         var configuration = WasixConfiguration(
             arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
+        configuration.commands = options.commands
+        if let maxProcesses = options.maxProcesses { configuration.maxProcesses = maxProcesses }
         var values: [Value] = []
         if let name = options.invoke {
             guard let function = module.module.exports.first(where: { $0.name == name }),
@@ -158,6 +162,7 @@ enum CLI {
             switch outcome {
             case .exited(let status): return status
             case .trapped(let trap): return report(trap)
+            case .killed(let signal): return 128 + signal
             }
         } catch {
             printError("error: \(options.file): \(error)")

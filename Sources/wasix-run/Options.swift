@@ -7,6 +7,8 @@ struct RunOptions {
     var invoke: String?
     var preopens: [WasixConfiguration.Preopen] = []
     var environment: [String] = []
+    var commands: [String: String] = [:]
+    var maxProcesses: Int?
     var limits = Store.ResourceLimits()
 
     /// Parses options up to the module file; everything after the file belongs to the guest.
@@ -31,6 +33,12 @@ struct RunOptions {
                 let assignment = try value()
                 guard assignment.contains("=") else { throw UsageError("--env takes NAME=VALUE") }
                 environment.append(assignment)
+            case "--command":
+                let assignment = try value()
+                guard let separator = assignment.firstIndex(of: "=") else { throw UsageError("--command takes NAME=FILE") }
+                commands[String(assignment[..<separator])] = String(assignment[assignment.index(after: separator)...])
+            case "--max-processes":
+                maxProcesses = try number(value(), word)
             case "--invoke":
                 invoke = try value()
             case "--fuel":

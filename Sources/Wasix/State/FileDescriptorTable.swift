@@ -13,13 +13,17 @@ struct FileDescriptorTable {
         return entry
     }
 
-    /// Adds `descriptor` at the lowest free number.
-    mutating func insert(_ descriptor: FileDescriptor) throws(Errno) -> UInt32 {
-        var fd: UInt32 = 0
+    /// The most descriptors a process may have open.
+    static let limit: UInt32 = 1024
+
+    /// Adds `descriptor` at the lowest free number from `minimum` on.
+    /// - Throws: `mfile` if no number below `limit` is free.
+    mutating func insert(_ descriptor: FileDescriptor, minimum: UInt32 = 0) throws(Errno) -> UInt32 {
+        var fd = minimum
         while entries[fd] != nil {
             fd += 1
-            if fd > 65536 { throw .nfile }
         }
+        guard fd < Self.limit else { throw .mfile }
         entries[fd] = descriptor
         return fd
     }

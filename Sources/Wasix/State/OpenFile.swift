@@ -51,4 +51,6 @@ struct FileDescriptor {
     var rightsInheriting: UInt64
     /// The guest path of a preopened directory.
     var preopenPath: String?
+    /// Whether `exec` closes it (WASIX `fdflagsext` CLOEXEC).
+    var closeOnExec = false
 }

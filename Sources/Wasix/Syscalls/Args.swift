@@ -3,19 +3,19 @@ extension Syscalls {
     static let args: [Syscall] = [
         /// args_sizes_get(argc: *u32, argv_buf_size: *u32)
         Syscall("args_sizes_get", [.i32, .i32]) { c in
-            try writeSizes(c.system.configuration.arguments, c)
+            try writeSizes(c.process.arguments, c)
         },
         /// args_get(argv: **u8, argv_buf: *u8)
         Syscall("args_get", [.i32, .i32]) { c in
-            try writeStrings(c.system.configuration.arguments, c)
+            try writeStrings(c.process.arguments, c)
         },
         /// environ_sizes_get(count: *u32, buf_size: *u32)
         Syscall("environ_sizes_get", [.i32, .i32]) { c in
-            try writeSizes(c.system.configuration.environment, c)
+            try writeSizes(c.process.environment, c)
         },
         /// environ_get(environ: **u8, environ_buf: *u8)
         Syscall("environ_get", [.i32, .i32]) { c in
-            try writeStrings(c.system.configuration.environment, c)
+            try writeStrings(c.process.environment, c)
         },
     ]
 

@@ -27,7 +27,7 @@ extension Syscalls {
         },
         /// fd_close(fd)
         Syscall("fd_close", [.i32]) { c in
-            guard c.system.descriptors.remove(c.u32(0)) != nil else { return .badf }
+            guard c.process.descriptors.remove(c.u32(0)) != nil else { return .badf }
             return .success
         },
         /// fd_datasync(fd)
@@ -78,7 +78,7 @@ extension Syscalls {
             guard base & ~fd.rightsBase == 0, inheriting & ~fd.rightsInheriting == 0 else { return .notcapable }
             fd.rightsBase = base
             fd.rightsInheriting = inheriting
-            c.system.descriptors[c.u32(0)] = fd
+            c.process.descriptors[c.u32(0)] = fd
             return .success
         },
         /// fd_filestat_get(fd, buf: *filestat)
@@ -174,10 +174,10 @@ extension Syscalls {
         /// fd_renumber(fd, to): moves `fd` onto `to`, closing what `to` was.
         Syscall("fd_renumber", [.i32, .i32]) { c in
             let (from, to) = (c.u32(0), c.u32(1))
-            let moved = try c.system.descriptors.get(from)
-            _ = try c.system.descriptors.get(to)
-            c.system.descriptors.remove(from)
-            c.system.descriptors[to] = moved
+            let moved = try c.process.descriptors.get(from)
+            _ = try c.process.descriptors.get(to)
+            c.process.descriptors.remove(from)
+            c.process.descriptors[to] = moved
             return .success
         },
         /// fd_seek(fd, offset: i64, whence: u8, newoffset: *u64)

@@ -122,7 +122,7 @@ extension Syscalls {
         let descriptor = FileDescriptor(
             file: OpenFile(hostFD: hostFD, filetype: filetype), rightsBase: requested & allowed,
             rightsInheriting: c.u64(6) & directory.rightsInheriting)
-        let fd = try c.system.descriptors.insert(descriptor)
+        let fd = try c.process.descriptors.insert(descriptor)
         try c.memory.store(fd, at: c.u32(8))
         return .success
     }

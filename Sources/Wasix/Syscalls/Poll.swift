@@ -58,7 +58,7 @@ extension Syscalls {
         var pollers: [pollfd] = []
         var pollIndices: [Int] = []
         for (index, subscription) in subscriptions.enumerated() where subscription.type != .clock {
-            guard let fd = c.system.descriptors[subscription.fd] else {
+            guard let fd = c.process.descriptors[subscription.fd] else {
                 events.append((subscription.userdata, .badf, subscription.type, 0, false))
                 continue
             }

@@ -12,13 +12,13 @@ extension Syscalls {
         Syscall("proc_exit", [.i32], returns: []) { c in
             throw Trap.exit(Int32(bitPattern: c.u32(0)))
         },
-        /// proc_raise(signal: u8): the default action of a terminating signal ends the process with 128 + signal.
+        /// proc_raise(signal: u8), preview1 numbering: queued on the calling process and delivered as the call
+        /// returns (a terminating default action ends the process with 128 + the WASIX number).
         Syscall("proc_raise", [.i32]) { c in
-            let signal = c.u32(0)
-            guard signal < 31 else { return .inval }
-            // Preview1 numbering: 0 none, 16 CHLD, 17 CONT and 21 URG and 27 WINCH are ignored by default.
-            if [0, 16, 17, 21, 27].contains(signal) { return .success }
-            throw Trap.exit(128 + Int32(signal))
+            guard c.u32(0) != 0 else { return .success }
+            guard let signal = Signal(preview1: c.u32(0)) else { return .inval }
+            c.kernel.send(signal, to: c.process.pid)
+            return .success
         },
         /// sched_yield()
         Syscall("sched_yield", []) { _ in

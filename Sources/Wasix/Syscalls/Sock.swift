@@ -14,7 +14,7 @@ extension Syscalls {
             let accepted = accept(fd.file.hostFD, nil, nil)
             guard accepted >= 0 else { return .current }
             if c.u32(1) & UInt32(FDFlags.nonblock) != 0 { _ = fcntl(accepted, F_SETFL, O_NONBLOCK) }
-            let new = try c.system.descriptors.insert(FileDescriptor(
+            let new = try c.process.descriptors.insert(FileDescriptor(
                 file: OpenFile(hostFD: accepted, filetype: .socketStream), rightsBase: Rights.characterDevice,
                 rightsInheriting: 0))
             try c.memory.store(new, at: c.u32(2))

@@ -1,14 +1,18 @@
 import WasmInterpreter
 
-/// What a syscall implementation receives: the process, the caller's memory and its arguments.
+/// What a syscall implementation receives: the calling thread and instance, its memory and the arguments.
 struct SyscallContext {
-    let system: WasiSystem
+    let thread: WasixThread
+    let instance: Instance
     let memory: GuestMemory
     let arguments: [Value]
     /// Which ABI the call came through; `wasi_unstable` lays some structs out differently.
     let flavor: Flavor
 
     enum Flavor { case preview0, preview1 }
+
+    var process: WasixProcess { thread.process }
+    var kernel: Kernel { thread.process.kernel }
 
     /// Argument `index` as an unsigned 32-bit value (i32 parameters: pointers, lengths, fds, flags).
     func u32(_ index: Int) -> UInt32 {
@@ -26,7 +30,7 @@ struct SyscallContext {
 
     /// The descriptor named by argument `index`.
     func fd(_ index: Int) throws(Errno) -> FileDescriptor {
-        try system.descriptors.get(u32(index))
+        try process.descriptors.get(u32(index))
     }
 
     /// The string passed as (pointer, length) in arguments `index` and `index + 1`.
@@ -42,6 +46,8 @@ struct Syscall: Sendable {
     /// `[.i32]` (the errno) for every call except those that do not return.
     let results: [ValueType]
     let body: @Sendable (SyscallContext) throws -> Errno
+
+    var type: FunctionType { FunctionType(parameters: parameters, results: results) }
 
     init(_ name: String, _ parameters: [ValueType], returns results: [ValueType] = [.i32],
          _ body: @escaping @Sendable (SyscallContext) throws -> Errno) {

@@ -30,6 +30,9 @@ public final class ExecutionContext: @unchecked Sendable {
     @exclusivity(unchecked) var fuel = Int.max
     /// Set from any thread to stop the running invocation at its next `Op.meter` (timeouts, `interrupt()`).
     let interruption = Atomic<Bool>(false)
+    /// The embedder's object for this thread of execution, for host functions to find through their `Caller`
+    /// (WASIX keeps its thread and process state here). Weak: the embedder owns the context, not the reverse.
+    public weak var owner: AnyObject?
 
     /// A suspended function: where to continue and where its frame starts, with its code and instance at hand
     /// so that returning to it needs no lookups.
@@ -223,25 +226,67 @@ public final class ExecutionContext: @unchecked Sendable {
         }
     }
 
-    /// A copy of this context whose frames run in `instance`'s clone where they ran in `instance`.
+    /// A copy of this context, in `store` if given, whose frames run in `replacement` where they ran in
+    /// `original`.
     ///
     /// Made inside a host call, the copy is suspended in that call: `resume(returning:)` continues it.
-    public func clone(replacing original: Instance? = nil, with replacement: Instance? = nil) -> ExecutionContext {
-        let copy = ExecutionContext(store: store)
-        copy.stack.update(from: stack, count: min(stackCapacity, copy.stackCapacity))
-        for record in frames.records() {
+    public func clone(into store: Store? = nil, replacing original: Instance? = nil, with replacement: Instance? = nil)
+        -> ExecutionContext
+    {
+        let copy = ExecutionContext(store: store ?? self.store)
+        var state = snapshot()
+        if let original, let replacement { state = state.rebinding(original, to: replacement) }
+        copy.restore(state)
+        return copy
+    }
+
+    /// The state of this context now: frames, pending invocations and the used part of the value stack.
+    public func snapshot() -> ExecutionSnapshot {
+        var used = stackTop
+        if let top = frames.last {
+            used = max(used, top.base + top.compiled._withUnsafeGuaranteedRef { $0.frameSize })
+        }
+        used = min(used, stackCapacity)
+        return ExecutionSnapshot(frames: frames.records(), invocations: invocations, stackTop: stackTop,
+                                 slots: Array(UnsafeBufferPointer(start: stack, count: used)))
+    }
+
+    /// Replaces this context's state with `snapshot`; a context restored inside a host call is suspended in it,
+    /// so `resume(returning:)` continues it. Not while the context runs, except from its own host call when the
+    /// host unwinds right after (`Trap.unwound`).
+    public func restore(_ snapshot: ExecutionSnapshot) {
+        let count = min(snapshot.slots.count, stackCapacity)
+        snapshot.slots.withUnsafeBufferPointer { slots in
+            if let base = slots.baseAddress { stack.update(from: base, count: count) }
+        }
+        frames.truncate(to: 0)
+        for record in snapshot.frames { frames.append(record) }
+        invocations = snapshot.invocations
+        stackTop = snapshot.stackTop
+    }
+}
+
+/// A saved execution state (`ExecutionContext.snapshot()`): what `fork` copies and `setjmp` keeps. It refers to
+/// functions and instances without retaining them, so whoever keeps it keeps them alive.
+public struct ExecutionSnapshot: @unchecked Sendable {
+    let frames: [ExecutionContext.FrameRecord]
+    let invocations: [ExecutionContext.Invocation]
+    let stackTop: Int
+    let slots: [UInt64]
+
+    /// This state with the frames that ran in `original` running in `replacement`, a clone of it.
+    public func rebinding(_ original: Instance, to replacement: Instance) -> ExecutionSnapshot {
+        let importedCount = original.module.module.importedFunctionTypeIndices.count
+        let frames = frames.map { record in
             var record = record
-            if let original, let replacement, case .wasm(let instance, let index) = record.function.takeUnretainedValue().body,
+            if case .wasm(let instance, let index) = record.function.takeUnretainedValue().body,
                instance.takeUnretainedValue() === original {
-                let defined = index + original.module.module.importedFunctionTypeIndices.count
-                record.function = Unmanaged.passUnretained(replacement.functions[defined])
+                record.function = Unmanaged.passUnretained(replacement.functions[index + importedCount])
                 record.instance = Unmanaged.passUnretained(replacement)
             }
-            copy.frames.append(record)
+            return record
         }
-        copy.invocations = invocations
-        copy.stackTop = stackTop
-        return copy
+        return ExecutionSnapshot(frames: frames, invocations: invocations, stackTop: stackTop, slots: slots)
     }
 }
 

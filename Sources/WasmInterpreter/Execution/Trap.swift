@@ -21,6 +21,9 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
     case host(String)
     /// The guest asked to exit with this status (WASI `proc_exit`); not a fault.
     case exit(Int32)
+    /// A host function abandoned the invocation on purpose, to continue elsewhere (WASIX `exec` and `longjmp`);
+    /// the embedder that asked for it knows where. Not a fault.
+    case unwound
     /// The invocation used up its fuel (`Store.ResourceLimits.fuel`).
     case fuelExhausted
     /// The invocation ran longer than `Store.ResourceLimits.timeout`.
@@ -46,6 +49,7 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
         case .uncaughtException: "uncaught exception"
         case .host(let message): message
         case .exit(let status): "exit with status \(status)"
+        case .unwound: "unwound by the host"
         case .fuelExhausted: "fuel exhausted"
         case .timeout: "execution timed out"
         }

@@ -104,18 +104,28 @@ public final class Instance: @unchecked Sendable {
 
 extension Instance {
     /// A copy of this instance with its own memories, tables and globals, holding the same contents: the
-    /// basis of `fork`. Functions are new objects bound to the copy but share the compiled code; tags and
-    /// imported functions are shared.
-    /// - Returns: `nil` if a memory cannot be allocated.
-    public func clone() -> Instance? {
-        guard let store else { return nil }
+    /// basis of `fork`. Functions are new objects bound to the copy but share the compiled code; tags are
+    /// shared, and so are imported functions unless the copy goes to another store (made with
+    /// `Store(sharingTypesWith:)`), where imported host functions are registered anew.
+    /// - Returns: `nil` if a memory cannot be allocated, or if the copy goes to another store and the instance
+    ///   imports wasm functions (they cannot move with it).
+    public func clone(into target: Store? = nil) -> Instance? {
+        guard let source = self.store, let store = target ?? self.store else { return nil }
         let copy = Instance(module: module, store: store)
         copy.typeIDs = typeIDs
         let importedFunctionCount = module.module.importedFunctionTypeIndices.count
         var replaced: [ObjectIdentifier: ExternalValue] = [:]
         for (index, function) in functions.enumerated() {
             guard index >= importedFunctionCount else {
-                copy.functions.append(function)
+                guard store !== source else {
+                    copy.functions.append(function)
+                    continue
+                }
+                guard case .host = function.body else { return nil }
+                let moved = Function(type: function.type, typeID: function.typeID, body: function.body)
+                store.register(moved)
+                copy.functions.append(moved)
+                replaced[ObjectIdentifier(function)] = .function(moved)
                 continue
             }
             let clone = Function(type: function.type, typeID: function.typeID,

@@ -95,7 +95,9 @@ extension Store {
             func fail(_ message: String) -> InstantiationError {
                 .link(LinkError(message: message, module: entry.module, name: entry.name))
             }
-            guard let value = imports.lookup(module: entry.module, name: entry.name) else {
+            var typeID: Int?
+            if case .function(let t) = entry.descriptor, Int(t) < instance.typeIDs.count { typeID = instance.typeIDs[Int(t)] }
+            guard let value = imports.lookup(module: entry.module, name: entry.name, typeID: typeID) else {
                 throw fail("unknown import")
             }
             switch (entry.descriptor, value) {

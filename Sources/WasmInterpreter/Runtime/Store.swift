@@ -36,6 +36,16 @@ public final class Store: @unchecked Sendable {
         self.limits = limits
     }
 
+    /// A new store with the limits, type ids and exceptions of `other`, so that code compiled for `other` (which
+    /// holds type ids) runs unchanged in it: what a forked process gets.
+    public convenience init(sharingTypesWith other: Store) {
+        self.init(limits: other.limits)
+        other.lock.lock()
+        defer { other.lock.unlock() }
+        typeIDs = other.typeIDs
+        exceptions = other.exceptions
+    }
+
     /// The function at `address`, for resolving function references.
     public func function(at address: Int) -> Function? {
         address >= 0 && address < functions.count ? functions[address] : nil
@@ -48,13 +58,17 @@ public final class Store: @unchecked Sendable {
     /// Serialises registration and compilation between threads of one store.
     let lock = NSLock()
 
-    /// `functions` for the run loop, without reference counting. It is replaced when it grows, so a thread that
-    /// runs code must not instantiate at the same time (threads arrive with issue 6).
+    /// `functions` for the run loop, without reference counting. When it grows, the old buffer is kept until the
+    /// store goes away: another thread may still be reading it, and its entries stay valid.
     @exclusivity(unchecked) private(set) var functionReferences: UnsafeMutablePointer<Unmanaged<Function>> =
         .allocate(capacity: 64)
     private var functionCapacity = 64
+    private var retiredReferences: [UnsafeMutablePointer<Unmanaged<Function>>] = []
 
-    deinit { functionReferences.deallocate() }
+    deinit {
+        functionReferences.deallocate()
+        for buffer in retiredReferences { buffer.deallocate() }
+    }
 
     func register(_ function: Function) {
         lock.lock()
@@ -64,7 +78,7 @@ public final class Store: @unchecked Sendable {
         if functions.count == functionCapacity {
             let larger = UnsafeMutablePointer<Unmanaged<Function>>.allocate(capacity: functionCapacity * 2)
             larger.initialize(from: functionReferences, count: functions.count)
-            functionReferences.deallocate()
+            retiredReferences.append(functionReferences)
             functionReferences = larger
             functionCapacity *= 2
         }

@@ -214,3 +214,32 @@ final class ParkingLot: @unchecked Sendable {
         return UInt32(woken)
     }
 }
+
+// MARK: - Waiting on memory from the host
+
+extension Memory {
+    /// How a `wait32` ended.
+    public enum WaitResult: Sendable { case woken, notEqual, timedOut }
+
+    /// Blocks while the 32-bit value at `offset` is `expected`, until `notify` wakes the caller or `timeout`
+    /// nanoseconds pass: `memory.atomic.wait32` for host code (WASIX futexes). Works on unshared memories too.
+    /// - Returns: `nil` if the address is out of bounds or not 4-byte aligned.
+    public func wait32(at offset: Int, expected: UInt32, timeout: UInt64?) -> WaitResult? {
+        guard offset >= 0, offset % 4 == 0, offset <= byteCount - 4 else { return nil }
+        let pointer = state.pointee.base + offset
+        switch ParkingLot.shared.wait(self, pointer, timeout: timeout, stillExpected: {
+            Atomics.load(pointer, as: UInt32.self) == expected
+        }) {
+        case 0: return .woken
+        case 1: return .notEqual
+        default: return .timedOut
+        }
+    }
+
+    /// Wakes up to `count` waiters at `offset`: `memory.atomic.notify` for host code.
+    /// - Returns: how many were woken, or `nil` if the address is out of bounds or not 4-byte aligned.
+    public func notify(at offset: Int, count: UInt32) -> UInt32? {
+        guard offset >= 0, offset % 4 == 0, offset <= byteCount - 4 else { return nil }
+        return ParkingLot.shared.notify(self, state.pointee.base + offset, count: count)
+    }
+}

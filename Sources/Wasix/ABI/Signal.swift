@@ -1,0 +1,30 @@
+/// A WASIX signal number: Linux numbering (preview1 has no `STKFLT`, so its numbers from 16 on are one lower).
+struct Signal: RawRepresentable, Hashable, Sendable {
+    var rawValue: UInt8
+
+    static let hup = Signal(rawValue: 1), int = Signal(rawValue: 2), quit = Signal(rawValue: 3)
+    static let abrt = Signal(rawValue: 6), kill = Signal(rawValue: 9), usr1 = Signal(rawValue: 10)
+    static let pipe = Signal(rawValue: 13), alrm = Signal(rawValue: 14), term = Signal(rawValue: 15)
+    static let chld = Signal(rawValue: 17), cont = Signal(rawValue: 18), stop = Signal(rawValue: 19)
+    static let urg = Signal(rawValue: 23), winch = Signal(rawValue: 28)
+    /// The highest signal number.
+    static let last: UInt8 = 31
+
+    /// A WASIX signal number, if it is one (0 means "no signal" and is not).
+    init?(_ number: UInt32) {
+        guard number >= 1, number <= UInt32(Signal.last) else { return nil }
+        rawValue = UInt8(number)
+    }
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The signal a preview1 (`wasi_snapshot_preview1`, `wasi_unstable`) number stands for.
+    init?(preview1 number: UInt32) {
+        guard number >= 1, number <= 30 else { return nil }
+        rawValue = UInt8(number >= 16 ? number + 1 : number)
+    }
+
+    /// Whether the default action is to ignore the signal rather than to end the process.
+    /// Stop signals count as ignored: there is no job control.
+    var isIgnoredByDefault: Bool { [17, 18, 19, 20, 21, 22, 23, 28].contains(rawValue) }
+}

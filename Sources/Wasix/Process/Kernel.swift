@@ -1,0 +1,187 @@
+import Foundation
+import WasmInterpreter
+
+/// The process table of one run: every process a program forks or spawns, with what they share (the command
+/// table, limits, the terminal). One condition guards all of it; every change of state wakes every waiter.
+public final class Kernel: @unchecked Sendable {
+    let configuration: WasixConfiguration
+    /// Limits for the stores of new programs (forked processes copy their parent's).
+    let limits: Store.ResourceLimits
+    let condition = NSCondition()
+    /// Processes that run or have not been joined; guarded by `condition`.
+    private var processes: [UInt32: WasixProcess] = [:]
+    private var nextPID: UInt32 = 1
+    /// Set once the first process has ended: the others are being stopped.
+    private(set) var isShuttingDown = false
+    /// The terminal modes that `tty_set` chose.
+    var terminal = Terminal()
+    /// Modules of the command table, by host path, once loaded.
+    var commandModules: [String: ValidatedModule] = [:]
+
+    init(configuration: WasixConfiguration, limits: Store.ResourceLimits) {
+        self.configuration = configuration
+        self.limits = limits
+    }
+
+    /// Runs `body` holding the lock.
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return try body()
+    }
+
+    /// Adds the process that `make` creates under a new pid.
+    /// - Throws: `again` when `configuration.maxProcesses` processes exist.
+    func add(_ make: (UInt32) throws -> WasixProcess) throws -> WasixProcess {
+        try locked {
+            guard processes.count < configuration.maxProcesses, !isShuttingDown else { throw Errno.again }
+            let process = try make(nextPID)
+            nextPID += 1
+            processes[process.pid] = process
+            processes[process.parentPID]?.children.append(process.pid)
+            return process
+        }
+    }
+
+    /// The process with `pid`, if it runs or has not been joined.
+    func process(_ pid: UInt32) -> WasixProcess? { locked { processes[pid] } }
+
+    /// Starts `thread` on a host thread of its own; the process ends when it does.
+    func start(_ thread: WasixThread, _ start: WasixThread.Start) {
+        let host = Thread { [self] in
+            let ending = thread.run(start)
+            if case .trapped(let trap) = ending { thread.process.reportError("error: \(trap)") }
+            finish(thread.process, ending.status)
+        }
+        host.stackSize = 16 << 20
+        host.start()
+    }
+
+    /// Records that `process` ended: closes its descriptors, releases its program, lets a vfork parent go on,
+    /// tells the parent with `SIGCHLD`, and wakes joiners. The first process ending ends all the others.
+    func finish(_ process: WasixProcess, _ status: ExitStatus) {
+        var closed = FileDescriptorTable()
+        var program: WasixThread?
+        locked {
+            process.status = status
+            process.holdsParent = false
+            process.alarm?.cancel()
+            process.alarm = nil
+            swap(&closed, &process.descriptors)
+            swap(&program, &process.thread)
+            if let parent = processes[process.parentPID] {
+                queue(.chld, to: parent)
+            } else {
+                // The first process (or an orphan whose parent has been joined): nobody will join it.
+                processes[process.pid] = nil
+            }
+            if process.parentPID == 0 {
+                isShuttingDown = true
+                for other in processes.values where other.status == nil { queue(.kill, to: other) }
+            }
+            condition.broadcast()
+        }
+        _ = (closed, program)  // released here, outside the lock: closing files may take a while
+    }
+
+    /// Queues `signal` on `process` and wakes waiters so that blocked calls see it. The caller holds the lock.
+    func queue(_ signal: Signal, to process: WasixProcess) {
+        // A signal whose default action is to be ignored is dropped when raised, unless a handler may want it.
+        guard process.status == nil, process.signalHandlerName != nil || !signal.isIgnoredByDefault else { return }
+        process.pendingSignals.append(signal)
+        process.hasPendingSignals.store(true, ordering: .releasing)
+        condition.broadcast()
+    }
+
+    /// Queues `signal` on the process with `pid`; unknown pids are ignored (as wasmer does).
+    func send(_ signal: Signal, to pid: UInt32) {
+        locked {
+            if let process = processes[pid] { queue(signal, to: process) }
+        }
+    }
+
+    /// Waits for a child of `parent` to end and removes it from the table.
+    /// - Parameters:
+    ///   - pid: the child to wait for, or `nil` for any.
+    ///   - blocking: whether to wait; if not, `nil` means no child has ended yet.
+    /// - Throws: `child` if there is no such child, `intr` if a signal arrives first.
+    func join(_ parent: WasixProcess, pid: UInt32?, blocking: Bool) throws(Errno) -> (pid: UInt32, status: ExitStatus)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            let candidates = parent.children.filter { pid == nil || $0 == pid }
+            guard !candidates.isEmpty else { throw .child }
+            if let ended = candidates.first(where: { processes[$0]?.status != nil }), let child = processes[ended],
+               let status = child.status {
+                parent.children.removeAll { $0 == ended }
+                processes[ended] = nil
+                return (ended, status)
+            }
+            guard blocking else { return nil }
+            guard !parent.hasDeliverableSignal else { throw .intr }
+            condition.wait()
+        }
+    }
+
+    /// Blocks until `child` no longer holds its vfork parent (it exec'd or ended).
+    func waitForRelease(of child: WasixProcess) {
+        locked {
+            while child.holdsParent { condition.wait() }
+        }
+    }
+
+    /// Lets the vfork parent of `process` go on.
+    func release(_ process: WasixProcess) {
+        locked {
+            process.holdsParent = false
+            condition.broadcast()
+        }
+    }
+
+    /// Sleeps until `deadline` or until `process` has a signal to handle.
+    /// - Returns: false if a signal cut the sleep short.
+    func sleep(_ process: WasixProcess, until deadline: Date) -> Bool {
+        locked {
+            while !process.hasDeliverableSignal {
+                if !condition.wait(until: deadline) { return true }
+            }
+            return false
+        }
+    }
+}
+
+/// Terminal modes that `tty_set` changes and `tty_get` reports.
+struct Terminal {
+    var echo = true
+    var lineBuffered = true
+}
+
+/// Raises a signal on a process after an interval, once or repeatedly (`proc_raise_interval`, `alarm`).
+final class SignalTimer: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var cancelled = false
+
+    init(kernel: Kernel, process: WasixProcess, signal: Signal, interval: Duration, repeats: Bool) {
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        Thread.detachNewThread { [self, weak process] in
+            while true {
+                condition.lock()
+                let deadline = Date(timeIntervalSinceNow: seconds)
+                while !cancelled && condition.wait(until: deadline) {}
+                let fire = !cancelled
+                condition.unlock()
+                // Not holding our lock here: `cancel()` is called with the kernel's.
+                guard fire, let process else { return }
+                kernel.locked { kernel.queue(signal, to: process) }
+                guard repeats else { return }
+            }
+        }
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.signal()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,75 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmInterpreter
+
+/// Finding and loading the programs that `exec` and `spawn` start.
+extension Kernel {
+    /// The module a process means by `name`: a path (containing `/`) in the guest's filesystem, relative to its
+    /// working directory; or a bare name from the command table (`--command NAME=FILE`), else looked up in the
+    /// guest directories of `searchPath` (or of `PATH`, else `/bin:/usr/bin`). A path under `/bin` or `/usr/bin`
+    /// that is not in the guest's filesystem also finds the command of that name, as wasmer's `/bin` does.
+    /// - Throws: `noent` if nothing is found, `noexec` if it is not a valid module.
+    func program(named name: String, for process: WasixProcess, searchPath: String?) throws(Errno) -> ValidatedModule {
+        guard !name.isEmpty else { throw .noent }
+        if name.contains("/") {
+            let path = process.absolutePath(name)
+            do {
+                return try load(guestFile: path, of: process)
+            } catch .noent {
+                let directory = path.split(separator: "/").dropLast().joined(separator: "/")
+                let base = String(path.split(separator: "/").last ?? "")
+                guard ["bin", "usr/bin"].contains(directory), let command = configuration.commands[base] else {
+                    throw .noent
+                }
+                return try load(hostFile: command)
+            }
+        }
+        if let command = configuration.commands[name] { return try load(hostFile: command) }
+        let variable = process.environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
+        for directory in (searchPath ?? variable ?? "/bin:/usr/bin").split(separator: ":") {
+            do {
+                return try load(guestFile: process.absolutePath(directory + "/" + name), of: process)
+            } catch .noent, .notdir, .perm {
+                continue
+            }
+        }
+        throw .noent
+    }
+
+    /// Instantiates `module` in a store of its own, with the syscalls.
+    /// - Throws: `noexec` if it does not link, traps while starting or has no `_start`.
+    func instantiate(_ module: ValidatedModule) throws(Errno) -> Instance {
+        let store = Store(limits: limits)
+        guard let instance = try? store.instantiate(module, imports: Registry.imports(for: module, in: store)),
+              instance.exportedFunction("_start") != nil else { throw .noexec }
+        return instance
+    }
+
+    private func load(guestFile path: String, of process: WasixProcess) throws(Errno) -> ValidatedModule {
+        let fd = try process.openGuestPath(path, flags: O_RDONLY)
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .acces }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard count >= 0 else { throw Errno.current }
+            if count == 0 { break }
+            bytes += chunk[0..<count]
+        }
+        guard let module = try? ModuleValidator.load(bytes) else { throw .noexec }
+        return module
+    }
+
+    /// A module from the host's filesystem (the command table), decoded once per run.
+    private func load(hostFile path: String) throws(Errno) -> ValidatedModule {
+        if let module = locked({ commandModules[path] }) { return module }
+        guard let module = try? ValidatedModule(contentsOfFile: path) else { throw .noexec }
+        locked { commandModules[path] = module }
+        return module
+    }
+}

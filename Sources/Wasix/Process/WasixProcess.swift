@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+import WasmInterpreter
+
+/// One WASIX process: its arguments, environment, descriptors, working directory and signals, and its place in
+/// the kernel's process table. Its thread of execution is a `WasixThread`.
+public final class WasixProcess: @unchecked Sendable {
+    let kernel: Kernel
+    public let pid: UInt32
+    /// The parent's pid; 0 for the first process.
+    let parentPID: UInt32
+    var arguments: [String]
+    var environment: [String]
+    var descriptors: FileDescriptorTable
+    /// The working directory, an absolute guest path.
+    var workingDirectory = "/"
+    /// The export that `callback_signal` named to receive signals; while it is not exported, signals wait.
+    var signalHandlerName: String?
+
+    // Guarded by `kernel.condition`:
+    /// Signals raised and not yet delivered, oldest first.
+    var pendingSignals: [Signal] = []
+    /// How the process ended, once it has.
+    var status: ExitStatus?
+    /// Children not yet joined.
+    var children: [UInt32] = []
+    /// Whether a parent that called vfork waits for this process to exec or exit.
+    var holdsParent = false
+    /// The running program's thread, while it runs.
+    var thread: WasixThread?
+    /// The signal whose default action is ending the process, once one is.
+    var terminatingSignal: Signal?
+    /// The timer of `proc_raise_interval`, if one is set.
+    var alarm: SignalTimer?
+
+    /// Set whenever `pendingSignals` is not empty, so that syscalls can check it without the lock.
+    let hasPendingSignals = Atomic<Bool>(false)
+
+    /// The first process of a run: stdio and the preopened directories of `configuration`.
+    /// - Throws: `PreopenError` if a directory cannot be opened.
+    init(kernel: Kernel, pid: UInt32, configuration: WasixConfiguration) throws {
+        self.kernel = kernel
+        self.pid = pid
+        parentPID = 0
+        arguments = configuration.arguments
+        environment = configuration.environment
+        descriptors = FileDescriptorTable()
+        let stdio = [configuration.stdin, configuration.stdout, configuration.stderr]
+        for (fd, hostFD) in stdio.enumerated() {
+            var info = stat()
+            let filetype: Filetype = fstat(hostFD, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+                ? .regularFile : .characterDevice
+            // Stdio is presented as a character device (a terminal) unless it is a regular file.
+            let rights = filetype == .regularFile ? Rights.file : Rights.characterDevice
+            descriptors[UInt32(fd)] = FileDescriptor(
+                file: OpenFile(hostFD: hostFD, filetype: filetype, ownsHostFD: false),
+                rightsBase: rights, rightsInheriting: 0)
+        }
+        for preopen in configuration.preopens {
+            let fd = open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { throw PreopenError(path: preopen.hostPath, reason: String(cString: strerror(errno))) }
+            _ = try descriptors.insert(FileDescriptor(
+                file: OpenFile(hostFD: fd, filetype: .directory), rightsBase: Rights.directory,
+                rightsInheriting: Rights.directory | Rights.file, preopenPath: preopen.guestPath))
+        }
+    }
+
+    /// A child of `parent` that starts with a copy of its descriptors (sharing the open files, as POSIX does),
+    /// arguments, environment, working directory and signal handler.
+    init(kernel: Kernel, pid: UInt32, parent: WasixProcess) {
+        self.kernel = kernel
+        self.pid = pid
+        parentPID = parent.pid
+        arguments = parent.arguments
+        environment = parent.environment
+        descriptors = parent.descriptors
+        workingDirectory = parent.workingDirectory
+        signalHandlerName = parent.signalHandlerName
+    }
+
+    /// Closes every descriptor marked close-on-exec (`exec` replaces the program).
+    func closeOnExec() {
+        for (fd, descriptor) in descriptors.entries where descriptor.closeOnExec { descriptors.remove(fd) }
+    }
+
+    /// Writes `text` to the process's stderr, for the runtime's own messages about it.
+    func reportError(_ text: String) {
+        guard let stderr = descriptors[2] else { return }
+        let bytes = Array((text + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(stderr.file.hostFD, $0.baseAddress, $0.count) }
+    }
+}
+
+/// How a process ended.
+enum ExitStatus: Equatable, Sendable {
+    /// It exited with this code.
+    case exited(Int32)
+    /// A signal ended it (a trap counts as `SIGABRT`).
+    case signaled(Signal)
+
+    /// The status as a shell shows it: the exit code, or 128 plus the signal.
+    var code: Int32 {
+        switch self {
+        case .exited(let code): code
+        case .signaled(let signal): 128 + Int32(signal.rawValue)
+        }
+    }
+}
+
+/// A `--dir` or `--mapdir` directory that could not be opened.
+public struct PreopenError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot open directory \(path): \(reason)" }
+}

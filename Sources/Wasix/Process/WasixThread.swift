@@ -1,0 +1,186 @@
+import Foundation
+import WasmInterpreter
+
+/// The thread of execution of a process: the program's instance and the execution context that runs it, with
+/// what `fork`, `exec`, `longjmp` and signal handlers need to continue it elsewhere.
+final class WasixThread: @unchecked Sendable {
+    let process: WasixProcess
+    private(set) var instance: Instance
+    private(set) var context: ExecutionContext
+    /// For each invocation from the host below the innermost one (a signal handler runs inside a syscall), what
+    /// its syscall returns once the invocation above it is done: a clone resumed from inside a handler needs it.
+    var suspendedResults: [[Value]] = []
+    /// `setjmp` points, by id.
+    var checkpoints: [Checkpoint.ID: Checkpoint] = [:]
+    /// What a syscall that threw `Trap.unwound` asks the run loop to do next.
+    var pendingAction: Action?
+
+    enum Action {
+        /// Run another program in this process (`exec`).
+        case exec(Instance)
+        /// Continue at a checkpoint with `setjmp` returning `value` (`longjmp`).
+        case restore(Checkpoint, value: UInt64)
+    }
+
+    /// How the thread starts.
+    enum Start {
+        /// Call an export with arguments.
+        case invoke(Function, [Value])
+        /// Continue a context suspended in a syscall (a forked child) with the syscall's results.
+        case resume([Value])
+    }
+
+    /// A `setjmp` point: the execution state inside the `stack_checkpoint` call, and where its value goes.
+    struct Checkpoint {
+        struct ID: Hashable { var low: UInt64, high: UInt64 }
+        var snapshot: ExecutionSnapshot
+        var suspendedResults: [[Value]]
+        /// Values of the instance's mutable number globals (the shadow stack pointer among them).
+        var globals: [Int: Value]
+        /// Where the `jmp_buf` and the returned value live in memory.
+        var buffer: UInt32
+        var valueAddress: UInt32
+
+        /// The same checkpoint in a clone of the instance it was taken in.
+        func rebinding(_ original: Instance, to replacement: Instance) -> Checkpoint {
+            var copy = self
+            copy.snapshot = snapshot.rebinding(original, to: replacement)
+            return copy
+        }
+    }
+
+    init(process: WasixProcess, instance: Instance, context: ExecutionContext) {
+        self.process = process
+        self.instance = instance
+        self.context = context
+        context.owner = self
+    }
+
+    /// Runs until the process's program ends, following `exec` and `longjmp` on the way.
+    /// - Parameter results: receives the results of an invoked export that returns.
+    func run(_ start: Start, results: (([Value]) -> Void)? = nil) -> Ending {
+        var next = start
+        while true {
+            do throws(TrapError) {
+                switch next {
+                case .invoke(let function, let arguments):
+                    results?(try context.invoke(function, arguments))
+                case .resume(let syscallResults):
+                    var values = try context.resume(returning: syscallResults)
+                    while let outer = suspendedResults.popLast() { values = try context.resume(returning: outer) }
+                    results?(values)
+                }
+                return .returned
+            } catch {
+                switch error.trap {
+                case .exit(let code):
+                    return process.terminatingSignal.map(Ending.killed) ?? .exited(code)
+                case .unwound:
+                    guard let action = pendingAction else { return .trapped(error) }
+                    pendingAction = nil
+                    next = perform(action)
+                default:
+                    return .trapped(error)
+                }
+            }
+        }
+    }
+
+    /// Carries out what an unwinding syscall asked for; returns how to go on.
+    private func perform(_ action: Action) -> Start {
+        switch action {
+        case .exec(let program):
+            instance = program
+            context = ExecutionContext(store: program.store ?? context.store)
+            context.owner = self
+            suspendedResults = []
+            checkpoints = [:]
+            process.kernel.release(process)
+            // `exec` checked that `_start` exists before unwinding.
+            let start = program.exportedFunction("_start") ?? program.functions[0]
+            return .invoke(start, [])
+        case .restore(let checkpoint, let value):
+            context.restore(checkpoint.snapshot)
+            suspendedResults = checkpoint.suspendedResults
+            for (index, value) in checkpoint.globals { instance.globals[index].set(value) }
+            if let memory = instance.memories.first {
+                try? GuestMemory(memory: memory).store(value, at: checkpoint.valueAddress)
+            }
+            return .resume([.i32(0)])
+        }
+    }
+
+    /// Makes a checkpoint of the state inside the current syscall.
+    func checkpoint(buffer: UInt32, valueAddress: UInt32) -> Checkpoint {
+        var globals: [Int: Value] = [:]
+        for (index, global) in instance.globals.enumerated() where global.type.isMutable {
+            switch global.type.valueType {
+            case .i32, .i64, .f32, .f64: globals[index] = global.value
+            default: break
+            }
+        }
+        return Checkpoint(snapshot: context.snapshot(), suspendedResults: suspendedResults, globals: globals,
+                          buffer: buffer, valueAddress: valueAddress)
+    }
+
+    // MARK: Signals
+
+    /// The export `callback_signal` registered, if it is exported with the type `(i32) -> ()`.
+    var signalHandler: Function? {
+        guard let name = process.signalHandlerName, let function = instance.exportedFunction(name),
+              function.type == FunctionType(parameters: [.i32]) else { return nil }
+        return function
+    }
+
+    /// Delivers pending signals at a syscall boundary: calls the registered handler for each, or carries out
+    /// its default action. `result` is what the syscall returns once they are done.
+    /// - Throws: `Trap.exit` if a signal ends the process; whatever a handler throws.
+    func deliverSignals(returning result: [Value]) throws(Trap) {
+        while let signal = takeDeliverableSignal() {
+            if signal == .kill || process.signalHandlerName == nil {
+                if signal == .kill || !signal.isIgnoredByDefault { throw terminate(by: signal) }
+                continue
+            }
+            guard let handler = signalHandler else { continue }
+            suspendedResults.append(result)
+            defer { suspendedResults.removeLast() }
+            do {
+                _ = try context.invoke(handler, [.i32(UInt32(signal.rawValue))])
+            } catch {
+                throw error.trap
+            }
+        }
+    }
+
+    /// Removes and returns the oldest pending signal that can be delivered now.
+    private func takeDeliverableSignal() -> Signal? {
+        let handled = signalHandler != nil
+        return process.kernel.locked {
+            defer { process.hasPendingSignals.store(!process.pendingSignals.isEmpty, ordering: .releasing) }
+            guard let index = process.pendingSignals.firstIndex(where: { process.canDeliver($0, handled: handled) })
+            else { return nil }
+            return process.pendingSignals.remove(at: index)
+        }
+    }
+
+    /// Ends the process as `signal`'s default action does.
+    private func terminate(by signal: Signal) -> Trap {
+        process.terminatingSignal = signal
+        return .exit(128 + Int32(signal.rawValue))
+    }
+}
+
+extension WasixProcess {
+    /// Whether `signal` can be delivered now: it ends the process, or there is an exported handler for it.
+    func canDeliver(_ signal: Signal, handled: Bool) -> Bool {
+        if signal == .kill { return true }
+        return signalHandlerName == nil ? !signal.isIgnoredByDefault : handled
+    }
+
+    /// Whether a pending signal would interrupt a blocking call. The caller holds the kernel's lock.
+    var hasDeliverableSignal: Bool {
+        guard !pendingSignals.isEmpty else { return false }
+        let handled = thread?.signalHandler != nil
+        return pendingSignals.contains { canDeliver($0, handled: handled) }
+    }
+}

@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The working directory: `getcwd` and `chdir`.
+extension Syscalls {
+    static let wasixPath: [Syscall] = [
+        /// getcwd(buf: *u8, len: *size): `*len` is the capacity in and the length out; too small is `overflow`,
+        /// with the size needed (terminating NUL included) in `*len`.
+        Syscall("getcwd", [.i32, .i32]) { c in
+            let path = Array(c.process.workingDirectory.utf8)
+            let capacity = try c.memory.load(c.u32(1), as: UInt32.self)
+            guard capacity > path.count else {
+                try c.memory.store(UInt32(path.count + 1), at: c.u32(1))
+                return .overflow
+            }
+            try c.memory.write(path + [0], at: c.u32(0))
+            try c.memory.store(UInt32(path.count), at: c.u32(1))
+            return .success
+        },
+        /// chdir(path: string): the directory must exist inside a preopened one.
+        Syscall("chdir", [.i32, .i32]) { c in
+            let path = c.process.absolutePath(try c.string(0))
+            let directory = try c.process.openGuestPath(path, flags: O_RDONLY | O_DIRECTORY)
+            close(directory)
+            c.process.workingDirectory = path
+            return .success
+        },
+    ]
+}
+
+extension WasixProcess {
+    /// `path` made absolute against the working directory, with `.`, `..` and repeated slashes resolved.
+    func absolutePath(_ path: String) -> String {
+        var components: [Substring] = []
+        let joined = path.hasPrefix("/") ? path : workingDirectory + "/" + path
+        for component in joined.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": _ = components.popLast()
+            default: components.append(component)
+            }
+        }
+        return "/" + components.joined(separator: "/")
+    }
+
+    /// Opens the file at absolute guest path `path` with host `flags`, inside the preopened directory whose guest
+    /// path is the longest prefix of it (a relative preopen such as `.` counts as mounted at `/`), by the same
+    /// rules as `path_open`.
+    /// - Returns: the host descriptor, which the caller closes.
+    func openGuestPath(_ path: String, flags: Int32) throws(Errno) -> Int32 {
+        var best: (fd: Int32, rest: String, length: Int)?
+        for (_, descriptor) in descriptors.entries {
+            guard let preopen = descriptor.preopenPath else { continue }
+            let mount = absolutePath("/" + preopen)
+            let prefix = mount == "/" ? "/" : mount + "/"
+            guard path == mount || path.hasPrefix(prefix), mount.count >= (best?.length ?? -1) else { continue }
+            best = (descriptor.file.hostFD, String(path.dropFirst(min(prefix.count, path.count))), mount.count)
+        }
+        guard let best else { throw .noent }
+        let resolved = try SandboxPath.resolve(best.rest.isEmpty ? "." : best.rest, in: best.fd, followFinal: true)
+        let fd = openat(resolved.parent, resolved.name, flags | O_CLOEXEC | O_NOFOLLOW, 0o666)
+        guard fd >= 0 else { throw Errno.current }
+        return fd
+    }
+}

@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import WasmInterpreter
+
+/// WASIX processes: fork, join, exec, spawn and ids.
+extension Syscalls {
+    static let processControl: [Syscall] = [
+        /// proc_fork(copy_memory: bool, pid: *pid): 0 in the child, the child's pid in the parent. Without
+        /// `copy_memory` (vfork) the parent waits until the child has exec'd or exited.
+        Syscall("proc_fork", [.i32, .i32]) { c in
+            try fork(c, parentWaits: c.u32(0) == 0)
+        },
+        /// proc_join(pid: *pid, status: *exitcode), the 2022 form: `*pid` is a child or -1 for any; out come the
+        /// pid and the raw exit code.
+        Syscall("proc_join", [.i32, .i32]) { c in
+            let requested = try c.memory.load(c.u32(0), as: UInt32.self)
+            let wanted = requested == UInt32.max || requested == 0 ? nil : requested
+            guard let (pid, status) = try c.kernel.join(c.process, pid: wanted, blocking: true) else { return .child }
+            try c.memory.store(pid, at: c.u32(0))
+            try c.memory.store(UInt32(bitPattern: status.code), at: c.u32(1))
+            return .success
+        },
+        /// proc_join(pid: *option_pid, flags: join_flags, status: *join_status): option_pid is tag u8@0 (1 =
+        /// some), pid u32@4; join_status is tag u8@0 (0 nothing, 1 exited, 2 signal), then u16 code@2, u8
+        /// signal@4.
+        Syscall("proc_join", [.i32, .i32, .i32]) { c in
+            let wanted = try c.memory.load(c.u32(0), as: UInt8.self) == 1
+                ? try c.memory.load(c.u32(0) &+ 4, as: UInt32.self) : nil
+            let joined = try c.kernel.join(c.process, pid: wanted, blocking: c.u32(1) & 1 == 0)
+            try c.memory.write([UInt8](repeating: 0, count: 6), at: c.u32(2))
+            try c.memory.store(UInt8(1), at: c.u32(0))
+            try c.memory.store(joined?.pid ?? 0, at: c.u32(0) &+ 4)
+            switch joined?.status {
+            case nil:
+                break
+            case .exited(let code)?:
+                try c.memory.store(UInt8(1), at: c.u32(2))
+                try c.memory.store(UInt16(truncatingIfNeeded: code), at: c.u32(2) &+ 2)
+            case .signaled(let signal)?:
+                try c.memory.store(UInt8(2), at: c.u32(2))
+                try c.memory.store(UInt16(128 + UInt16(signal.rawValue)), at: c.u32(2) &+ 2)
+                try c.memory.store(signal.rawValue, at: c.u32(2) &+ 4)
+            }
+            return .success
+        },
+        /// proc_id(pid: *pid)
+        Syscall("proc_id", [.i32]) { c in
+            try c.memory.store(c.process.pid, at: c.u32(0))
+            return .success
+        },
+        /// proc_parent(pid, parent: *pid): the parent of `pid` (0 for the first process).
+        Syscall("proc_parent", [.i32, .i32]) { c in
+            let pid = c.u32(0)
+            guard let process = pid == c.process.pid ? c.process : c.kernel.process(pid) else { return .srch }
+            try c.memory.store(process.parentPID, at: c.u32(1))
+            return .success
+        },
+        /// proc_exec(name: string, args: string): runs another program in this process; args are separated by
+        /// newlines, argv[0] first. Does not return: a failure ends the process with status 45 (`noexec`).
+        Syscall("proc_exec", [.i32, .i32, .i32, .i32], returns: []) { c in
+            try execOrExit(c, name: try c.string(0), arguments: try c.string(2), environment: nil, path: nil)
+        },
+        /// proc_exec2(name: string, args: string, envs: string): as `proc_exec`, with the environment given.
+        Syscall("proc_exec2", [.i32, .i32, .i32, .i32, .i32, .i32], returns: []) { c in
+            try execOrExit(c, name: try c.string(0), arguments: try c.string(2), environment: try c.string(4), path: nil)
+        },
+        /// proc_exec3(name, args, envs: string, search_path: bool, path: string): as `proc_exec2`, but a failure
+        /// returns its errno; with `search_path`, a bare name is looked up in the directories of `path`.
+        Syscall("proc_exec3", [.i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32]) { c in
+            try exec(c, name: try c.string(0), arguments: try c.string(2), environment: try c.string(4),
+                     path: c.u32(6) != 0 ? try c.string(7) : nil)
+        },
+        /// proc_spawn2(name, args, envs: string, fd_ops: *fd_op, n, signal_dispositions: *, n, search_path: bool,
+        /// path: string, pid: *pid): posix_spawn. fd_op is 56 bytes: cmd u8@0 (0 close, 1 dup2, 2 open, 3 chdir),
+        /// fd u32@4, src_fd u32@8, path ptr@12 len@16, oflags u16@24, rights u64@32, fdflags u16@48, fdflagsext u16@50.
+        Syscall("proc_spawn2", [.i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32]) { c in
+            try spawn(c)
+        },
+    ]
+
+    /// Forks the calling process: the child gets clones of the instance (memories, tables, all globals) and of
+    /// the execution state inside this call, a copy of the descriptor table, and the `setjmp` points.
+    private static func fork(_ c: SyscallContext, parentWaits: Bool) throws -> Errno {
+        let store = Store(sharingTypesWith: c.thread.context.store)
+        guard let instance = c.instance.clone(into: store), let memory = instance.memories.first else { return .nomem }
+        let context = ExecutionContext(store: store)
+        context.restore(c.thread.context.snapshot().rebinding(c.instance, to: instance))
+        let parent = c.process
+        let child = try c.kernel.add { pid in WasixProcess(kernel: c.kernel, pid: pid, parent: parent) }
+        let thread = WasixThread(process: child, instance: instance, context: context)
+        thread.suspendedResults = c.thread.suspendedResults
+        thread.checkpoints = c.thread.checkpoints.mapValues { $0.rebinding(c.instance, to: instance) }
+        try GuestMemory(memory: memory).store(UInt32(0), at: c.u32(1))
+        try c.memory.store(child.pid, at: c.u32(1))
+        c.kernel.locked {
+            child.thread = thread
+            child.holdsParent = parentWaits
+        }
+        c.kernel.start(thread, .resume([.i32(UInt32(Errno.success.rawValue))]))
+        if parentWaits { c.kernel.waitForRelease(of: child) }
+        return .success
+    }
+
+    /// `exec` for the calls that cannot return an error: a failure ends the process.
+    private static func execOrExit(_ c: SyscallContext, name: String, arguments: String, environment: String?,
+                                   path: String?) throws -> Errno {
+        do {
+            return try exec(c, name: name, arguments: arguments, environment: environment, path: path)
+        } catch let error as Errno {
+            c.process.reportError("exec \(name): \(error)")
+            throw Trap.exit(Int32(Errno.noexec.rawValue))
+        }
+    }
+
+    /// Replaces the program of the calling process: loads and instantiates the new one (an error comes back as
+    /// errno), closes close-on-exec descriptors, and unwinds so the thread starts it.
+    private static func exec(_ c: SyscallContext, name: String, arguments: String, environment: String?,
+                             path: String?) throws -> Errno {
+        let program = try c.kernel.instantiate(try c.kernel.program(named: name, for: c.process, searchPath: path))
+        c.process.arguments = lines(arguments)
+        if let environment, !environment.isEmpty { c.process.environment = lines(environment) }
+        c.process.closeOnExec()
+        c.process.signalHandlerName = nil
+        c.thread.pendingAction = .exec(program)
+        throw Trap.unwound
+    }
+
+    /// Starts a new process running a program (posix_spawn), with the caller's descriptors changed by `fd_ops`.
+    /// Arguments: name 0-1, args 2-3, envs 4-5, fd_ops 6-7, signal dispositions 8-9 (nothing to do: new
+    /// programs start with default actions), search_path 10, path 11-12, pid 13.
+    private static func spawn(_ c: SyscallContext) throws -> Errno {
+        let searchPath = c.u32(10) != 0 ? try c.string(11) : nil
+        let program = try c.kernel.instantiate(try c.kernel.program(named: try c.string(0), for: c.process,
+                                                                    searchPath: searchPath))
+        guard let store = program.store, let start = program.exportedFunction("_start") else { return .noexec }
+        let parent = c.process
+        var descriptors = parent.descriptors
+        var workingDirectory = parent.workingDirectory
+        for index in 0..<c.u32(7) {
+            let op = c.u32(6) &+ index &* 56
+            let fd = try c.memory.load(op &+ 4, as: UInt32.self)
+            func path() throws(Errno) -> String {
+                let path = try c.memory.string(try c.memory.load(op &+ 12, as: UInt32.self),
+                                               try c.memory.load(op &+ 16, as: UInt32.self))
+                return parent.absolutePath(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+            }
+            switch try c.memory.load(op, as: UInt8.self) {
+            case 0:
+                descriptors.remove(fd)
+            case 1:
+                var copy = try descriptors.get(try c.memory.load(op &+ 8, as: UInt32.self))
+                copy.closeOnExec = false
+                copy.preopenPath = nil
+                descriptors[fd] = copy
+            case 2:
+                let oflags = try c.memory.load(op &+ 24, as: UInt16.self)
+                let rights = try c.memory.load(op &+ 32, as: UInt64.self)
+                var flags: Int32 = rights & Rights.fdWrite == 0 ? O_RDONLY
+                    : rights & Rights.fdRead != 0 ? O_RDWR : O_WRONLY
+                if oflags & OpenFlags.creat != 0 { flags |= O_CREAT }
+                if oflags & OpenFlags.excl != 0 { flags |= O_EXCL }
+                if oflags & OpenFlags.trunc != 0 { flags |= O_TRUNC }
+                if try c.memory.load(op &+ 48, as: UInt16.self) & FDFlags.append != 0 { flags |= O_APPEND }
+                let hostFD = try parent.openGuestPath(try path(), flags: flags)
+                var info = stat()
+                let filetype = fstat(hostFD, &info) == 0 ? OpenFile.filetype(mode: info.st_mode) : .unknown
+                descriptors[fd] = FileDescriptor(file: OpenFile(hostFD: hostFD, filetype: filetype),
+                                                 rightsBase: filetype == .directory ? Rights.directory : Rights.file,
+                                                 rightsInheriting: 0)
+            case 3:
+                let directory = try path()
+                close(try parent.openGuestPath(directory, flags: O_RDONLY | O_DIRECTORY))
+                workingDirectory = directory
+            default:
+                return .notsup
+            }
+        }
+        let environment = lines(try c.string(4))
+        let child = try c.kernel.add { pid in WasixProcess(kernel: c.kernel, pid: pid, parent: parent) }
+        child.descriptors = descriptors
+        child.workingDirectory = workingDirectory
+        child.arguments = lines(try c.string(2))
+        if !environment.isEmpty { child.environment = environment }
+        child.signalHandlerName = nil
+        child.closeOnExec()
+        let thread = WasixThread(process: child, instance: program, context: ExecutionContext(store: store))
+        c.kernel.locked { child.thread = thread }
+        try c.memory.store(child.pid, at: c.u32(13))
+        c.kernel.start(thread, .invoke(start, []))
+        return .success
+    }
+
+    /// The entries of a newline-separated list (argv or the environment), empty ones dropped.
+    static func lines(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" }).map(String.init)
+    }
+}
