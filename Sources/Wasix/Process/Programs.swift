@@ -8,8 +8,8 @@ import WasmInterpreter
 /// Finding and loading the programs that `exec` and `spawn` start.
 extension Kernel {
     /// The module a process means by `name`: a path (containing `/`) in the guest's filesystem, relative to its
-    /// working directory; or a bare name from the command table (`--command NAME=FILE`), else looked up in the
-    /// guest directories of `searchPath` (or of `PATH`, else `/bin:/usr/bin`). A path under `/bin` or `/usr/bin`
+    /// working directory; or a bare name from the command table (`--command NAME=FILE`), else looked up (as is, then with `.wasm`)
+    /// in the guest directories of `searchPath` (or of `PATH`, else `/bin:/usr/bin`). A path under `/bin` or `/usr/bin`
     /// that is not in the guest's filesystem also finds the command of that name, as wasmer's `/bin` does.
     /// - Throws: `noent` if nothing is found, `noexec` if it is not a valid module.
     func program(named name: String, for process: WasixProcess, searchPath: String?) throws(Errno) -> ValidatedModule {
@@ -30,10 +30,12 @@ extension Kernel {
         if let command = configuration.commands[name] { return try load(hostFile: command) }
         let variable = process.environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
         for directory in (searchPath ?? variable ?? "/bin:/usr/bin").split(separator: ":") {
-            do {
-                return try load(guestFile: process.absolutePath(directory + "/" + name), of: process)
-            } catch .noent, .notdir, .perm {
-                continue
+            for file in [name, name + ".wasm"] {
+                do {
+                    return try load(guestFile: process.absolutePath(directory + "/" + file), of: process)
+                } catch .noent, .notdir, .perm {
+                    continue
+                }
             }
         }
         throw .noent
@@ -41,11 +43,11 @@ extension Kernel {
 
     /// Instantiates `module` in a store of its own, with the syscalls.
     /// - Throws: `noexec` if it does not link, traps while starting or has no `_start`.
-    func instantiate(_ module: ValidatedModule) throws(Errno) -> Instance {
+    func instantiate(_ module: ValidatedModule) throws(Errno) -> Program {
         let store = Store(limits: limits)
         guard let instance = try? store.instantiate(module, imports: Registry.imports(for: module, in: store)),
-              instance.exportedFunction("_start") != nil else { throw .noexec }
-        return instance
+              let start = instance.exportedFunction("_start") else { throw .noexec }
+        return Program(store: store, instance: instance, start: start)
     }
 
     private func load(guestFile path: String, of process: WasixProcess) throws(Errno) -> ValidatedModule {
@@ -72,4 +74,11 @@ extension Kernel {
         locked { commandModules[path] = module }
         return module
     }
+}
+
+/// An instantiated program, ready to start. It holds the store: an instance does not keep its store alive.
+struct Program {
+    let store: Store
+    let instance: Instance
+    let start: Function
 }

@@ -17,7 +17,7 @@ final class WasixThread: @unchecked Sendable {
 
     enum Action {
         /// Run another program in this process (`exec`).
-        case exec(Instance)
+        case exec(Program)
         /// Continue at a checkpoint with `setjmp` returning `value` (`longjmp`).
         case restore(Checkpoint, value: UInt64)
     }
@@ -64,7 +64,9 @@ final class WasixThread: @unchecked Sendable {
             do throws(TrapError) {
                 switch next {
                 case .invoke(let function, let arguments):
-                    results?(try context.invoke(function, arguments))
+                    // Not `results?(try ...)`: optional chaining would skip the call when `results` is nil.
+                    let values = try context.invoke(function, arguments)
+                    results?(values)
                 case .resume(let syscallResults):
                     var values = try context.resume(returning: syscallResults)
                     while let outer = suspendedResults.popLast() { values = try context.resume(returning: outer) }
@@ -90,15 +92,13 @@ final class WasixThread: @unchecked Sendable {
     private func perform(_ action: Action) -> Start {
         switch action {
         case .exec(let program):
-            instance = program
-            context = ExecutionContext(store: program.store ?? context.store)
+            instance = program.instance
+            context = ExecutionContext(store: program.store)
             context.owner = self
             suspendedResults = []
             checkpoints = [:]
             process.kernel.release(process)
-            // `exec` checked that `_start` exists before unwinding.
-            let start = program.exportedFunction("_start") ?? program.functions[0]
-            return .invoke(start, [])
+            return .invoke(program.start, [])
         case .restore(let checkpoint, let value):
             context.restore(checkpoint.snapshot)
             suspendedResults = checkpoint.suspendedResults

@@ -135,7 +135,6 @@ extension Syscalls {
         let searchPath = c.u32(10) != 0 ? try c.string(11) : nil
         let program = try c.kernel.instantiate(try c.kernel.program(named: try c.string(0), for: c.process,
                                                                     searchPath: searchPath))
-        guard let store = program.store, let start = program.exportedFunction("_start") else { return .noexec }
         let parent = c.process
         var descriptors = parent.descriptors
         var workingDirectory = parent.workingDirectory
@@ -186,10 +185,11 @@ extension Syscalls {
         if !environment.isEmpty { child.environment = environment }
         child.signalHandlerName = nil
         child.closeOnExec()
-        let thread = WasixThread(process: child, instance: program, context: ExecutionContext(store: store))
+        let thread = WasixThread(process: child, instance: program.instance,
+                                 context: ExecutionContext(store: program.store))
         c.kernel.locked { child.thread = thread }
         try c.memory.store(child.pid, at: c.u32(13))
-        c.kernel.start(thread, .invoke(start, []))
+        c.kernel.start(thread, .invoke(program.start, []))
         return .success
     }
 
