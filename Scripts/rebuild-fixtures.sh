@@ -13,7 +13,7 @@ done
 for source in Fixtures/wasi/*/main.wat; do
     wat2wasm "$source" -o "${source%.wat}.wasm"
 done
-for source in Fixtures/wasi/*/main.c; do
+for source in Fixtures/wasi/*/main.c Fixtures/wasix/*/main.c Fixtures/wasix/programs/*.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"
 done
 for source in Benchmarks/Workloads/*.c; do

@@ -2,22 +2,39 @@ import Foundation
 import Testing
 
 /// Every program in Fixtures/wasi runs with the expected stdout and exit status (checked against wasmtime by
-/// Scripts/wasmtime-fixtures.py; see Fixtures/README.md for the one deliberate difference).
-@Suite("WASI fixtures")
+/// Scripts/wasmtime-fixtures.py; see Fixtures/README.md for the one deliberate difference), and so does every
+/// program in Fixtures/wasix, with Fixtures/wasix/programs as its /bin.
+@Suite("WASI and WASIX fixtures")
 struct WasiFixtureTests {
-    static let root = Runner.packageRoot.appendingPathComponent("Fixtures/wasi")
+    static let wasi = Runner.packageRoot.appendingPathComponent("Fixtures/wasi")
+    static let wasix = Runner.packageRoot.appendingPathComponent("Fixtures/wasix")
+    static let programs = wasix.appendingPathComponent("programs")
 
-    static var names: [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+    /// The fixture directories under `root`: those with an expected output.
+    static func names(_ root: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted().filter {
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/expected.stdout").path)
+        }
     }
 
     static func lines(_ url: URL) -> [String] {
         ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    @Test("fixture runs as expected", arguments: names)
-    func fixture(name: String) throws {
-        let fixture = Self.root.appendingPathComponent(name)
+    @Test("WASI fixture runs as expected", arguments: names(wasi))
+    func wasiFixture(name: String) throws {
+        try run(Self.wasi.appendingPathComponent(name))
+    }
+
+    @Test("WASIX fixture runs as expected", arguments: names(wasix))
+    func wasixFixture(name: String) throws {
+        try run(Self.wasix.appendingPathComponent(name), options: ["--mapdir", "/bin::\(Self.programs.path)"])
+    }
+
+    /// Runs the fixture in directory `fixture` with a copy of its `sandbox/` at /sandbox, `options` and the
+    /// words of its `flags` file ($PROGRAMS stands for Fixtures/wasix/programs) before the module, its `env` and
+    /// `args`, and `stdin` if present; compares stdout and the exit status.
+    func run(_ fixture: URL, options: [String] = []) throws {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("wasix-fixture-\(UUID())")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let sandbox = temporary.appendingPathComponent("sandbox")
@@ -29,7 +46,10 @@ struct WasiFixtureTests {
         } else {
             try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
         }
-        var arguments = ["--mapdir", "/sandbox::\(sandbox.path)"]
+        var arguments = options + ["--mapdir", "/sandbox::\(sandbox.path)"]
+        for line in Self.lines(fixture.appendingPathComponent("flags")) {
+            arguments += line.replacingOccurrences(of: "$PROGRAMS", with: Self.programs.path).split(separator: " ").map(String.init)
+        }
         for variable in Self.lines(fixture.appendingPathComponent("env")) { arguments += ["--env", variable] }
         arguments.append(fixture.appendingPathComponent("main.wasm").path)
         arguments += Self.lines(fixture.appendingPathComponent("args"))

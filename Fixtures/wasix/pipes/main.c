@@ -6,6 +6,14 @@
 #include <wasi/api.h>
 #include "../wasix.h"
 
+/* Reads `fd` until EOF into `buffer`; returns the byte count. */
+static ssize_t read_all(int fd, char *buffer, size_t size) {
+    ssize_t total = 0, count;
+    while ((count = read(fd, buffer + total, size - 1 - total)) > 0) total += count;
+    buffer[total] = 0;
+    return total;
+}
+
 int main(void) {
     uint32_t ends[2];
     if (fd_pipe(&ends[0], &ends[1]) != 0) return 1;
@@ -18,9 +26,7 @@ int main(void) {
     }
     close(ends[1]);
     char buffer[256];
-    ssize_t total = 0, count;
-    while ((count = read(ends[0], buffer + total, sizeof buffer - 1 - total)) > 0) total += count;
-    buffer[total] = 0;
+    ssize_t total = read_all(ends[0], buffer, sizeof buffer);
     printf("parent read %zd bytes until EOF:\n%s", total, buffer);
     printf("child exited with %u\n", join(pid));
     close(ends[0]);
@@ -44,8 +50,7 @@ int main(void) {
         return 0;
     }
     close(ends[1]);
-    total = read(ends[0], buffer, sizeof buffer - 1);
-    buffer[total > 0 ? total : 0] = 0;
+    read_all(ends[0], buffer, sizeof buffer);
     printf("via stdout: %s", buffer);
     join(pid);
 
@@ -54,7 +59,7 @@ int main(void) {
     fd_dup(1, &copy);
     fd_dup2(1, 20, 1, &high);
     fd_fdflags_get(high, &flags);
-    printf("dup: %u, dup2 from 20: %u, cloexec %u", copy, high, flags);
+    printf("dup: %s, dup2 from 20: %u, cloexec %u", copy > 2 && copy < 20 ? "a new fd" : "wrong", high, flags);
     fd_fdflags_set(high, 0);
     fd_fdflags_get(high, &flags);
     printf(" then %u\n", flags);
