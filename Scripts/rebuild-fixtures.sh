@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds every .wasm under Fixtures/ and Benchmarks/Workloads/ from the sources beside it. Idempotent; writes
 # nowhere else.
-# Needs wat2wasm (Debian: wabt) and clang-14 with wasi-libc (Debian: clang-14 lld-14 wasi-libc
-# libclang-rt-14-dev-wasm32).
+# Needs wat2wasm (Debian: wabt), wasm-opt (Debian: binaryen) and clang-14 with wasi-libc (Debian: clang-14 lld-14
+# wasi-libc libclang-rt-14-dev-wasm32).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "wat2wasm $(wat2wasm --version)"
@@ -13,8 +13,14 @@ done
 for source in Fixtures/wasi/*/main.wat; do
     wat2wasm "$source" -o "${source%.wat}.wasm"
 done
-for source in Fixtures/wasi/*/main.c Fixtures/wasix/*/main.c Fixtures/wasix/programs/*.c; do
+for source in Fixtures/wasi/*/main.c Fixtures/wasix/programs/*.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"
+done
+# WASIX fixtures twice: plain, and instrumented for the asyncify fork mode (which needs the stack bounds exported).
+for source in Fixtures/wasix/*/main.c; do
+    clang-14 --target=wasm32-wasi -O2 -Wall -Werror -Wl,--export=__data_end,--export=__heap_base \
+        -o "${source%.c}.wasm" "$source"
+    wasm-opt -O2 --asyncify "${source%.c}.wasm" -o "${source%.c}.asyncify.wasm"
 done
 for source in Benchmarks/Workloads/*.c; do
     clang-14 --target=wasm32 -nostdlib -O2 -mbulk-memory -Wl,--no-entry -Wl,--export=run -o "${source%.c}.wasm" "$source"

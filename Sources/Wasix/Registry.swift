@@ -58,7 +58,8 @@ enum Registry {
                 errno = error
             }
             let results: [Value] = syscall.results.isEmpty ? [] : [.i32(UInt32(errno.rawValue))]
-            if thread.process.hasPendingSignals.load(ordering: .acquiring) {
+            // Not while the module unwinds for asyncify: a handler must not run in the middle of that.
+            if thread.pendingUnwind == nil, thread.process.hasPendingSignals.load(ordering: .acquiring) {
                 try thread.deliverSignals(returning: results)
             }
             return results

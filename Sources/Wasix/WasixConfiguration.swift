@@ -14,6 +14,16 @@ public struct WasixConfiguration: Sendable {
     public var commands: [String: String] = [:]
     /// The most processes that may exist at once; a `fork` beyond it fails with `EAGAIN`.
     public var maxProcesses = 256
+    /// How `fork` and `setjmp`/`longjmp` capture a thread's state.
+    public var forkMode = ForkMode.native
+
+    public enum ForkMode: String, Sendable {
+        /// By copying the interpreter's frames: works for every binary.
+        case native
+        /// Through the module's asyncify exports, as wasmer does: only for binaries run through
+        /// `wasm-opt --asyncify` that export `__data_end` and `__heap_base`.
+        case asyncify
+    }
 
     /// A host directory made visible to the guest at `guestPath`.
     public struct Preopen: Sendable {

@@ -18,6 +18,8 @@ enum CLI {
           --env NAME=VALUE      set an environment variable for the guest
           --command NAME=FILE   let exec and spawn find FILE.wasm as NAME (and as /bin/NAME)
           --max-processes N     let fork and spawn fail with EAGAIN beyond N processes (default 256)
+          --fork-mode MODE      native (default: copy the interpreter's frames) or asyncify (unwind and rewind
+                                through the module's asyncify exports, as wasmer does)
           --invoke FUNCTION     call this export instead (after `_initialize` in a reactor), with ARGS
                                 converted to its parameter types, if it has any; print its results
           --fuel N              stop with a trap after N loop iterations and calls
@@ -132,6 +134,7 @@ enum CLI {
         var configuration = WasixConfiguration(
             arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
         configuration.commands = options.commands
+        configuration.forkMode = options.forkMode
         if let maxProcesses = options.maxProcesses { configuration.maxProcesses = maxProcesses }
         var values: [Value] = []
         if let name = options.invoke {

@@ -9,6 +9,7 @@ struct RunOptions {
     var environment: [String] = []
     var commands: [String: String] = [:]
     var maxProcesses: Int?
+    var forkMode = WasixConfiguration.ForkMode.native
     var limits = Store.ResourceLimits()
 
     /// Parses options up to the module file; everything after the file belongs to the guest.
@@ -37,6 +38,11 @@ struct RunOptions {
                 let assignment = try value()
                 guard let separator = assignment.firstIndex(of: "=") else { throw UsageError("--command takes NAME=FILE") }
                 commands[String(assignment[..<separator])] = String(assignment[assignment.index(after: separator)...])
+            case "--fork-mode":
+                guard let mode = WasixConfiguration.ForkMode(rawValue: try value()) else {
+                    throw UsageError("--fork-mode takes native or asyncify")
+                }
+                forkMode = mode
             case "--max-processes":
                 maxProcesses = try number(value(), word)
             case "--invoke":

@@ -26,15 +26,21 @@ struct WasiFixtureTests {
         try run(Self.wasi.appendingPathComponent(name))
     }
 
-    @Test("WASIX fixture runs as expected", arguments: names(wasix))
-    func wasixFixture(name: String) throws {
-        try run(Self.wasix.appendingPathComponent(name), options: ["--mapdir", "/bin::\(Self.programs.path)"])
+    /// Each WASIX fixture three ways: plain and asyncified binaries with native fork, and the asyncified one
+    /// with `--fork-mode asyncify`.
+    static let variants = [("main.wasm", "native"), ("main.asyncify.wasm", "native"), ("main.asyncify.wasm", "asyncify")]
+
+    @Test("WASIX fixture runs as expected", arguments: names(wasix), variants.indices)
+    func wasixFixture(name: String, variant: Int) throws {
+        let (binary, mode) = Self.variants[variant]
+        try run(Self.wasix.appendingPathComponent(name), binary: binary,
+                options: ["--fork-mode", mode, "--mapdir", "/bin::\(Self.programs.path)"])
     }
 
     /// Runs the fixture in directory `fixture` with a copy of its `sandbox/` at /sandbox, `options` and the
     /// words of its `flags` file ($PROGRAMS stands for Fixtures/wasix/programs) before the module, its `env` and
     /// `args`, and `stdin` if present; compares stdout and the exit status.
-    func run(_ fixture: URL, options: [String] = []) throws {
+    func run(_ fixture: URL, binary: String = "main.wasm", options: [String] = []) throws {
         let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("wasix-fixture-\(UUID())")
         defer { try? FileManager.default.removeItem(at: temporary) }
         let sandbox = temporary.appendingPathComponent("sandbox")
@@ -51,7 +57,7 @@ struct WasiFixtureTests {
             arguments += line.replacingOccurrences(of: "$PROGRAMS", with: Self.programs.path).split(separator: " ").map(String.init)
         }
         for variable in Self.lines(fixture.appendingPathComponent("env")) { arguments += ["--env", variable] }
-        arguments.append(fixture.appendingPathComponent("main.wasm").path)
+        arguments.append(fixture.appendingPathComponent(binary).path)
         arguments += Self.lines(fixture.appendingPathComponent("args"))
         let stdin = fixture.appendingPathComponent("stdin")
         let result = try Runner.run(arguments, stdin: FileManager.default.fileExists(atPath: stdin.path) ? stdin : nil)

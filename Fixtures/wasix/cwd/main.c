@@ -29,6 +29,7 @@ int main(void) {
     uint32_t pid = fork_or_die();
     if (pid == 0) {
         show("child");
+        fflush(stdout);
         wasix_chdir(S("/bin"));
         proc_exec(S("./echo.wasm"), S("echo\nrelative\nexec"));
     }

@@ -14,6 +14,12 @@ final class WasixThread: @unchecked Sendable {
     var checkpoints: [Checkpoint.ID: Checkpoint] = [:]
     /// What a syscall that threw `Trap.unwound` asks the run loop to do next.
     var pendingAction: Action?
+    /// The export the thread's program was entered through, and its arguments: asyncify rewinds call it again.
+    var entry: (function: Function, arguments: [Value])?
+    /// In asyncify mode: the operation a syscall started by unwinding, to finish when the entry has returned.
+    var pendingUnwind: Asyncify.Unwind?
+    /// In asyncify mode: what the syscall being replayed by a rewind returns.
+    var pendingRewind: Asyncify.Rewind?
 
     enum Action {
         /// Run another program in this process (`exec`).
@@ -33,18 +39,26 @@ final class WasixThread: @unchecked Sendable {
     /// A `setjmp` point: the execution state inside the `stack_checkpoint` call, and where its value goes.
     struct Checkpoint {
         struct ID: Hashable { var low: UInt64, high: UInt64 }
-        var snapshot: ExecutionSnapshot
-        var suspendedResults: [[Value]]
+        var state: State
         /// Values of the instance's mutable number globals (the shadow stack pointer among them).
         var globals: [Int: Value]
         /// Where the `jmp_buf` and the returned value live in memory.
         var buffer: UInt32
         var valueAddress: UInt32
 
+        enum State {
+            /// The interpreter's frames (native mode).
+            case native(ExecutionSnapshot, suspendedResults: [[Value]])
+            /// The module's own asyncify data, from the entry down to the call (asyncify mode).
+            case asyncify(rewindData: [UInt8])
+        }
+
         /// The same checkpoint in a clone of the instance it was taken in.
         func rebinding(_ original: Instance, to replacement: Instance) -> Checkpoint {
             var copy = self
-            copy.snapshot = snapshot.rebinding(original, to: replacement)
+            if case .native(let snapshot, let results) = state {
+                copy.state = .native(snapshot.rebinding(original, to: replacement), suspendedResults: results)
+            }
             return copy
         }
     }
@@ -64,8 +78,15 @@ final class WasixThread: @unchecked Sendable {
             do throws(TrapError) {
                 switch next {
                 case .invoke(let function, let arguments):
+                    entry = (function, arguments)
                     // Not `results?(try ...)`: optional chaining would skip the call when `results` is nil.
                     let values = try context.invoke(function, arguments)
+                    if let unwind = pendingUnwind {
+                        // The entry returned because the module unwound for a syscall (asyncify mode).
+                        pendingUnwind = nil
+                        next = try Asyncify.finish(unwind, on: self)
+                        continue
+                    }
                     results?(values)
                 case .resume(let syscallResults):
                     var values = try context.resume(returning: syscallResults)
@@ -100,9 +121,10 @@ final class WasixThread: @unchecked Sendable {
             process.kernel.release(process)
             return .invoke(program.start, [])
         case .restore(let checkpoint, let value):
-            context.restore(checkpoint.snapshot)
-            suspendedResults = checkpoint.suspendedResults
-            for (index, value) in checkpoint.globals { instance.globals[index].set(value) }
+            guard case .native(let snapshot, let results) = checkpoint.state else { return .resume([]) }
+            context.restore(snapshot)
+            suspendedResults = results
+            restoreGlobals(checkpoint.globals)
             if let memory = instance.memories.first {
                 try? GuestMemory(memory: memory).store(value, at: checkpoint.valueAddress)
             }
@@ -112,15 +134,24 @@ final class WasixThread: @unchecked Sendable {
 
     /// Makes a checkpoint of the state inside the current syscall.
     func checkpoint(buffer: UInt32, valueAddress: UInt32) -> Checkpoint {
-        var globals: [Int: Value] = [:]
+        Checkpoint(state: .native(context.snapshot(), suspendedResults: suspendedResults), globals: globals(),
+                   buffer: buffer, valueAddress: valueAddress)
+    }
+
+    /// The values of the instance's mutable number globals, by index.
+    func globals() -> [Int: Value] {
+        var values: [Int: Value] = [:]
         for (index, global) in instance.globals.enumerated() where global.type.isMutable {
             switch global.type.valueType {
-            case .i32, .i64, .f32, .f64: globals[index] = global.value
+            case .i32, .i64, .f32, .f64: values[index] = global.value
             default: break
             }
         }
-        return Checkpoint(snapshot: context.snapshot(), suspendedResults: suspendedResults, globals: globals,
-                          buffer: buffer, valueAddress: valueAddress)
+        return values
+    }
+
+    func restoreGlobals(_ values: [Int: Value]) {
+        for (index, value) in values where index < instance.globals.count { instance.globals[index].set(value) }
     }
 
     // MARK: Signals

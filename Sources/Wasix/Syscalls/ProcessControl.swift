@@ -11,7 +11,10 @@ extension Syscalls {
         /// proc_fork(copy_memory: bool, pid: *pid): 0 in the child, the child's pid in the parent. Without
         /// `copy_memory` (vfork) the parent waits until the child has exec'd or exited.
         Syscall("proc_fork", [.i32, .i32]) { c in
-            try fork(c, parentWaits: c.u32(0) == 0)
+            if c.kernel.configuration.forkMode == .asyncify {
+                return try Asyncify.syscall(c, .fork(pidAddress: c.u32(1), parentWaits: c.u32(0) == 0))
+            }
+            return try fork(c, parentWaits: c.u32(0) == 0)
         },
         /// proc_join(pid: *pid, status: *exitcode), the 2022 form: `*pid` is a child or -1 for any; out come the
         /// pid and the raw exit code.

@@ -1,6 +1,7 @@
 import WasmInterpreter
 
-/// `setjmp`/`longjmp`: checkpoints of the interpreter's own frames, so they work in any binary, asyncified or not.
+/// `setjmp`/`longjmp`: checkpoints of the interpreter's own frames, so they work in any binary, asyncified or not
+/// (or, with `--fork-mode asyncify`, of the module's asyncify data).
 extension Syscalls {
     static let stack: [Syscall] = [
         /// stack_checkpoint(snapshot: *stack_snapshot, value: *u64): fills the 24-byte snapshot (user u64@0 = the
@@ -8,6 +9,9 @@ extension Syscalls {
         /// `stack_restore` returns from this call again with the value it passes.
         Syscall("stack_checkpoint", [.i32, .i32]) { c in
             let buffer = c.u32(0), valueAddress = c.u32(1)
+            if c.kernel.configuration.forkMode == .asyncify {
+                return try Asyncify.syscall(c, .checkpoint(buffer: buffer, valueAddress: valueAddress))
+            }
             var generator = SystemRandomNumberGenerator()
             let id = WasixThread.Checkpoint.ID(low: generator.next(), high: generator.next())
             try c.memory.store(UInt64(valueAddress), at: buffer)
@@ -29,7 +33,11 @@ extension Syscalls {
                 c.process.reportError("longjmp to an unknown checkpoint")
                 throw Trap.exit(Int32(Errno.unknown.rawValue))
             }
-            c.thread.pendingAction = .restore(checkpoint, value: c.u64(1) == 0 ? 1 : c.u64(1))
+            let value = c.u64(1) == 0 ? 1 : c.u64(1)
+            if c.kernel.configuration.forkMode == .asyncify {
+                return try Asyncify.syscall(c, .restore(checkpoint, value: value))
+            }
+            c.thread.pendingAction = .restore(checkpoint, value: value)
             throw Trap.unwound
         },
     ]

@@ -77,6 +77,10 @@ public final class ExecutionContext: @unchecked Sendable {
         interruption.store(true, ordering: .relaxed)
     }
 
+    /// How many invocations from the host are running on this context (more than one when a host function
+    /// called back into wasm).
+    public var invocationCount: Int { invocations.count }
+
     /// Calls `function` with `arguments`.
     /// - Throws: `TrapError` with the trap and the wasm backtrace.
     public func invoke(_ function: Function, _ arguments: [Value]) throws(TrapError) -> [Value] {

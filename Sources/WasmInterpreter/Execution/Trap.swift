@@ -62,6 +62,11 @@ public struct TrapError: Error, Sendable, CustomStringConvertible {
     /// Function names (from the name section, else `func[N]`) of the frames, innermost first.
     public let backtrace: [String]
 
+    public init(trap: Trap, backtrace: [String]) {
+        self.trap = trap
+        self.backtrace = backtrace
+    }
+
     public var description: String {
         ([trap.description] + backtrace.enumerated().map { "  \($0.offset): \($0.element)" }).joined(separator: "\n")
     }
