@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
+import Synchronization
 import WasmInterpreter
 
 /// Runs a WASI or WASIX command module: instantiates it with the syscalls and calls `_start`, as the first
@@ -49,6 +51,8 @@ public enum WasiProgram {
         }
         let thread = WasixThread(process: process, instance: instance, context: ExecutionContext(store: store))
         kernel.locked { process.thread = thread }
+        let interrupts = configuration.forwardsInterrupts ? forwardInterrupts(to: process) : nil
+        defer { interrupts?.cancel() }
         var ending = Ending.returned
         // A reactor (no `_start`) must have `_initialize` called before any other export.
         if instance.exportedFunction("_start") == nil, let initialize = instance.exportedFunction("_initialize") {
@@ -64,6 +68,19 @@ public enum WasiProgram {
         case .trapped(let trap): return .trapped(trap)
         case .killed(let signal): return .killed(signal: Int32(signal.rawValue))
         }
+    }
+
+    /// Passes the host's SIGINT to `process`; a second one ends the host.
+    private static func forwardInterrupts(to process: WasixProcess) -> DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let count = Atomic<Int>(0)
+        source.setEventHandler {
+            if count.wrappingAdd(1, ordering: .relaxed).newValue > 1 { exit(130) }
+            process.kernel.send(.int, to: process.pid)
+        }
+        source.resume()
+        return source
     }
 
     private static func outcome(of error: TrapError) -> Outcome {

@@ -135,6 +135,7 @@ enum CLI {
             arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
         configuration.commands = options.commands
         configuration.forkMode = options.forkMode
+        configuration.forwardsInterrupts = true
         if let maxProcesses = options.maxProcesses { configuration.maxProcesses = maxProcesses }
         var values: [Value] = []
         if let name = options.invoke {

@@ -60,5 +60,32 @@ struct CommandLineTests {
     func usage() throws {
         #expect(try Runner.run(["--mapdir", "nonsense", "x.wasm"]).status == 2)
         #expect(try Runner.run(["--frobnicate"]).status == 2)
+        #expect(try Runner.run(["--fork-mode", "sideways", "x.wasm"]).status == 2)
+        #expect(try Runner.run(["--command", "no-equals-sign", "x.wasm"]).status == 2)
+    }
+
+    @Test("Ctrl-C is the guest's SIGINT: without a handler it ends with 130")
+    func interrupt() throws {
+        let process = Process()
+        process.executableURL = Runner.executable
+        process.arguments = [Self.fixtures.appendingPathComponent("wasix/programs/sleeper.wasm").path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        // Wait until the guest runs, so the signal reaches it and not the starting host.
+        _ = output.fileHandleForReading.availableData
+        process.interrupt()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+    }
+
+    @Test("asyncify fork mode refuses a binary without asyncify exports with ENOTSUP, cleanly")
+    func asyncifyNeedsInstrumentation() throws {
+        let plain = Self.fixtures.appendingPathComponent("wasix/fork/main.wasm").path
+        let result = try Runner.run(["--fork-mode", "asyncify", plain])
+        // fork() failing makes the fixture trap on purpose; the host reports it and exits as for any trap.
+        #expect(result.status == 134)
+        #expect(result.stdout == "root pid 1, parent 0\n")
+        #expect(result.stderr.hasPrefix("error: unreachable"))
     }
 }

@@ -29,6 +29,7 @@ enum Asyncify {
     struct Rewind {
         var memoryStack: [UInt8]?
         var writes: [(address: UInt32, bytes: [UInt8])]
+        var errno = Errno.success
     }
 
     /// The asyncify exports and stack bounds of an instance.
@@ -82,7 +83,7 @@ enum Asyncify {
                 layout.stackPointer.set(.i32(base))
             }
             for write in rewind.writes { try layout.memory.write(write.bytes, at: write.address) }
-            return .success
+            return rewind.errno
         }
         guard thread.context.invocationCount == 1, thread.entry != nil else { throw Errno.notsup }
         let operation = try operation()
@@ -113,9 +114,10 @@ enum Asyncify {
                 child = try fork(thread, unwind: unwind, rewindData: rewindData, pidAddress: pidAddress,
                                  parentWaits: parentWaits)
             } catch {
-                // The parent's fork fails with the errno in place of a pid.
+                // The parent's fork call returns the errno.
                 try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,
-                                  rewind: Rewind(memoryStack: unwind.memoryStack, writes: []))
+                                  rewind: Rewind(memoryStack: unwind.memoryStack, writes: [],
+                                                 errno: error as? Errno ?? .nomem))
                 return .invoke(entry.function, entry.arguments)
             }
             try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,

@@ -50,7 +50,7 @@ public final class Kernel: @unchecked Sendable {
     func start(_ thread: WasixThread, _ start: WasixThread.Start) {
         let host = Thread { [self] in
             let ending = thread.run(start)
-            if case .trapped(let trap) = ending { thread.process.reportError("error: \(trap)") }
+            if case .trapped(let trap) = ending { thread.process.reportError("error: process \(thread.process.pid): \(trap)") }
             finish(thread.process, ending.status)
         }
         host.stackSize = 16 << 20
