@@ -22,6 +22,9 @@ uint16_t proc_spawn2(const char *name, size_t name_len, const char *args, size_t
                      size_t envs_len, const void *fd_ops, size_t fd_ops_len, const void *signals,
                      size_t signals_len, uint8_t search_path, const char *path, size_t path_len,
                      uint32_t *pid) WASIX(proc_spawn2);
+uint16_t path_open2(uint32_t fd, uint32_t dirflags, const char *path, size_t path_len, uint16_t oflags,
+                    uint64_t rights_base, uint64_t rights_inheriting, uint16_t fdflags, uint16_t fdflagsext,
+                    uint32_t *opened) WASIX(path_open2);
 uint16_t fd_pipe(uint32_t *fd0, uint32_t *fd1) WASIX(fd_pipe);
 uint16_t fd_dup(uint32_t fd, uint32_t *new_fd) WASIX(fd_dup);
 uint16_t fd_dup2(uint32_t fd, uint32_t min_fd, uint8_t cloexec, uint32_t *new_fd) WASIX(fd_dup2);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <wasi/api.h>
 #include "../wasix.h"
 
 #define S(text) text, strlen(text)
@@ -45,13 +46,26 @@ int main(void) {
     if (pid == 0) _exit(10);
     printf("vfork + _exit: %u\n", join(pid));
 
-    /* Close-on-exec: the child's exec'd program sees fd 5 closed (cat would fail), fd 6 open. */
-    uint32_t kept = 0, closed = 0;
+    /* Close-on-exec: after exec, fd 5 (dup2 with cloexec) and a file opened by path_open2 with cloexec are
+     * closed, fd 6 (dup2 without) is open. */
+    uint32_t kept = 0, closed = 0, opened = 0;
     fd_dup2(1, 5, 1, &closed);
     fd_dup2(1, 6, 0, &kept);
+    uint32_t sandbox = 3;
+    char name[16];
+    __wasi_prestat_t prestat;
+    while (__wasi_fd_prestat_get(sandbox, &prestat) == 0 &&
+           (__wasi_fd_prestat_dir_name(sandbox, (uint8_t *)name, 8) != 0 || memcmp(name, "/sandbox", 8) != 0))
+        sandbox++;
+    uint16_t error = path_open2(sandbox, 0, S("cloexec.txt"), 1, (1 << 1) | (1 << 6), 0, 0, 1, &opened);
+    uint16_t flags = 0;
+    fd_fdflags_get(opened, &flags);
+    printf("path_open2: errno %u, cloexec %u\n", error, flags);
+    char arguments[64];
+    snprintf(arguments, sizeof arguments, "fds\n%u\n%u\n%u", closed, kept, opened);
     fflush(stdout);
     pid = fork_or_die();
-    if (pid == 0) proc_exec(S("/bin/fds.wasm"), S("fds"));
+    if (pid == 0) proc_exec(S("/bin/fds.wasm"), arguments, strlen(arguments));
     printf("fds: %u\n", join(pid));
     return 0;
 }

@@ -1,11 +1,12 @@
-/* Reports whether descriptors 5 and 6 are open (for the close-on-exec fixture). */
+/* Reports whether the descriptors named by its arguments are open (for the close-on-exec fixtures). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <wasi/api.h>
 
-int main(void) {
-    for (int fd = 5; fd <= 6; fd++) {
+int main(int argc, char **argv) {
+    for (int i = 1; i < argc; i++) {
         __wasi_fdstat_t stat;
-        printf("fd %d: %s\n", fd, __wasi_fd_fdstat_get(fd, &stat) == 0 ? "open" : "closed");
+        printf("descriptor %d: %s\n", i, __wasi_fd_fdstat_get(atoi(argv[i]), &stat) == 0 ? "open" : "closed");
     }
     return 0;
 }

@@ -17,7 +17,6 @@ extension Syscalls {
         ("proc_snapshot", []),
         ("proc_signals_get", [.i32]),
         ("proc_signals_sizes_get", [.i32]),
-        ("path_open2", [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32, .i32]),
         ("port_bridge", [.i32, .i32, .i32, .i32, .i32]),
         ("port_unbridge", []),
         ("port_dhcp_acquire", []),

@@ -4,9 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// The working directory: `getcwd` and `chdir`.
+/// The working directory (`getcwd`, `chdir`) and `path_open2`.
 extension Syscalls {
     static let wasixPath: [Syscall] = [
+        /// path_open2(fd, dirflags, path, path_len, oflags, rights_base: u64, rights_inheriting: u64, fdflags,
+        /// fdflagsext, fd: *fd): path_open with close-on-exec (fdflagsext bit 0).
+        Syscall("path_open2", [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32, .i32]) { c in
+            try open(c, closeOnExec: c.u32(8) & 1 != 0, resultIndex: 9)
+        },
         /// getcwd(buf: *u8, len: *size): `*len` is the capacity in and the length out; too small is `overflow`,
         /// with the size needed (terminating NUL included) in `*len`.
         Syscall("getcwd", [.i32, .i32]) { c in

@@ -84,7 +84,8 @@ extension Syscalls {
 
     private static func failNotDirectory() throws(Errno) -> SandboxPath { throw .notdir }
 
-    private static func open(_ c: SyscallContext) throws(Errno) -> Errno {
+    /// path_open, and path_open2 with its `fdflagsext` (close-on-exec) before the result pointer.
+    static func open(_ c: SyscallContext, closeOnExec: Bool = false, resultIndex: Int = 8) throws(Errno) -> Errno {
         let directory = try c.fd(0)
         let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
         let oflags = UInt16(truncatingIfNeeded: c.u32(4))
@@ -121,9 +122,9 @@ extension Syscalls {
         }
         let descriptor = FileDescriptor(
             file: OpenFile(hostFD: hostFD, filetype: filetype), rightsBase: requested & allowed,
-            rightsInheriting: c.u64(6) & directory.rightsInheriting)
+            rightsInheriting: c.u64(6) & directory.rightsInheriting, closeOnExec: closeOnExec)
         let fd = try c.process.descriptors.insert(descriptor)
-        try c.memory.store(fd, at: c.u32(8))
+        try c.memory.store(fd, at: c.u32(resultIndex))
         return .success
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// `poll_oneoff`: waits for clocks and descriptor readiness.
 extension Syscalls {
@@ -79,10 +80,15 @@ extension Syscalls {
                 let remaining = earliest > current ? earliest - current : 0
                 timeout = Int32(min((remaining + 999_999) / 1_000_000, UInt64(Int32.max)))
             }
-            let ready = pollers.isEmpty
-                ? (timeout > 0 ? sleepMilliseconds(timeout) : 0)
-                : Glibc.poll(&pollers, nfds_t(pollers.count), timeout)
-            if ready < 0 && errno != EINTR { return .current }
+            // Waits are cut into slices so that a signal to deliver ends them with `intr`.
+            let slice = timeout < 0 || timeout > 50 ? 50 : timeout
+            if pollers.isEmpty {
+                if slice > 0, !c.kernel.sleep(c.process, until: Date(timeIntervalSinceNow: Double(slice) / 1000)) {
+                    return .intr
+                }
+            } else if Glibc.poll(&pollers, nfds_t(pollers.count), slice) < 0 && errno != EINTR {
+                return .current
+            }
             for (poller, index) in zip(pollers, pollIndices) where poller.revents != 0 {
                 let subscription = subscriptions[index]
                 var available: Int32 = 0
@@ -95,6 +101,7 @@ extension Syscalls {
                 events.append((subscription.userdata, .success, .clock, 0, false))
             }
             if !events.isEmpty { break }
+            if c.kernel.locked({ c.process.hasDeliverableSignal }) { return .intr }
         }
         for (i, event) in events.enumerated() {
             let address = c.u32(1) &+ UInt32(i) &* 32
@@ -107,12 +114,5 @@ extension Syscalls {
         }
         try c.memory.store(UInt32(events.count), at: c.u32(3))
         return .success
-    }
-
-    private static func sleepMilliseconds(_ milliseconds: Int32) -> Int32 {
-        var request = timespec(tv_sec: Int(milliseconds / 1000), tv_nsec: Int(milliseconds % 1000) * 1_000_000)
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-        return 0
     }
 }
