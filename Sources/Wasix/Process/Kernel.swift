@@ -69,12 +69,14 @@ public final class Kernel: @unchecked Sendable {
             process.alarm = nil
             swap(&closed, &process.descriptors)
             swap(&program, &process.thread)
-            if let parent = processes[process.parentPID] {
+            if let parent = processes[process.parentPID], parent.status == nil {
                 queue(.chld, to: parent)
             } else {
-                // The first process (or an orphan whose parent has been joined): nobody will join it.
+                // The first process, or an orphan: nobody will join it.
                 processes[process.pid] = nil
             }
+            // Nobody will join this process's ended children either.
+            for child in process.children where processes[child]?.status != nil { processes[child] = nil }
             if process.parentPID == 0 {
                 isShuttingDown = true
                 for other in processes.values where other.status == nil { queue(.kill, to: other) }

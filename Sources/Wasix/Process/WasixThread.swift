@@ -113,8 +113,11 @@ final class WasixThread: @unchecked Sendable {
     private func perform(_ action: Action) -> Start {
         switch action {
         case .exec(let program):
-            instance = program.instance
-            context = ExecutionContext(store: program.store)
+            // Other threads read `instance` (for the signal handler) holding the kernel's lock.
+            process.kernel.locked {
+                instance = program.instance
+                context = ExecutionContext(store: program.store)
+            }
             context.owner = self
             suspendedResults = []
             checkpoints = [:]

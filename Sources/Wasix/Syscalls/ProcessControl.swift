@@ -126,7 +126,7 @@ extension Syscalls {
         c.process.arguments = lines(arguments)
         if let environment, !environment.isEmpty { c.process.environment = lines(environment) }
         c.process.closeOnExec()
-        c.process.signalHandlerName = nil
+        c.kernel.locked { c.process.signalHandlerName = nil }
         c.thread.pendingAction = .exec(program)
         throw Trap.unwound
     }
