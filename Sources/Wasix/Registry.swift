@@ -13,17 +13,19 @@ enum Registry {
 
     /// The WASIX additions.
     static let wasix: [Syscall] = Syscalls.wasixFD + Syscalls.wasixPath + Syscalls.processControl + Syscalls.signals
-        + Syscalls.stack + Syscalls.terminal + Syscalls.futex + Syscalls.notSupported
+        + Syscalls.stack + Syscalls.terminal + Syscalls.threads + Syscalls.notSupported
 
     static let namespaces: [String: (syscalls: [Syscall], flavor: SyscallContext.Flavor)] = [
         "wasi_snapshot_preview1": (preview1, .preview1),
         "wasi_unstable": (preview1, .preview0),
         "wasix_32v1": (preview1 + wasix, .preview1),
+        "wasi": (Syscalls.wasiThreads, .preview1),
     ]
 
-    /// The syscalls `module` imports, as host functions of `store`, and the shared memory it imports from `env`
-    /// (WASIX binaries import theirs). Imports we do not have are left out, for instantiation to report.
-    static func imports(for module: ValidatedModule, in store: Store) -> Imports {
+    /// The syscalls `module` imports, as host functions of `store`, and the memory it imports from `env` (WASIX
+    /// binaries import their shared memory): `memory` for a thread's instance, else a new one. Imports we do not
+    /// have are left out, for instantiation to report.
+    static func imports(for module: ValidatedModule, in store: Store, memory: Memory? = nil) -> Imports {
         var imports = Imports()
         var defined: Set<[String]> = []
         for entry in module.module.imports {
@@ -36,7 +38,9 @@ enum Registry {
                     imports.overload(module: entry.module, name: entry.name, function)
                 }
             case .memory(let type) where entry.module == "env":
-                if let memory = store.memory(type) { imports.define(module: entry.module, name: entry.name, .memory(memory)) }
+                if let memory = memory ?? store.memory(type) {
+                    imports.define(module: entry.module, name: entry.name, .memory(memory))
+                }
             default:
                 continue
             }
@@ -51,13 +55,13 @@ enum Registry {
                   let memory = caller.memory() else { return failure }
             let context = SyscallContext(thread: thread, instance: instance, memory: GuestMemory(memory: memory),
                                          arguments: arguments, flavor: flavor)
-            let errno: Errno
+            let result: UInt32
             do {
-                errno = try syscall.body(context)
+                result = try syscall.body(context)
             } catch let error as Errno {
-                errno = error
+                result = UInt32(error.rawValue)
             }
-            let results: [Value] = syscall.results.isEmpty ? [] : [.i32(UInt32(errno.rawValue))]
+            let results: [Value] = syscall.results.isEmpty ? [] : [.i32(result)]
             // Not while the module unwinds for asyncify: a handler must not run in the middle of that.
             if thread.pendingUnwind == nil, thread.process.hasPendingSignals.load(ordering: .acquiring) {
                 try thread.deliverSignals(returning: results)

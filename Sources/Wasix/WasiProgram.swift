@@ -50,7 +50,7 @@ public enum WasiProgram {
             throw MissingExport(name: name)
         }
         let thread = WasixThread(process: process, instance: instance, context: ExecutionContext(store: store))
-        kernel.locked { process.thread = thread }
+        kernel.locked { process.threads[1] = thread }
         let interrupts = configuration.forwardsInterrupts ? forwardInterrupts(to: process) : nil
         defer { interrupts?.cancel() }
         var ending = Ending.returned
@@ -61,12 +61,14 @@ public enum WasiProgram {
         if case .returned = ending {
             ending = thread.run(.invoke(entry, arguments)) { results?(entry.type, $0) }
         }
-        kernel.finish(process, ending.status)
-        switch ending {
-        case .returned: return .exited(0)
-        case .exited(let code): return .exited(code)
-        case .trapped(let trap): return .trapped(trap)
-        case .killed(let signal): return .killed(signal: Int32(signal.rawValue))
+        kernel.threadEnded(thread, ending, reportsTrap: false)
+        // The process ends with its first thread, or (after `thread_exit`) with its last one.
+        kernel.waitForEnd(of: process)
+        if case .trapped(let trap) = ending { return .trapped(trap) }
+        switch kernel.locked({ process.status }) {
+        case .exited(let code)?: return .exited(code)
+        case .signaled(let signal)?: return .killed(signal: Int32(signal.rawValue))
+        case nil: return .exited(0)
         }
     }
 

@@ -161,7 +161,7 @@ enum Asyncify {
         try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,
                           rewind: Rewind(memoryStack: unwind.memoryStack, writes: [(pidAddress, bytes(UInt32(0)))]))
         kernel.locked {
-            child.thread = thread
+            child.threads[1] = thread
             child.holdsParent = parentWaits
         }
         kernel.start(thread, .invoke(instance.functions[index], entry.arguments))

@@ -46,29 +46,58 @@ public final class Kernel: @unchecked Sendable {
     /// The process with `pid`, if it runs or has not been joined.
     func process(_ pid: UInt32) -> WasixProcess? { locked { processes[pid] } }
 
-    /// Starts `thread` on a host thread of its own; the process ends when it does.
+    /// Starts `thread` on a host thread of its own.
     func start(_ thread: WasixThread, _ start: WasixThread.Start) {
         let host = Thread { [self] in
-            let ending = thread.run(start)
-            if case .trapped(let trap) = ending { thread.process.reportError("error: process \(thread.process.pid): \(trap)") }
-            finish(thread.process, ending.status)
+            threadEnded(thread, thread.run(start))
         }
         host.stackSize = 16 << 20
         host.start()
     }
 
-    /// Records that `process` ended: closes its descriptors, releases its program, lets a vfork parent go on,
-    /// tells the parent with `SIGCHLD`, and wakes joiners. The first process ending ends all the others.
+    /// Takes `thread` out of its process and decides whether the process ends: it does when the thread was the
+    /// first one and returned, or exited, trapped or was killed; a thread that returns or calls `thread_exit`
+    /// ends alone, unless it was the last one.
+    func threadEnded(_ thread: WasixThread, _ ending: Ending, reportsTrap: Bool = true) {
+        let process = thread.process
+        if case .trapped(let trap) = ending, reportsTrap { process.reportError("error: process \(process.pid): \(trap)") }
+        if case .returned = ending { thread.destroyThreadLocals() }
+        if thread.exitsAlone { thread.destroyThreadLocals() }
+        let endsProcess: Bool = locked {
+            process.threads[thread.tid] = nil
+            condition.broadcast()
+            switch ending {
+            case .returned: return thread.tid == 1 || process.threads.isEmpty
+            case .exited: return !thread.exitsAlone || process.threads.isEmpty
+            case .trapped, .killed: return true
+            }
+        }
+        if endsProcess { finish(process, ending.status) }
+    }
+
+    /// Blocks until `process` has ended.
+    func waitForEnd(of process: WasixProcess) {
+        locked {
+            while process.status == nil { condition.wait() }
+        }
+    }
+
+    /// Records that `process` ended (the first time only): closes its descriptors, stops its other threads (with
+    /// a SIGKILL that stays pending), lets a vfork parent go on, tells the parent with `SIGCHLD`, and wakes
+    /// joiners. The first process ending ends all the others.
     func finish(_ process: WasixProcess, _ status: ExitStatus) {
         var closed = FileDescriptorTable()
-        var program: WasixThread?
+        var threads: [UInt32: WasixThread] = [:]
         locked {
+            guard process.status == nil else { return }
             process.status = status
             process.holdsParent = false
             process.alarm?.cancel()
             process.alarm = nil
             swap(&closed, &process.descriptors)
-            swap(&program, &process.thread)
+            swap(&threads, &process.threads)
+            process.pendingSignals.append(.kill)
+            process.hasPendingSignals.store(true, ordering: .releasing)
             if let parent = processes[process.parentPID], parent.status == nil {
                 queue(.chld, to: parent)
             } else {
@@ -83,14 +112,15 @@ public final class Kernel: @unchecked Sendable {
             }
             condition.broadcast()
         }
-        _ = (closed, program)  // released here, outside the lock: closing files may take a while
+        _ = (closed, threads)  // released here, outside the lock: closing files may take a while
     }
 
-    /// Queues `signal` on `process` and wakes waiters so that blocked calls see it. The caller holds the lock.
-    func queue(_ signal: Signal, to process: WasixProcess) {
+    /// Queues `signal` on `process`, or on one of its threads, and wakes waiters so that blocked calls see it.
+    /// The caller holds the lock.
+    func queue(_ signal: Signal, to process: WasixProcess, thread: WasixThread? = nil) {
         // A signal whose default action is to be ignored is dropped when raised, unless a handler may want it.
         guard process.status == nil, process.signalHandlerName != nil || !signal.isIgnoredByDefault else { return }
-        process.pendingSignals.append(signal)
+        if let thread { thread.pendingSignals.append(signal) } else { process.pendingSignals.append(signal) }
         process.hasPendingSignals.store(true, ordering: .releasing)
         condition.broadcast()
     }
@@ -107,7 +137,8 @@ public final class Kernel: @unchecked Sendable {
     ///   - pid: the child to wait for, or `nil` for any.
     ///   - blocking: whether to wait; if not, `nil` means no child has ended yet.
     /// - Throws: `child` if there is no such child, `intr` if a signal arrives first.
-    func join(_ parent: WasixProcess, pid: UInt32?, blocking: Bool) throws(Errno) -> (pid: UInt32, status: ExitStatus)? {
+    func join(_ caller: WasixThread, pid: UInt32?, blocking: Bool) throws(Errno) -> (pid: UInt32, status: ExitStatus)? {
+        let parent = caller.process
         condition.lock()
         defer { condition.unlock() }
         while true {
@@ -120,7 +151,7 @@ public final class Kernel: @unchecked Sendable {
                 return (ended, status)
             }
             guard blocking else { return nil }
-            guard !parent.hasDeliverableSignal else { throw .intr }
+            guard !caller.hasDeliverableSignal else { throw .intr }
             condition.wait()
         }
     }
@@ -140,11 +171,11 @@ public final class Kernel: @unchecked Sendable {
         }
     }
 
-    /// Sleeps until `deadline` or until `process` has a signal to handle.
+    /// Sleeps until `deadline` or until `thread` has a signal to handle.
     /// - Returns: false if a signal cut the sleep short.
-    func sleep(_ process: WasixProcess, until deadline: Date) -> Bool {
+    func sleep(_ thread: WasixThread, until deadline: Date) -> Bool {
         locked {
-            while !process.hasDeliverableSignal {
+            while !thread.hasDeliverableSignal {
                 if !condition.wait(until: deadline) { return true }
             }
             return false

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Synchronization
 import WasmInterpreter
 
@@ -15,14 +16,29 @@ public final class WasixProcess: @unchecked Sendable {
     let parentPID: UInt32
     var arguments: [String]
     var environment: [String]
-    var descriptors: FileDescriptorTable
+    /// The descriptor table, which the process's threads share: every access holds a lock of its own (only for
+    /// the access itself, never during I/O).
+    var descriptors: FileDescriptorTable {
+        _read {
+            descriptorLock.lock()
+            defer { descriptorLock.unlock() }
+            yield descriptorTable
+        }
+        _modify {
+            descriptorLock.lock()
+            defer { descriptorLock.unlock() }
+            yield &descriptorTable
+        }
+    }
+    private var descriptorTable = FileDescriptorTable()
+    private let descriptorLock = NSLock()
     /// The working directory, an absolute guest path.
     var workingDirectory = "/"
     /// The export that `callback_signal` named to receive signals; while it is not exported, signals wait.
     var signalHandlerName: String?
 
     // Guarded by `kernel.condition`:
-    /// Signals raised and not yet delivered, oldest first.
+    /// Signals raised on the process and not yet delivered, oldest first; any of its threads takes them.
     var pendingSignals: [Signal] = []
     /// How the process ended, once it has.
     var status: ExitStatus?
@@ -30,15 +46,22 @@ public final class WasixProcess: @unchecked Sendable {
     var children: [UInt32] = []
     /// Whether a parent that called vfork waits for this process to exec or exit.
     var holdsParent = false
-    /// The running program's thread, while it runs.
-    var thread: WasixThread?
+    /// Its threads, by id, while they run; the first one is 1.
+    var threads: [UInt32: WasixThread] = [:]
+    var nextThreadID: UInt32 = 2
+    /// Keys of the 2022 thread-local storage calls, with their user data.
+    var threadLocalKeys: [UInt32: UInt64] = [:]
+    var nextThreadLocalKey: UInt32 = 1
     /// The signal whose default action is ending the process, once one is.
     var terminatingSignal: Signal?
     /// The timer of `proc_raise_interval`, if one is set.
     var alarm: SignalTimer?
 
-    /// Set whenever `pendingSignals` is not empty, so that syscalls can check it without the lock.
+    /// Set whenever the process or one of its threads has pending signals, so that syscalls can check without
+    /// the lock.
     let hasPendingSignals = Atomic<Bool>(false)
+    /// Serialises instantiating modules for new threads in the process's store.
+    let spawnLock = NSLock()
 
     /// The first process of a run: stdio and the preopened directories of `configuration`.
     /// - Throws: `PreopenError` if a directory cannot be opened.
@@ -48,7 +71,6 @@ public final class WasixProcess: @unchecked Sendable {
         parentPID = 0
         arguments = configuration.arguments
         environment = configuration.environment
-        descriptors = FileDescriptorTable()
         let stdio = [configuration.stdin, configuration.stdout, configuration.stderr]
         for (fd, hostFD) in stdio.enumerated() {
             var info = stat()
@@ -80,11 +102,16 @@ public final class WasixProcess: @unchecked Sendable {
         descriptors = parent.descriptors
         workingDirectory = parent.workingDirectory
         signalHandlerName = parent.signalHandlerName
+        threadLocalKeys = parent.threadLocalKeys
+        nextThreadLocalKey = parent.nextThreadLocalKey
     }
+
+    /// Any of its threads (the first if it runs), for what all threads share: the exports.
+    var anyThread: WasixThread? { threads[1] ?? threads.values.first }
 
     /// Closes every descriptor marked close-on-exec (`exec` replaces the program).
     func closeOnExec() {
-        for (fd, descriptor) in descriptors.entries where descriptor.closeOnExec { descriptors.remove(fd) }
+        descriptors.removeAll { $0.closeOnExec }
     }
 
     /// Writes `text` to the process's stderr, for the runtime's own messages about it.

@@ -12,6 +12,14 @@ final class WasixThread: @unchecked Sendable {
     var suspendedResults: [[Value]] = []
     /// `setjmp` points, by id.
     var checkpoints: [Checkpoint.ID: Checkpoint] = [:]
+    /// The thread's id in its process (1 for the first).
+    var tid: UInt32 = 1
+    /// Signals sent to this thread (`thread_signal`); guarded by the kernel's lock.
+    var pendingSignals: [Signal] = []
+    /// Values of the 2022 thread-local storage keys.
+    var threadLocals: [UInt32: UInt64] = [:]
+    /// Set by `thread_exit`: the thread ends without ending the process (unless it is the last one).
+    var exitsAlone = false
     /// What a syscall that threw `Trap.unwound` asks the run loop to do next.
     var pendingAction: Action?
     /// The export the thread's program was entered through, and its arguments: asyncify rewinds call it again.
@@ -186,20 +194,33 @@ final class WasixThread: @unchecked Sendable {
         }
     }
 
-    /// Removes and returns the oldest pending signal that can be delivered now.
+    /// Removes and returns the oldest pending signal, of this thread or else of the process, that can be
+    /// delivered now. SIGKILL stays pending: every thread of the process must see it.
     private func takeDeliverableSignal() -> Signal? {
         let handled = signalHandler != nil
         return process.kernel.locked {
-            defer { process.hasPendingSignals.store(!process.pendingSignals.isEmpty, ordering: .releasing) }
+            defer { process.updatePendingFlag() }
+            if let index = pendingSignals.firstIndex(where: { process.canDeliver($0, handled: handled) }) {
+                return pendingSignals.remove(at: index)
+            }
             guard let index = process.pendingSignals.firstIndex(where: { process.canDeliver($0, handled: handled) })
             else { return nil }
-            return process.pendingSignals.remove(at: index)
+            let signal = process.pendingSignals[index]
+            if signal != .kill { process.pendingSignals.remove(at: index) }
+            return signal
         }
+    }
+
+    /// Whether a pending signal would interrupt a blocking call of this thread. The caller holds the kernel's
+    /// lock.
+    var hasDeliverableSignal: Bool {
+        let handled = signalHandler != nil
+        return (pendingSignals + process.pendingSignals).contains { process.canDeliver($0, handled: handled) }
     }
 
     /// Ends the process as `signal`'s default action does.
     private func terminate(by signal: Signal) -> Trap {
-        process.terminatingSignal = signal
+        process.kernel.locked { process.terminatingSignal = process.terminatingSignal ?? signal }
         return .exit(128 + Int32(signal.rawValue))
     }
 }
@@ -211,10 +232,9 @@ extension WasixProcess {
         return signalHandlerName == nil ? !signal.isIgnoredByDefault : handled
     }
 
-    /// Whether a pending signal would interrupt a blocking call. The caller holds the kernel's lock.
-    var hasDeliverableSignal: Bool {
-        guard !pendingSignals.isEmpty else { return false }
-        let handled = thread?.signalHandler != nil
-        return pendingSignals.contains { canDeliver($0, handled: handled) }
+    /// Recomputes `hasPendingSignals`. The caller holds the kernel's lock.
+    func updatePendingFlag() {
+        let pending = !pendingSignals.isEmpty || threads.values.contains { !$0.pendingSignals.isEmpty }
+        hasPendingSignals.store(pending, ordering: .releasing)
     }
 }

@@ -32,4 +32,17 @@ struct FileDescriptorTable {
     mutating func remove(_ fd: UInt32) -> FileDescriptor? {
         entries.removeValue(forKey: fd)
     }
+
+    /// Removes every descriptor for which `shouldRemove` holds.
+    mutating func removeAll(where shouldRemove: (FileDescriptor) -> Bool) {
+        entries = entries.filter { !shouldRemove($0.value) }
+    }
+
+    /// Moves `from` onto `to`, closing what `to` was (`fd_renumber`).
+    /// - Throws: `badf` unless both are open.
+    mutating func renumber(_ from: UInt32, to: UInt32) throws(Errno) {
+        guard let moved = entries[from], entries[to] != nil else { throw .badf }
+        entries[from] = nil
+        entries[to] = moved
+    }
 }

@@ -173,11 +173,7 @@ extension Syscalls {
         },
         /// fd_renumber(fd, to): moves `fd` onto `to`, closing what `to` was.
         Syscall("fd_renumber", [.i32, .i32]) { c in
-            let (from, to) = (c.u32(0), c.u32(1))
-            let moved = try c.process.descriptors.get(from)
-            _ = try c.process.descriptors.get(to)
-            c.process.descriptors.remove(from)
-            c.process.descriptors[to] = moved
+            try c.process.descriptors.renumber(c.u32(0), to: c.u32(1))
             return .success
         },
         /// fd_seek(fd, offset: i64, whence: u8, newoffset: *u64)

@@ -1,18 +1,11 @@
 import WasmInterpreter
 
 /// WASIX calls that are not implemented yet: they return `notsup` (58), so that binaries importing them still
-/// link and see a clean error when they call one. Threads (issue 6) and sockets (issue 7) replace most of them.
+/// link and see a clean error when they call one. Sockets (issue 7) will replace most of them.
 extension Syscalls {
     static let notSupported: [Syscall] = ([
         ("clock_time_set", [.i32, .i64]),
         ("fd_event", [.i64, .i32, .i32]),
-        ("thread_spawn", [.i64, .i64, .i64, .i32, .i32]),
-        ("thread_spawn", [.i32, .i32]),
-        ("thread_spawn_v2", [.i32, .i32]),
-        ("thread_local_create", [.i64, .i32]),
-        ("thread_local_destroy", [.i32]),
-        ("thread_local_set", [.i32, .i64]),
-        ("thread_local_get", [.i32, .i32]),
         ("proc_fork_env", [.i32]),
         ("proc_snapshot", []),
         ("proc_signals_get", [.i32]),

@@ -83,7 +83,7 @@ extension Syscalls {
             // Waits are cut into slices so that a signal to deliver ends them with `intr`.
             let slice = timeout < 0 || timeout > 50 ? 50 : timeout
             if pollers.isEmpty {
-                if slice > 0, !c.kernel.sleep(c.process, until: Date(timeIntervalSinceNow: Double(slice) / 1000)) {
+                if slice > 0, !c.kernel.sleep(c.thread, until: Date(timeIntervalSinceNow: Double(slice) / 1000)) {
                     return .intr
                 }
             } else if Glibc.poll(&pollers, nfds_t(pollers.count), slice) < 0 && errno != EINTR {
@@ -101,7 +101,7 @@ extension Syscalls {
                 events.append((subscription.userdata, .success, .clock, 0, false))
             }
             if !events.isEmpty { break }
-            if c.kernel.locked({ c.process.hasDeliverableSignal }) { return .intr }
+            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { return .intr }
         }
         for (i, event) in events.enumerated() {
             let address = c.u32(1) &+ UInt32(i) &* 32

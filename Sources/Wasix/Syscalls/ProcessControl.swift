@@ -21,7 +21,7 @@ extension Syscalls {
         Syscall("proc_join", [.i32, .i32]) { c in
             let requested = try c.memory.load(c.u32(0), as: UInt32.self)
             let wanted = requested == UInt32.max || requested == 0 ? nil : requested
-            guard let (pid, status) = try c.kernel.join(c.process, pid: wanted, blocking: true) else { return .child }
+            guard let (pid, status) = try c.kernel.join(c.thread, pid: wanted, blocking: true) else { return .child }
             try c.memory.store(pid, at: c.u32(0))
             try c.memory.store(UInt32(bitPattern: status.code), at: c.u32(1))
             return .success
@@ -32,7 +32,7 @@ extension Syscalls {
         Syscall("proc_join", [.i32, .i32, .i32]) { c in
             let wanted = try c.memory.load(c.u32(0), as: UInt8.self) == 1
                 ? try c.memory.load(c.u32(0) &+ 4, as: UInt32.self) : nil
-            let joined = try c.kernel.join(c.process, pid: wanted, blocking: c.u32(1) & 1 == 0)
+            let joined = try c.kernel.join(c.thread, pid: wanted, blocking: c.u32(1) & 1 == 0)
             try c.memory.write([UInt8](repeating: 0, count: 6), at: c.u32(2))
             try c.memory.store(UInt8(1), at: c.u32(0))
             try c.memory.store(joined?.pid ?? 0, at: c.u32(0) &+ 4)
@@ -99,7 +99,7 @@ extension Syscalls {
         try GuestMemory(memory: memory).store(UInt32(0), at: c.u32(1))
         try c.memory.store(child.pid, at: c.u32(1))
         c.kernel.locked {
-            child.thread = thread
+            child.threads[1] = thread
             child.holdsParent = parentWaits
         }
         c.kernel.start(thread, .resume([.i32(UInt32(Errno.success.rawValue))]))
@@ -190,7 +190,7 @@ extension Syscalls {
         child.closeOnExec()
         let thread = WasixThread(process: child, instance: program.instance,
                                  context: ExecutionContext(store: program.store))
-        c.kernel.locked { child.thread = thread }
+        c.kernel.locked { child.threads[1] = thread }
         try c.memory.store(child.pid, at: c.u32(13))
         c.kernel.start(thread, .invoke(program.start, []))
         return .success

@@ -19,10 +19,13 @@ extension Syscalls {
             c.kernel.send(signal, to: c.u32(0))
             return .success
         },
-        /// thread_signal(tid, signal): queues `signal` on a thread of this process (there is one).
+        /// thread_signal(tid, signal): queues `signal` on thread `tid` of this process, which handles it; unknown
+        /// threads are ignored.
         Syscall("thread_signal", [.i32, .i32]) { c in
             guard let signal = Signal(c.u32(1)) else { return c.u32(1) == 0 ? .success : .inval }
-            c.kernel.send(signal, to: c.process.pid)
+            c.kernel.locked {
+                if let thread = c.process.threads[c.u32(0)] { c.kernel.queue(signal, to: c.process, thread: thread) }
+            }
             return .success
         },
         /// proc_raise_interval(signal, interval: timestamp, repeat: bool): raises `signal` after `interval` ns,

@@ -43,17 +43,28 @@ struct SyscallContext {
 struct Syscall: Sendable {
     let name: String
     let parameters: [ValueType]
-    /// `[.i32]` (the errno) for every call except those that do not return.
+    /// `[.i32]` for every call except those that do not return.
     let results: [ValueType]
-    let body: @Sendable (SyscallContext) throws -> Errno
+    /// Returns the call's i32 result: an errno for all but a few calls (wasi-threads' `thread-spawn` returns a
+    /// thread id).
+    let body: @Sendable (SyscallContext) throws -> UInt32
 
     var type: FunctionType { FunctionType(parameters: parameters, results: results) }
 
+    /// A call that returns an errno.
     init(_ name: String, _ parameters: [ValueType], returns results: [ValueType] = [.i32],
          _ body: @escaping @Sendable (SyscallContext) throws -> Errno) {
         self.name = name
         self.parameters = parameters
         self.results = results
+        self.body = { UInt32(try body($0).rawValue) }
+    }
+
+    /// A call that returns an i32 other than an errno.
+    init(_ name: String, _ parameters: [ValueType], value body: @escaping @Sendable (SyscallContext) throws -> UInt32) {
+        self.name = name
+        self.parameters = parameters
+        self.results = [.i32]
         self.body = body
     }
 }

@@ -127,7 +127,7 @@ extension ExecutionContext {
     /// Unwinds to the innermost handler of `exception` above `depth`, pointing the top frame's pc at it, or
     /// throws the exception out of this run.
     func raise(_ exception: Int, depth: Int) throws(Trap) {
-        let thrown = store.exceptions[exception]
+        let thrown = store.exception(exception)
         while frames.count > depth {
             let record = frames[frames.count - 1]
             let compiled = record.compiled.takeUnretainedValue()
@@ -474,7 +474,7 @@ extension ExecutionContext {
     /// The function a non-null function reference names.
     func referencedFunction(_ reference: UInt64) throws(Trap) -> Function {
         guard reference != 0 else { throw .nullFunctionReference }
-        return store.functions[Int(reference - 1)]
+        return store.functionReferences[Int(reference - 1)].takeUnretainedValue()
     }
 
     /// The innermost handler of `compiled` covering `pc` that catches an exception with `tag`.

@@ -48,7 +48,16 @@ public final class Store: @unchecked Sendable {
 
     /// The function at `address`, for resolving function references.
     public func function(at address: Int) -> Function? {
-        address >= 0 && address < functions.count ? functions[address] : nil
+        lock.lock()
+        defer { lock.unlock() }
+        return address >= 0 && address < functions.count ? functions[address] : nil
+    }
+
+    /// The exception at `address`; other threads may be registering exceptions meanwhile.
+    func exception(_ address: Int) -> ExceptionInstance {
+        lock.lock()
+        defer { lock.unlock() }
+        return exceptions[address]
     }
 
     /// A number no other store in this process has, so a function can tell which store it belongs to.
