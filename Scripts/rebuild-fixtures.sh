@@ -22,6 +22,12 @@ for source in Fixtures/wasix/*/main.c; do
         -o "${source%.c}.wasm" "$source"
     wasm-opt -O2 --asyncify "${source%.c}.wasm" -o "${source%.c}.asyncify.wasm"
 done
+# Thread fixtures are freestanding: Debian's wasi-libc does not link into shared memory.
+for source in Fixtures/threads/*/main.c; do
+    clang-14 --target=wasm32 -nostdlib -O2 -Wall -Werror -matomics -mbulk-memory \
+        -Wl,--shared-memory,--import-memory,--max-memory=16777216,--no-entry,--export=_start \
+        -o "${source%.c}.wasm" "$source"
+done
 for source in Benchmarks/Workloads/*.c; do
     clang-14 --target=wasm32 -nostdlib -O2 -mbulk-memory -Wl,--no-entry -Wl,--export=run -o "${source%.c}.wasm" "$source"
 done

@@ -17,7 +17,11 @@ enum Runner {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: URL? = nil, directory: URL? = nil) throws -> Result {
+    /// Runs `wasix-run` with `arguments`; one that runs longer than `timeout` seconds is killed (and the test
+    /// fails on its status), so that a hanging guest cannot hang the suite.
+    static func run(_ arguments: [String], stdin: URL? = nil, directory: URL? = nil, timeout: Double = 120) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -27,6 +31,9 @@ enum Runner {
         process.standardError = errors
         process.standardInput = try stdin.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
         try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -3,12 +3,13 @@ import Testing
 
 /// Every program in Fixtures/wasi runs with the expected stdout and exit status (checked against wasmtime by
 /// Scripts/wasmtime-fixtures.py; see Fixtures/README.md for the one deliberate difference), and so does every
-/// program in Fixtures/wasix, with Fixtures/wasix/programs as its /bin.
+/// program in Fixtures/wasix, with Fixtures/wasix/programs as its /bin, and in Fixtures/threads.
 @Suite("WASI and WASIX fixtures")
 struct WasiFixtureTests {
     static let wasi = Runner.packageRoot.appendingPathComponent("Fixtures/wasi")
     static let wasix = Runner.packageRoot.appendingPathComponent("Fixtures/wasix")
     static let programs = wasix.appendingPathComponent("programs")
+    static let threads = Runner.packageRoot.appendingPathComponent("Fixtures/threads")
 
     /// The fixture directories under `root`: those with an expected output.
     static func names(_ root: URL) -> [String] {
@@ -35,6 +36,11 @@ struct WasiFixtureTests {
         let (binary, mode) = Self.variants[variant]
         try run(Self.wasix.appendingPathComponent(name), binary: binary,
                 options: ["--fork-mode", mode, "--mapdir", "/bin::\(Self.programs.path)"])
+    }
+
+    @Test("thread fixture runs as expected", arguments: names(threads))
+    func threadFixture(name: String) throws {
+        try run(Self.threads.appendingPathComponent(name))
     }
 
     /// Runs the fixture in directory `fixture` with a copy of its `sandbox/` at /sandbox, `options` and the
