@@ -10,8 +10,8 @@ clang-14 --version | head -n 1
 for source in Fixtures/interpreter/*.wat Fixtures/regression/*.wat; do
     wat2wasm --enable-threads --debug-names "$source" -o "${source%.wat}.wasm"
 done
-for source in Fixtures/wasi/*/main.wat; do
-    wat2wasm "$source" -o "${source%.wat}.wasm"
+for source in Fixtures/wasi/*/main.wat Fixtures/wasix/*/main.wat; do
+    wat2wasm --enable-memory64 "$source" -o "${source%.wat}.wasm"
 done
 for source in Fixtures/wasi/*/main.c Fixtures/wasix/programs/*.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"

@@ -40,13 +40,19 @@ struct GuestMemory {
         return text
     }
 
-    /// The buffers of an iovec array (`buf u32, buf_len u32`, 8 bytes each).
-    func iovecs(_ address: UInt32, _ count: UInt32) throws(Errno) -> [UnsafeMutableRawBufferPointer] {
+    /// The buffers of an iovec array (`buf, buf_len`: two words of `wordSize` bytes each).
+    func iovecs(_ address: UInt32, _ count: UInt32, wordSize: UInt32 = 4) throws(Errno) -> [UnsafeMutableRawBufferPointer] {
         guard count <= 1024 else { throw .inval }
         var result: [UnsafeMutableRawBufferPointer] = []
         for i in 0..<count {
-            let entry = address &+ i &* 8
-            result.append(try buffer(try load(entry, as: UInt32.self), try load(entry &+ 4, as: UInt32.self)))
+            let entry = address &+ i &* 2 &* wordSize
+            if wordSize == 8 {
+                let base = try load(entry, as: UInt64.self), length = try load(entry &+ 8, as: UInt64.self)
+                guard base <= UInt32.max, length <= UInt32.max else { throw .fault }
+                result.append(try buffer(UInt32(base), UInt32(length)))
+            } else {
+                result.append(try buffer(try load(entry, as: UInt32.self), try load(entry &+ 4, as: UInt32.self)))
+            }
         }
         return result
     }

@@ -13,13 +13,14 @@ enum Registry {
 
     /// The WASIX additions.
     static let wasix: [Syscall] = Syscalls.wasixFD + Syscalls.wasixPath + Syscalls.processControl + Syscalls.signals
-        + Syscalls.stack + Syscalls.terminal + Syscalls.threads + Syscalls.notSupported
+        + Syscalls.stack + Syscalls.terminal + Syscalls.threads
 
-    static let namespaces: [String: (syscalls: [Syscall], flavor: SyscallContext.Flavor)] = [
-        "wasi_snapshot_preview1": (preview1, .preview1),
-        "wasi_unstable": (preview1, .preview0),
-        "wasix_32v1": (preview1 + wasix, .preview1),
-        "wasi": (Syscalls.wasiThreads, .preview1),
+    static let namespaces: [String: (syscalls: [Syscall], flavor: SyscallContext.Flavor, wordSize: UInt32)] = [
+        "wasi_snapshot_preview1": (preview1, .preview1, 4),
+        "wasi_unstable": (preview1, .preview0, 4),
+        "wasix_32v1": (preview1 + wasix, .preview1, 4),
+        "wasix_64v1": ((preview1 + wasix).map(Wasm64.widened), .preview1, 8),
+        "wasi": (Syscalls.wasiThreads, .preview1, 4),
     ]
 
     /// The syscalls `module` imports, as host functions of `store`, and the memory it imports from `env` (WASIX
@@ -30,12 +31,17 @@ enum Registry {
         var defined: Set<[String]> = []
         for entry in module.module.imports {
             switch entry.descriptor {
-            case .function:
+            case .function(let typeIndex):
                 guard let namespace = namespaces[entry.module], defined.insert([entry.module, entry.name]).inserted
                 else { continue }
                 for syscall in namespace.syscalls where syscall.name == entry.name {
-                    let function = store.hostFunction(hostFunction(syscall, flavor: namespace.flavor))
-                    imports.overload(module: entry.module, name: entry.name, function)
+                    let host = hostFunction(syscall, flavor: namespace.flavor, wordSize: namespace.wordSize)
+                    imports.overload(module: entry.module, name: entry.name, store.hostFunction(host))
+                }
+                if entry.module.hasPrefix("wasix_"), Syscalls.notSupported.contains(entry.name),
+                   Int(typeIndex) < module.module.types.count {
+                    let type = module.module.types[Int(typeIndex)].functionType
+                    imports.overload(module: entry.module, name: entry.name, store.hostFunction(notSupported(type)))
                 }
             case .memory(let type) where entry.module == "env":
                 if let memory = memory ?? store.memory(type) {
@@ -48,13 +54,20 @@ enum Registry {
         return imports
     }
 
-    private static func hostFunction(_ syscall: Syscall, flavor: SyscallContext.Flavor) -> HostFunction {
+    /// A call we do not implement, as the module imports it: `notsup`, or zeros if it returns something else.
+    private static func notSupported(_ type: FunctionType) -> HostFunction {
+        HostFunction(type: type) { _, _ in
+            type.results == [.i32] ? [.i32(UInt32(Errno.notsup.rawValue))] : type.results.map(Value.defaultValue)
+        }
+    }
+
+    private static func hostFunction(_ syscall: Syscall, flavor: SyscallContext.Flavor, wordSize: UInt32) -> HostFunction {
         HostFunction(type: syscall.type) { caller, arguments in
             let failure: [Value] = syscall.results.isEmpty ? [] : [.i32(UInt32(Errno.fault.rawValue))]
             guard let thread = caller.context.owner as? WasixThread, let instance = caller.instance,
                   let memory = caller.memory() else { return failure }
             let context = SyscallContext(thread: thread, instance: instance, memory: GuestMemory(memory: memory),
-                                         arguments: arguments, flavor: flavor)
+                                         arguments: arguments, flavor: flavor, wordSize: wordSize)
             let result: UInt32
             do {
                 result = try syscall.body(context)

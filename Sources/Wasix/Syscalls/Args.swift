@@ -20,8 +20,8 @@ extension Syscalls {
     ]
 
     private static func writeSizes(_ strings: [String], _ c: SyscallContext) throws(Errno) -> Errno {
-        try c.memory.store(UInt32(strings.count), at: c.u32(0))
-        try c.memory.store(UInt32(strings.reduce(0) { $0 + $1.utf8.count + 1 }), at: c.u32(1))
+        try c.storeSize(strings.count, at: c.u32(0))
+        try c.storeSize(strings.reduce(0) { $0 + $1.utf8.count + 1 }, at: c.u32(1))
         return .success
     }
 
@@ -29,10 +29,10 @@ extension Syscalls {
         var pointer = c.u32(0)
         var buffer = c.u32(1)
         for string in strings {
-            try c.memory.store(buffer, at: pointer)
+            try c.storeSize(buffer, at: pointer)
             let bytes = Array(string.utf8) + [0]
             try c.memory.write(bytes, at: buffer)
-            pointer &+= 4
+            pointer &+= c.wordSize
             buffer &+= UInt32(bytes.count)
         }
         return .success

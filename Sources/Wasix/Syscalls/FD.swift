@@ -106,12 +106,12 @@ extension Syscalls {
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
             var offset = c.u64(3)
-            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { pointer, count in
+            let total = try transfer(try c.iovecs(1)) { pointer, count in
                 let moved = pread(fd.file.hostFD, pointer, count, off_t(clamping: offset))
                 if moved > 0 { offset &+= UInt64(moved) }
                 return moved
             }
-            try c.memory.store(UInt32(total), at: c.u32(4))
+            try c.storeSize(total, at: c.u32(4))
             return .success
         },
         /// fd_pwrite(fd, iovs: *ciovec, iovs_len: u32, offset: u64, nwritten: *u32)
@@ -119,20 +119,20 @@ extension Syscalls {
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
             var offset = c.u64(3)
-            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { pointer, count in
+            let total = try transfer(try c.iovecs(1)) { pointer, count in
                 let moved = pwrite(fd.file.hostFD, pointer, count, off_t(clamping: offset))
                 if moved > 0 { offset &+= UInt64(moved) }
                 return moved
             }
-            try c.memory.store(UInt32(total), at: c.u32(4))
+            try c.storeSize(total, at: c.u32(4))
             return .success
         },
         /// fd_read(fd, iovs: *iovec, iovs_len: u32, nread: *u32)
         Syscall("fd_read", [.i32, .i32, .i32, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
-            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { read(fd.file.hostFD, $0, $1) }
-            try c.memory.store(UInt32(total), at: c.u32(3))
+            let total = try transfer(try c.iovecs(1)) { read(fd.file.hostFD, $0, $1) }
+            try c.storeSize(total, at: c.u32(3))
             return .success
         },
         /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32): each buffer is written completely unless
@@ -140,7 +140,7 @@ extension Syscalls {
         Syscall("fd_write", [.i32, .i32, .i32, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
-            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { pointer, count in
+            let total = try transfer(try c.iovecs(1)) { pointer, count in
                 var written = 0
                 while written < count {
                     let moved = write(fd.file.hostFD, pointer.map { $0 + written }, count - written)
@@ -149,7 +149,7 @@ extension Syscalls {
                 }
                 return written
             }
-            try c.memory.store(UInt32(total), at: c.u32(3))
+            try c.storeSize(total, at: c.u32(3))
             return .success
         },
         /// fd_prestat_get(fd, buf: *prestat): tag u8@0 (0 = directory), name_len u32@4
@@ -283,7 +283,7 @@ extension Syscalls {
         }
         let used = min(output.count, capacity)
         try c.memory.write(output.prefix(used), at: c.u32(1))
-        try c.memory.store(UInt32(used), at: c.u32(4))
+        try c.storeSize(used, at: c.u32(4))
         return .success
     }
 

@@ -16,13 +16,13 @@ extension Syscalls {
         /// with the size needed (terminating NUL included) in `*len`.
         Syscall("getcwd", [.i32, .i32]) { c in
             let path = Array(c.process.workingDirectory.utf8)
-            let capacity = try c.memory.load(c.u32(1), as: UInt32.self)
+            let capacity = try c.loadWord(at: c.u32(1))
             guard capacity > path.count else {
-                try c.memory.store(UInt32(path.count + 1), at: c.u32(1))
+                try c.storeSize(path.count + 1, at: c.u32(1))
                 return .overflow
             }
             try c.memory.write(path + [0], at: c.u32(0))
-            try c.memory.store(UInt32(path.count), at: c.u32(1))
+            try c.storeSize(path.count, at: c.u32(1))
             return .success
         },
         /// chdir(path: string): the directory must exist inside a preopened one.

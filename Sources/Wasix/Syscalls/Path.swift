@@ -43,7 +43,7 @@ extension Syscalls {
             let target = Array(try SandboxPath.readLink(path.name, in: path.parent).utf8)
             let count = min(target.count, Int(c.u32(4)))
             try c.memory.write(target.prefix(count), at: c.u32(3))
-            try c.memory.store(UInt32(count), at: c.u32(5))
+            try c.storeSize(count, at: c.u32(5))
             return .success
         },
         /// path_remove_directory(fd, path, path_len)

@@ -112,7 +112,7 @@ extension Syscalls {
             try c.memory.store(event.bytes, at: address &+ 16)
             try c.memory.store(UInt16(event.hangup ? 1 : 0), at: address &+ 24)
         }
-        try c.memory.store(UInt32(events.count), at: c.u32(3))
+        try c.storeSize(events.count, at: c.u32(3))
         return .success
     }
 }

@@ -141,12 +141,15 @@ extension Syscalls {
         let parent = c.process
         var descriptors = parent.descriptors
         var workingDirectory = parent.workingDirectory
+        // The 56-byte fd_op; in wasix_64v1 its path pointer and length are 8 bytes, which moves what follows.
+        let wide = c.wordSize == 8
+        let (pathAt, oflagsAt, rightsAt, fdflagsAt, size): (UInt32, UInt32, UInt32, UInt32, UInt32) =
+            wide ? (16, 36, 40, 56, 64) : (12, 24, 32, 48, 56)
         for index in 0..<c.u32(7) {
-            let op = c.u32(6) &+ index &* 56
+            let op = c.u32(6) &+ index &* size
             let fd = try c.memory.load(op &+ 4, as: UInt32.self)
             func path() throws(Errno) -> String {
-                let path = try c.memory.string(try c.memory.load(op &+ 12, as: UInt32.self),
-                                               try c.memory.load(op &+ 16, as: UInt32.self))
+                let path = try c.memory.string(try c.loadWord(at: op &+ pathAt), try c.loadWord(at: op &+ pathAt &+ c.wordSize))
                 return parent.absolutePath(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
             }
             switch try c.memory.load(op, as: UInt8.self) {
@@ -158,14 +161,14 @@ extension Syscalls {
                 copy.preopenPath = nil
                 descriptors[fd] = copy
             case 2:
-                let oflags = try c.memory.load(op &+ 24, as: UInt16.self)
-                let rights = try c.memory.load(op &+ 32, as: UInt64.self)
+                let oflags = try c.memory.load(op &+ oflagsAt, as: UInt16.self)
+                let rights = try c.memory.load(op &+ rightsAt, as: UInt64.self)
                 var flags: Int32 = rights & Rights.fdWrite == 0 ? O_RDONLY
                     : rights & Rights.fdRead != 0 ? O_RDWR : O_WRONLY
                 if oflags & OpenFlags.creat != 0 { flags |= O_CREAT }
                 if oflags & OpenFlags.excl != 0 { flags |= O_EXCL }
                 if oflags & OpenFlags.trunc != 0 { flags |= O_TRUNC }
-                if try c.memory.load(op &+ 48, as: UInt16.self) & FDFlags.append != 0 { flags |= O_APPEND }
+                if try c.memory.load(op &+ fdflagsAt, as: UInt16.self) & FDFlags.append != 0 { flags |= O_APPEND }
                 let hostFD = try parent.openGuestPath(try path(), flags: flags)
                 var info = stat()
                 let filetype = fstat(hostFD, &info) == 0 ? OpenFile.filetype(mode: info.st_mode) : .unknown

@@ -26,18 +26,18 @@ extension Syscalls {
             var flags: Int32 = 0
             if c.u32(3) & 1 != 0 { flags |= Int32(MSG_PEEK) }
             if c.u32(3) & 2 != 0 { flags |= Int32(MSG_WAITALL) }
-            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) { recv(fd.file.hostFD, $0, $1, flags) }
-            try c.memory.store(UInt32(total), at: c.u32(4))
+            let total = try transfer(try c.iovecs(1)) { recv(fd.file.hostFD, $0, $1, flags) }
+            try c.storeSize(total, at: c.u32(4))
             try c.memory.store(UInt16(0), at: c.u32(5))
             return .success
         },
         /// sock_send(fd, si_data: *ciovec, si_data_len, si_flags: u16, so_datalen: *u32)
         Syscall("sock_send", [.i32, .i32, .i32, .i32, .i32]) { c in
             let fd = try socketDescriptor(c)
-            let total = try transfer(try c.memory.iovecs(c.u32(1), c.u32(2))) {
+            let total = try transfer(try c.iovecs(1)) {
                 send(fd.file.hostFD, $0, $1, Int32(MSG_NOSIGNAL))
             }
-            try c.memory.store(UInt32(total), at: c.u32(4))
+            try c.storeSize(total, at: c.u32(4))
             return .success
         },
         /// sock_shutdown(fd, how: sdflags) — 1 = RD, 2 = WR.

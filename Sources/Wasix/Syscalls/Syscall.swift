@@ -11,6 +11,9 @@ struct SyscallContext {
 
     enum Flavor { case preview0, preview1 }
 
+    /// Bytes of a pointer or size: 4, or 8 in `wasix_64v1`.
+    let wordSize: UInt32
+
     var process: WasixProcess { thread.process }
     var kernel: Kernel { thread.process.kernel }
 
@@ -33,6 +36,21 @@ struct SyscallContext {
         try process.descriptors.get(u32(index))
     }
 
+    /// Stores a size (`size_t`) result: 4 bytes, or 8 in `wasix_64v1`.
+    func storeSize<T: BinaryInteger>(_ value: T, at address: UInt32) throws(Errno) {
+        if wordSize == 8 { try memory.store(UInt64(value), at: address) } else { try memory.store(UInt32(truncatingIfNeeded: value), at: address) }
+    }
+
+    /// Loads a pointer or size field.
+    func loadWord(at address: UInt32) throws(Errno) -> UInt32 {
+        wordSize == 8 ? UInt32(truncatingIfNeeded: try memory.load(address, as: UInt64.self)) : try memory.load(address, as: UInt32.self)
+    }
+
+    /// The buffers of the iovec array in arguments `index` and `index + 1`.
+    func iovecs(_ index: Int) throws(Errno) -> [UnsafeMutableRawBufferPointer] {
+        try memory.iovecs(u32(index), u32(index + 1), wordSize: wordSize)
+    }
+
     /// The string passed as (pointer, length) in arguments `index` and `index + 1`.
     func string(_ index: Int) throws(Errno) -> String {
         try memory.string(u32(index), u32(index + 1))
@@ -50,6 +68,13 @@ struct Syscall: Sendable {
     let body: @Sendable (SyscallContext) throws -> UInt32
 
     var type: FunctionType { FunctionType(parameters: parameters, results: results) }
+
+    init(name: String, parameters: [ValueType], results: [ValueType], body: @escaping @Sendable (SyscallContext) throws -> UInt32) {
+        self.name = name
+        self.parameters = parameters
+        self.results = results
+        self.body = body
+    }
 
     /// A call that returns an errno.
     init(_ name: String, _ parameters: [ValueType], returns results: [ValueType] = [.i32],

@@ -49,7 +49,7 @@ extension Syscalls {
         },
         /// thread_parallelism(count: *size)
         Syscall("thread_parallelism", [.i32]) { c in
-            try c.memory.store(UInt32(ProcessInfo.processInfo.activeProcessorCount), at: c.u32(0))
+            try c.storeSize(ProcessInfo.processInfo.activeProcessorCount, at: c.u32(0))
             return .success
         },
         /// thread_sleep(duration: timestamp): a signal to handle cuts it short with `intr`.

@@ -14,6 +14,18 @@ public enum Value: Hashable, Sendable, CustomStringConvertible {
     /// Shorthand for an `f64` from a Swift `Double`.
     public static func double(_ value: Double) -> Value { .f64(value.bitPattern) }
 
+    /// The default value of `type`: zero, or a null reference.
+    public static func defaultValue(_ type: ValueType) -> Value {
+        switch type {
+        case .i32: .i32(0)
+        case .i64: .i64(0)
+        case .f32: .f32(0)
+        case .f64: .f64(0)
+        case .v128: .v128(V128(low: 0, high: 0))
+        default: .ref(.null)
+        }
+    }
+
     public var description: String {
         switch self {
         case .i32(let v): "i32:\(Int32(bitPattern: v))"
