@@ -20,7 +20,8 @@ struct SyscallContext {
     /// Argument `index` as an unsigned 32-bit value (i32 parameters: pointers, lengths, fds, flags).
     func u32(_ index: Int) -> UInt32 {
         if case .i32(let v) = arguments[index] { return v }
-        if case .i64(let v) = arguments[index] { return UInt32(truncatingIfNeeded: v) }
+        // A wasix_64v1 pointer beyond 4 GiB becomes an address no memory access accepts (EFAULT).
+        if case .i64(let v) = arguments[index] { return UInt32(clamping: v) }
         return 0
     }
 
