@@ -64,3 +64,37 @@ static inline uint32_t join(int32_t pid) {
 #define SIGALRM 14
 #define SIGTERM 15
 #define SIGCHLD 17
+
+/* Sockets. An addr_port is tag u8@0 (1 inet4, 2 inet6), port @2, address octets @4; the port goes in as a
+ * host-order u16 and comes back as big-endian bytes (wasmer's convention, which wasix-libc follows). */
+typedef struct { uint8_t tag, pad; uint8_t bytes[18]; } addr_port;
+uint16_t sock_open(uint8_t af, uint8_t type, uint16_t proto, uint32_t *fd) WASIX(sock_open);
+uint16_t sock_bind(uint32_t fd, const addr_port *addr) WASIX(sock_bind);
+uint16_t sock_listen(uint32_t fd, uint32_t backlog) WASIX(sock_listen);
+uint16_t sock_accept_v2(uint32_t fd, uint16_t flags, uint32_t *new_fd, addr_port *peer) WASIX(sock_accept_v2);
+uint16_t sock_connect(uint32_t fd, const addr_port *addr) WASIX(sock_connect);
+uint16_t sock_addr_local(uint32_t fd, addr_port *addr) WASIX(sock_addr_local);
+uint16_t sock_addr_peer(uint32_t fd, addr_port *addr) WASIX(sock_addr_peer);
+uint16_t sock_set_opt_flag(uint32_t fd, uint8_t option, uint8_t flag) WASIX(sock_set_opt_flag);
+uint16_t sock_send_to(uint32_t fd, const void *iovs, size_t count, uint16_t flags, const addr_port *addr,
+                      size_t *sent) WASIX(sock_send_to);
+uint16_t sock_recv_from(uint32_t fd, const void *iovs, size_t count, uint16_t flags, size_t *received,
+                        uint16_t *out_flags, addr_port *addr) WASIX(sock_recv_from);
+uint16_t resolve(const char *host, size_t host_len, uint16_t port, void *addrs, size_t count, size_t *found)
+    WASIX(resolve);
+uint16_t fd_event(uint64_t initial, uint16_t flags, uint32_t *fd) WASIX(fd_event);
+uint16_t epoll_create(uint32_t *fd) WASIX(epoll_create);
+uint16_t epoll_ctl(uint32_t epfd, uint32_t op, uint32_t fd, const void *event) WASIX(epoll_ctl);
+uint16_t epoll_wait(uint32_t epfd, void *events, size_t max, uint64_t timeout, size_t *count) WASIX(epoll_wait);
+
+static inline addr_port ipv4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port) {
+    addr_port address = {1, 0, {0}};
+    memcpy(address.bytes, &port, 2);
+    address.bytes[2] = a, address.bytes[3] = b, address.bytes[4] = c, address.bytes[5] = d;
+    return address;
+}
+
+/* The port of an address the runtime wrote. */
+static inline uint16_t port_of(const addr_port *address) {
+    return (uint16_t)(address->bytes[0] << 8 | address->bytes[1]);
+}

@@ -13,7 +13,7 @@ enum Registry {
 
     /// The WASIX additions.
     static let wasix: [Syscall] = Syscalls.wasixFD + Syscalls.wasixPath + Syscalls.processControl + Syscalls.signals
-        + Syscalls.stack + Syscalls.terminal + Syscalls.threads
+        + Syscalls.stack + Syscalls.terminal + Syscalls.threads + Syscalls.wasixSocket + Syscalls.events
 
     static let namespaces: [String: (syscalls: [Syscall], flavor: SyscallContext.Flavor, wordSize: UInt32)] = [
         "wasi_snapshot_preview1": (preview1, .preview1, 4),

@@ -18,6 +18,9 @@ enum CLI {
           --env NAME=VALUE      set an environment variable for the guest
           --command NAME=FILE   let exec and spawn find FILE.wasm as NAME (and as /bin/NAME)
           --max-processes N     let fork and spawn fail with EAGAIN beyond N processes (default 256)
+          --net                 let the guest open sockets to any address
+          --net-allow HOST:PORT let the guest bind, connect and send to this endpoint only (repeatable; `*`
+                                wildcards, `localhost`, `[::1]:PORT`); without --net or this, no network
           --fork-mode MODE      native (default: copy the interpreter's frames) or asyncify (unwind and rewind
                                 through the module's asyncify exports, as wasmer does)
           --invoke FUNCTION     call this export instead (after `_initialize` in a reactor), with ARGS
@@ -135,6 +138,7 @@ enum CLI {
             arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
         configuration.commands = options.commands
         configuration.forkMode = options.forkMode
+        configuration.network = options.network
         configuration.forwardsInterrupts = true
         if let maxProcesses = options.maxProcesses { configuration.maxProcesses = maxProcesses }
         var values: [Value] = []

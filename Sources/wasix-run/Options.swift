@@ -10,6 +10,7 @@ struct RunOptions {
     var commands: [String: String] = [:]
     var maxProcesses: Int?
     var forkMode = WasixConfiguration.ForkMode.native
+    var network = NetworkAccess()
     var limits = Store.ResourceLimits()
 
     /// Parses options up to the module file; everything after the file belongs to the guest.
@@ -38,6 +39,10 @@ struct RunOptions {
                 let assignment = try value()
                 guard let separator = assignment.firstIndex(of: "=") else { throw UsageError("--command takes NAME=FILE") }
                 commands[String(assignment[..<separator])] = String(assignment[assignment.index(after: separator)...])
+            case "--net":
+                network.allowsAll = true
+            case "--net-allow":
+                guard network.allow(try value()) else { throw UsageError("--net-allow takes HOST:PORT") }
             case "--fork-mode":
                 guard let mode = WasixConfiguration.ForkMode(rawValue: try value()) else {
                     throw UsageError("--fork-mode takes native or asyncify")

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 
@@ -77,6 +80,49 @@ struct CommandLineTests {
         process.interrupt()
         process.waitUntilExit()
         #expect(process.terminationStatus == 130)
+    }
+
+    @Test("a guest HTTP server answers a request over loopback")
+    func httpServer() throws {
+        let process = Process()
+        process.executableURL = Runner.executable
+        process.arguments = ["--net-allow", "127.0.0.1:*",
+                             Self.fixtures.appendingPathComponent("wasix/programs/http-server.wasm").path, "0", "1"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(UInt16(line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
+        let response = try Self.get("/from/a/test", port: port)
+        #expect(response.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(response.hasSuffix("\r\n\r\nhello from wasix-swift, you asked for /from/a/test\n"))
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    /// A GET over a plain socket: the response, up to the server closing the connection.
+    static func get(_ path: String, port: UInt16) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            response += chunk[0..<count]
+        }
+        return String(decoding: response, as: UTF8.self)
     }
 
     @Test("asyncify fork mode refuses a binary without asyncify exports with ENOTSUP, cleanly")

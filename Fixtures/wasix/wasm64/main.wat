@@ -8,12 +8,12 @@
   (import "wasix_64v1" "proc_join" (func $proc_join (param i64 i64) (result i32)))
   (import "wasix_64v1" "proc_exit" (func $proc_exit (param i32)))
   (import "wasix_64v1" "getcwd" (func $getcwd (param i64 i64) (result i32)))
-  (import "wasix_64v1" "sock_open" (func $sock_open (param i32 i32 i32 i64) (result i32)))
+  (import "wasix_64v1" "port_mac" (func $port_mac (param i64) (result i32)))
   (memory (export "memory") i64 1)
   (data (i64.const 1024) "argc=?, argv[1]=")
   (data (i64.const 1100) "\n")
   (data (i64.const 1200) "child exited with ?\n")
-  (data (i64.const 1300) "sock_open errno ??\n")
+  (data (i64.const 1300) "port_mac errno ??\n")
   (data (i64.const 1400) "cwd: ")
 
   ;; Writes `length` bytes at `address` to stdout; traps unless all were written (checked in the 8-byte nwritten).
@@ -59,8 +59,8 @@
     (call $print (i64.const 1100) (i64.const 1))
 
     ;; A call we do not implement links with its 64-bit type and answers ENOTSUP (58).
-    (local.set $argv1 (i64.extend_i32_u (call $sock_open (i32.const 1) (i32.const 1) (i32.const 0) (i64.const 48))))
-    (i32.store8 (i64.const 1316) (i32.add (i32.const 48) (i32.wrap_i64 (i64.div_u (local.get $argv1) (i64.const 10)))))
-    (i32.store8 (i64.const 1317) (i32.add (i32.const 48) (i32.wrap_i64 (i64.rem_u (local.get $argv1) (i64.const 10)))))
-    (call $print (i64.const 1300) (i64.const 19)))
+    (local.set $argv1 (i64.extend_i32_u (call $port_mac (i64.const 48))))
+    (i32.store8 (i64.const 1315) (i32.add (i32.const 48) (i32.wrap_i64 (i64.div_u (local.get $argv1) (i64.const 10)))))
+    (i32.store8 (i64.const 1316) (i32.add (i32.const 48) (i32.wrap_i64 (i64.rem_u (local.get $argv1) (i64.const 10)))))
+    (call $print (i64.const 1300) (i64.const 18)))
 )

@@ -29,6 +29,9 @@ enum Rights {
     /// Rights of stdio and other character devices: no seeking.
     static let characterDevice: UInt64 = fdRead | fdWrite | fdFdstatSetFlags | fdSync | fdDatasync | fdAdvise
         | 1 << 21 | pollFdReadwrite
+    /// Rights of a socket: reading, writing, polling, shutdown and WASIX's socket rights (bits 29-38).
+    static let socket: UInt64 = fdRead | fdWrite | fdFdstatSetFlags | pollFdReadwrite | fdFilestatGet | 1 << 28
+        | 0x7F_E000_0000
     /// Rights that need the host file opened for writing.
     static let writing: UInt64 = fdWrite | fdDatasync | fdAllocate | fdFilestatSetSize
 }

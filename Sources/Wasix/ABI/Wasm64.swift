@@ -25,6 +25,12 @@ enum Wasm64 {
         "thread_spawn/5": [4], "thread_spawn/2": [0, 1], "thread_spawn_v2/2": [0, 1], "thread_id/1": [0],
         "thread_parallelism/1": [0], "futex_wait/4": [0, 2, 3], "futex_wake/2": [0, 1], "futex_wake_all/2": [0, 1],
         "thread_local_create/2": [1], "thread_local_get/2": [1],
+        "sock_open/4": [3], "sock_pair/5": [3, 4], "sock_bind/2": [1], "sock_accept/4": [2, 3],
+        "sock_accept_v2/4": [2, 3], "sock_connect/2": [1], "sock_recv_from/7": [1, 2, 4, 5, 6],
+        "sock_send_to/6": [1, 2, 4, 5], "sock_addr_local/2": [1], "sock_addr_peer/2": [1], "sock_status/2": [1],
+        "sock_get_opt_flag/3": [2], "sock_get_opt_size/3": [2], "sock_set_opt_time/3": [2],
+        "sock_get_opt_time/3": [2], "resolve/6": [0, 1, 3, 4, 5], "sock_send_file/5": [4],
+        "fd_event/3": [2], "epoll_create/1": [0], "epoll_ctl/4": [3], "epoll_wait/5": [1, 2, 4],
     ]
 
     /// `syscall` as `wasix_64v1` imports it.

@@ -12,6 +12,8 @@ final class OpenFile: @unchecked Sendable {
     let ownsHostFD: Bool
     /// Directory entries read for `fd_readdir`, kept between calls so that cookies stay stable.
     var directoryEntries: [DirectoryEntry]?
+    /// The interest list, if this is an epoll instance.
+    var epoll: EpollInterest?
 
     init(hostFD: Int32, filetype: Filetype, ownsHostFD: Bool = true) {
         self.hostFD = hostFD

@@ -131,6 +131,8 @@ extension Syscalls {
         Syscall("fd_read", [.i32, .i32, .i32, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
+            // Pipes, sockets and terminals may block: wait in a way that a signal can interrupt.
+            if fd.file.filetype != .regularFile { try waitReady(c, fd, events: POLLIN) }
             let total = try transfer(try c.iovecs(1)) { read(fd.file.hostFD, $0, $1) }
             try c.storeSize(total, at: c.u32(3))
             return .success

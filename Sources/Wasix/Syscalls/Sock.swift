@@ -4,39 +4,30 @@ import Glibc
 import Darwin
 #endif
 
-/// Preview1's socket calls, on sockets the host handed to the guest (`sock_accept`, `sock_recv`, `sock_send`,
-/// `sock_shutdown`). Opening sockets is WASIX (issue 7).
+/// Sockets: preview1's calls on sockets (`sock_accept`, `sock_recv`, `sock_send`, `sock_shutdown`), and WASIX's,
+/// which open them: TCP and UDP over IPv4 and IPv6 on host sockets, behind `WasixConfiguration.network` (without
+/// it `sock_open` and `resolve` are `notcapable`; an endpoint it does not allow is `acces`).
 extension Syscalls {
     static let socket: [Syscall] = [
         /// sock_accept(fd, flags: fdflags, result: *fd)
         Syscall("sock_accept", [.i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let accepted = accept(fd.file.hostFD, nil, nil)
-            guard accepted >= 0 else { return .current }
-            if c.u32(1) & UInt32(FDFlags.nonblock) != 0 { _ = fcntl(accepted, F_SETFL, O_NONBLOCK) }
-            let new = try c.process.descriptors.insert(FileDescriptor(
-                file: OpenFile(hostFD: accepted, filetype: .socketStream), rightsBase: Rights.characterDevice,
-                rightsInheriting: 0))
-            try c.memory.store(new, at: c.u32(2))
-            return .success
+            try accept(c, resultIndex: 2, addressIndex: nil)
         },
-        /// sock_recv(fd, ri_data: *iovec, ri_data_len, ri_flags: u16, ro_datalen: *u32, ro_flags: *u16)
+        /// sock_recv(fd, ri_data: *iovec, ri_data_len, ri_flags: u16, ro_datalen: *size, ro_flags: *u16)
         Syscall("sock_recv", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
             let fd = try socketDescriptor(c)
-            var flags: Int32 = 0
-            if c.u32(3) & 1 != 0 { flags |= Int32(MSG_PEEK) }
-            if c.u32(3) & 2 != 0 { flags |= Int32(MSG_WAITALL) }
+            let flags = receiveFlags(c.u32(3))
+            if flags & Int32(MSG_DONTWAIT) == 0 { try waitReady(c, fd, events: POLLIN) }
             let total = try transfer(try c.iovecs(1)) { recv(fd.file.hostFD, $0, $1, flags) }
             try c.storeSize(total, at: c.u32(4))
             try c.memory.store(UInt16(0), at: c.u32(5))
             return .success
         },
-        /// sock_send(fd, si_data: *ciovec, si_data_len, si_flags: u16, so_datalen: *u32)
+        /// sock_send(fd, si_data: *ciovec, si_data_len, si_flags: u16, so_datalen: *size)
         Syscall("sock_send", [.i32, .i32, .i32, .i32, .i32]) { c in
             let fd = try socketDescriptor(c)
-            let total = try transfer(try c.iovecs(1)) {
-                send(fd.file.hostFD, $0, $1, Int32(MSG_NOSIGNAL))
-            }
+            let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
+            let total = try transfer(try c.iovecs(1)) { send(fd.file.hostFD, $0, $1, flags) }
             try c.storeSize(total, at: c.u32(4))
             return .success
         },
@@ -54,9 +45,334 @@ extension Syscalls {
         },
     ]
 
+    static let wasixSocket: [Syscall] = [
+        /// sock_open(af: u8, type: u8, proto: u16, fd: *fd): af 1 inet4, 2 inet6; type 1 stream, 2 dgram.
+        Syscall("sock_open", [.i32, .i32, .i32, .i32]) { c in
+            guard c.kernel.configuration.network.isEnabled else { return .notcapable }
+            let family = try SocketAddress.family(c.u32(0))
+            let (kind, filetype): (Int32, Filetype) = switch c.u32(1) {
+            case 1: (Int32(SOCK_STREAM.rawValue), .socketStream)
+            case 2: (Int32(SOCK_DGRAM.rawValue), .socketDgram)
+            default: throw Errno.prototype
+            }
+            let hostFD = Glibc.socket(family, kind | Int32(SOCK_CLOEXEC.rawValue), Int32(c.u32(2)))
+            guard hostFD >= 0 else { return .current }
+            try c.memory.store(try c.process.descriptors.insert(socket(hostFD, filetype)), at: c.u32(3))
+            return .success
+        },
+        /// sock_pair(af, type, proto, fd0: *fd, fd1: *fd): a connected pair (a local socketpair, whatever `af`).
+        Syscall("sock_pair", [.i32, .i32, .i32, .i32, .i32]) { c in
+            let (kind, filetype): (Int32, Filetype) = c.u32(1) == 2
+                ? (Int32(SOCK_DGRAM.rawValue), .socketDgram) : (Int32(SOCK_STREAM.rawValue), .socketStream)
+            var ends: [Int32] = [0, 0]
+            guard socketpair(AF_UNIX, kind | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else { return .current }
+            let first = try c.process.descriptors.insert(socket(ends[0], filetype))
+            let second: UInt32
+            do {
+                second = try c.process.descriptors.insert(socket(ends[1], filetype))
+            } catch {
+                c.process.descriptors.remove(first)
+                throw error
+            }
+            try c.memory.store(first, at: c.u32(3))
+            try c.memory.store(second, at: c.u32(4))
+            return .success
+        },
+        /// sock_bind(fd, addr: *addr_port)
+        Syscall("sock_bind", [.i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            let address = try allowedAddress(c, at: c.u32(1))
+            return address.withSockaddr { bind(fd.file.hostFD, $0, $1) } == 0 ? .success : .current
+        },
+        /// sock_listen(fd, backlog)
+        Syscall("sock_listen", [.i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            return listen(fd.file.hostFD, Int32(clamping: c.u32(1))) == 0 ? .success : .current
+        },
+        /// sock_accept(fd, flags: fdflags, fd: *fd, addr: *addr_port): the 2022 WASIX form, as sock_accept_v2.
+        Syscall("sock_accept", [.i32, .i32, .i32, .i32]) { c in
+            try accept(c, resultIndex: 2, addressIndex: 3)
+        },
+        /// sock_accept_v2(fd, flags: fdflags, fd: *fd, addr: *addr_port): also reports the peer.
+        Syscall("sock_accept_v2", [.i32, .i32, .i32, .i32]) { c in
+            try accept(c, resultIndex: 2, addressIndex: 3)
+        },
+        /// sock_connect(fd, addr: *addr_port)
+        Syscall("sock_connect", [.i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            let address = try allowedAddress(c, at: c.u32(1))
+            return address.withSockaddr { connect(fd.file.hostFD, $0, $1) } == 0 ? .success : .current
+        },
+        /// sock_recv_from(fd, ri_data: *iovec, ri_data_len, ri_flags, ro_datalen: *size, ro_flags: *u16,
+        /// addr: *addr_port): one datagram (or what a stream has), and where it came from.
+        Syscall("sock_recv_from", [.i32, .i32, .i32, .i32, .i32, .i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            let flags = receiveFlags(c.u32(3))
+            if flags & Int32(MSG_DONTWAIT) == 0 { try waitReady(c, fd, events: POLLIN) }
+            let buffers = try c.iovecs(1)
+            var data = [UInt8](repeating: 0, count: min(buffers.reduce(0) { $0 + $1.count }, 1 << 20))
+            var source = SocketAddress()
+            let count = data.withUnsafeMutableBytes { bytes in
+                source.fill { recvfrom(fd.file.hostFD, bytes.baseAddress, bytes.count, flags, $0, $1) }
+            }
+            guard count >= 0 else { return .current }
+            scatter(data[0..<count], into: buffers)
+            try c.storeSize(count, at: c.u32(4))
+            try c.memory.store(UInt16(count > data.count ? 4 : 0), at: c.u32(5))
+            try source.write(to: c.memory, at: c.u32(6))
+            return .success
+        },
+        /// sock_send_to(fd, si_data: *ciovec, si_data_len, si_flags, addr: *addr_port, so_datalen: *size)
+        Syscall("sock_send_to", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            let address = try allowedAddress(c, at: c.u32(4))
+            let data = try c.iovecs(1).flatMap { Array($0) }
+            let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
+            let count = data.withUnsafeBytes { bytes in
+                address.withSockaddr { sendto(fd.file.hostFD, bytes.baseAddress, bytes.count, flags, $0, $1) }
+            }
+            guard count >= 0 else { return .current }
+            try c.storeSize(count, at: c.u32(5))
+            return .success
+        },
+        /// sock_addr_local(fd, addr: *addr_port)
+        Syscall("sock_addr_local", [.i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            var address = SocketAddress()
+            guard address.fill({ getsockname(fd.file.hostFD, $0, $1) }) == 0 else { return .current }
+            try address.write(to: c.memory, at: c.u32(1))
+            return .success
+        },
+        /// sock_addr_peer(fd, addr: *addr_port)
+        Syscall("sock_addr_peer", [.i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            var address = SocketAddress()
+            guard address.fill({ getpeername(fd.file.hostFD, $0, $1) }) == 0 else { return .current }
+            try address.write(to: c.memory, at: c.u32(1))
+            return .success
+        },
+        /// sock_status(fd, status: *u8): 1 (opened) for a socket the host has open, 3 (failed) after an error.
+        Syscall("sock_status", [.i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            let failed = getsockopt(fd.file.hostFD, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0
+            try c.memory.store(UInt8(failed ? 3 : 1), at: c.u32(1))
+            return .success
+        },
+        /// sock_set_opt_flag(fd, option, flag: bool)
+        Syscall("sock_set_opt_flag", [.i32, .i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            guard let (level, name) = SocketOption.flag(c.u32(1)) else { return .noprotoopt }
+            var value: Int32 = c.u32(2) != 0 ? 1 : 0
+            return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
+                ? .success : .current
+        },
+        /// sock_get_opt_flag(fd, option, flag: *bool)
+        Syscall("sock_get_opt_flag", [.i32, .i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            guard let (level, name) = SocketOption.flag(c.u32(1)) else { return .noprotoopt }
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { return .current }
+            try c.memory.store(UInt8(value != 0 ? 1 : 0), at: c.u32(2))
+            return .success
+        },
+        /// sock_set_opt_size(fd, option, size: u64): buffer sizes, low-water marks, TTLs.
+        Syscall("sock_set_opt_size", [.i32, .i32, .i64]) { c in
+            let fd = try socketDescriptor(c)
+            guard let (level, name) = SocketOption.size(c.u32(1)) else { return .noprotoopt }
+            var value = Int32(clamping: c.u64(2))
+            return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
+                ? .success : .current
+        },
+        /// sock_get_opt_size(fd, option, size: *u64)
+        Syscall("sock_get_opt_size", [.i32, .i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            guard let (level, name) = SocketOption.size(c.u32(1)) else { return .noprotoopt }
+            var value: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { return .current }
+            try c.memory.store(UInt64(max(value, 0)), at: c.u32(2))
+            return .success
+        },
+        /// sock_set_opt_time(fd, option, time: *option_timestamp): receive and send timeouts, linger.
+        Syscall("sock_set_opt_time", [.i32, .i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            let nanoseconds = try c.memory.load(c.u32(2), as: UInt8.self) == 1
+                ? try c.memory.load(c.u32(2) &+ 8, as: UInt64.self) : 0
+            if c.u32(1) == 13 {
+                var linger = Glibc.linger(l_onoff: try c.memory.load(c.u32(2), as: UInt8.self) == 1 ? 1 : 0,
+                                          l_linger: Int32(clamping: nanoseconds / 1_000_000_000))
+                return setsockopt(fd.file.hostFD, SOL_SOCKET, SO_LINGER, &linger,
+                                  socklen_t(MemoryLayout<Glibc.linger>.size)) == 0 ? .success : .current
+            }
+            guard let name = SocketOption.time(c.u32(1)) else { return .noprotoopt }
+            var time = timeval(tv_sec: Int(nanoseconds / 1_000_000_000), tv_usec: Int(nanoseconds % 1_000_000_000 / 1000))
+            return setsockopt(fd.file.hostFD, SOL_SOCKET, name, &time, socklen_t(MemoryLayout<timeval>.size)) == 0
+                ? .success : .current
+        },
+        /// sock_get_opt_time(fd, option, time: *option_timestamp)
+        Syscall("sock_get_opt_time", [.i32, .i32, .i32]) { c in
+            let fd = try socketDescriptor(c)
+            guard let name = SocketOption.time(c.u32(1)) else { return .noprotoopt }
+            var time = timeval()
+            var length = socklen_t(MemoryLayout<timeval>.size)
+            guard getsockopt(fd.file.hostFD, SOL_SOCKET, name, &time, &length) == 0 else { return .current }
+            let nanoseconds = UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_usec) * 1000
+            try c.memory.write([UInt8](repeating: 0, count: 16), at: c.u32(2))
+            try c.memory.store(UInt8(nanoseconds == 0 ? 0 : 1), at: c.u32(2))
+            try c.memory.store(nanoseconds, at: c.u32(2) &+ 8)
+            return .success
+        },
+        /// resolve(host: string, port: u16, addrs: *addr, naddrs, count: *size): the host's addresses (18-byte
+        /// `__wasi_addr_t` entries), through the host's resolver; numeric addresses and `localhost` included.
+        Syscall("resolve", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
+            guard c.kernel.configuration.network.isEnabled else { return .notcapable }
+            let host = try c.string(0)
+            var hints = addrinfo()
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            var list: UnsafeMutablePointer<addrinfo>?
+            guard getaddrinfo(host, nil, &hints, &list) == 0 else { return .noent }
+            defer { freeaddrinfo(list) }
+            var addresses: [[UInt8]] = []
+            var entry = list
+            while let current = entry, addresses.count < Int(c.u32(4)) {
+                if let pointer = current.pointee.ai_addr {
+                    let address = current.pointee.ai_family == AF_INET6
+                        ? SocketAddress(pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee })
+                        : SocketAddress(pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee })
+                    var bytes = [UInt8](repeating: 0, count: 18)
+                    bytes[0] = address.family == AF_INET6 ? 2 : 1
+                    bytes.replaceSubrange(2..<(2 + address.octets.count), with: address.octets)
+                    if !addresses.contains(bytes) { addresses.append(bytes) }
+                }
+                entry = current.pointee.ai_next
+            }
+            for (index, bytes) in addresses.enumerated() { try c.memory.write(bytes, at: c.u32(3) &+ UInt32(index * 18)) }
+            try c.storeSize(addresses.count, at: c.u32(5))
+            return .success
+        },
+        /// sock_send_file(out_fd, in_fd, offset: u64, count: u64, sent: *u64): copies from a file to a socket.
+        Syscall("sock_send_file", [.i32, .i32, .i64, .i64, .i32]) { c in
+            let output = try socketDescriptor(c)
+            let input = try c.fd(1)
+            var chunk = [UInt8](repeating: 0, count: Int(min(c.u64(3), 1 << 16)))
+            let read = chunk.withUnsafeMutableBytes { pread(input.file.hostFD, $0.baseAddress, $0.count, off_t(clamping: c.u64(2))) }
+            guard read >= 0 else { return .current }
+            let sent = chunk.withUnsafeBytes { send(output.file.hostFD, $0.baseAddress, read, Int32(MSG_NOSIGNAL)) }
+            guard sent >= 0 else { return .current }
+            try c.memory.store(UInt64(sent), at: c.u32(4))
+            return .success
+        },
+    ]
+
+    /// accept, with the new descriptor's flags from argument 1, written to `resultIndex`, and the peer to
+    /// `addressIndex` if given.
+    private static func accept(_ c: SyscallContext, resultIndex: Int, addressIndex: Int?) throws(Errno) -> Errno {
+        let fd = try socketDescriptor(c)
+        try waitReady(c, fd, events: POLLIN)
+        var peer = SocketAddress()
+        let accepted = peer.fill { Glibc.accept(fd.file.hostFD, $0, $1) }
+        guard accepted >= 0 else { return .current }
+        _ = fcntl(accepted, F_SETFD, FD_CLOEXEC)
+        if c.u32(1) & UInt32(FDFlags.nonblock) != 0 { _ = fcntl(accepted, F_SETFL, O_NONBLOCK) }
+        let new = try c.process.descriptors.insert(socket(accepted, .socketStream))
+        try c.memory.store(new, at: c.u32(resultIndex))
+        if let addressIndex { try peer.write(to: c.memory, at: c.u32(addressIndex)) }
+        return .success
+    }
+
+    private static func socket(_ hostFD: Int32, _ filetype: Filetype) -> FileDescriptor {
+        FileDescriptor(file: OpenFile(hostFD: hostFD, filetype: filetype), rightsBase: Rights.socket, rightsInheriting: 0)
+    }
+
     private static func socketDescriptor(_ c: SyscallContext) throws(Errno) -> FileDescriptor {
         let fd = try c.fd(0)
         guard fd.file.filetype == .socketStream || fd.file.filetype == .socketDgram else { throw .notsock }
         return fd
+    }
+
+    /// The `addr_port` at `address`, if the network capability allows it.
+    private static func allowedAddress(_ c: SyscallContext, at address: UInt32) throws(Errno) -> SocketAddress {
+        let socketAddress = try SocketAddress(guest: c.memory, at: address)
+        guard c.kernel.configuration.network.allows(host: socketAddress.host, port: socketAddress.port) else {
+            throw .acces
+        }
+        return socketAddress
+    }
+
+    /// riflags: 1 peek, 2 wait all, 8 don't wait.
+    private static func receiveFlags(_ riflags: UInt32) -> Int32 {
+        var flags: Int32 = 0
+        if riflags & 1 != 0 { flags |= Int32(MSG_PEEK) }
+        if riflags & 2 != 0 { flags |= Int32(MSG_WAITALL) }
+        if riflags & 8 != 0 { flags |= Int32(MSG_DONTWAIT) }
+        return flags
+    }
+
+    private static func scatter(_ data: ArraySlice<UInt8>, into buffers: [UnsafeMutableRawBufferPointer]) {
+        var rest = data
+        for buffer in buffers where !rest.isEmpty {
+            let count = min(buffer.count, rest.count)
+            buffer.copyBytes(from: rest.prefix(count))
+            rest = rest.dropFirst(count)
+        }
+    }
+
+    /// For a descriptor in blocking mode, waits until the host descriptor is ready for `events`, in slices, so
+    /// that a signal to handle ends the wait with `intr`.
+    static func waitReady(_ c: SyscallContext, _ fd: FileDescriptor, events: Int32) throws(Errno) {
+        guard fcntl(fd.file.hostFD, F_GETFL) & O_NONBLOCK == 0 else { return }
+        var poller = pollfd(fd: fd.file.hostFD, events: Int16(events), revents: 0)
+        while Glibc.poll(&poller, 1, 50) == 0 {
+            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { throw .intr }
+        }
+    }
+}
+
+/// WASIX `sock_option` numbers and their host options.
+enum SocketOption {
+    /// Boolean options: reuse port/address, no delay, don't route, only v6, broadcast, multicast loops,
+    /// listening (read only), keep-alive, out-of-band inline.
+    static func flag(_ option: UInt32) -> (Int32, Int32)? {
+        switch option {
+        case 1: (SOL_SOCKET, SO_REUSEPORT)
+        case 2: (SOL_SOCKET, SO_REUSEADDR)
+        case 3: (Int32(IPPROTO_TCP), TCP_NODELAY)
+        case 4: (SOL_SOCKET, SO_DONTROUTE)
+        case 5: (Int32(IPPROTO_IPV6), IPV6_V6ONLY)
+        case 6: (SOL_SOCKET, SO_BROADCAST)
+        case 7: (Int32(IPPROTO_IP), IP_MULTICAST_LOOP)
+        case 8: (Int32(IPPROTO_IPV6), IPV6_MULTICAST_LOOP)
+        case 10: (SOL_SOCKET, SO_ACCEPTCONN)
+        case 12: (SOL_SOCKET, SO_KEEPALIVE)
+        case 14: (SOL_SOCKET, SO_OOBINLINE)
+        default: nil
+        }
+    }
+
+    /// Size options: buffer sizes, low-water marks, TTLs, type and protocol (read only).
+    static func size(_ option: UInt32) -> (Int32, Int32)? {
+        switch option {
+        case 15: (SOL_SOCKET, SO_RCVBUF)
+        case 16: (SOL_SOCKET, SO_SNDBUF)
+        case 17: (SOL_SOCKET, SO_RCVLOWAT)
+        case 18: (SOL_SOCKET, SO_SNDLOWAT)
+        case 23: (Int32(IPPROTO_IP), IP_TTL)
+        case 24: (Int32(IPPROTO_IP), IP_MULTICAST_TTL)
+        case 25: (SOL_SOCKET, SO_TYPE)
+        case 26: (SOL_SOCKET, SO_PROTOCOL)
+        default: nil
+        }
+    }
+
+    /// Time options: receive and send timeouts.
+    static func time(_ option: UInt32) -> Int32? {
+        switch option {
+        case 19: SO_RCVTIMEO
+        case 20: SO_SNDTIMEO
+        default: nil
+        }
     }
 }
