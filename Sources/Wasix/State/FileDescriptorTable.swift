@@ -28,6 +28,17 @@ struct FileDescriptorTable {
         return fd
     }
 
+    /// Adds two descriptors (the ends of a pipe or socket pair), or neither.
+    mutating func insertPair(_ first: FileDescriptor, _ second: FileDescriptor) throws(Errno) -> (UInt32, UInt32) {
+        let one = try insert(first)
+        do {
+            return (one, try insert(second))
+        } catch {
+            entries[one] = nil
+            throw error
+        }
+    }
+
     @discardableResult
     mutating func remove(_ fd: UInt32) -> FileDescriptor? {
         entries.removeValue(forKey: fd)

@@ -19,14 +19,7 @@ extension Syscalls {
                                        rightsInheriting: 0)
             let second = FileDescriptor(file: OpenFile(hostFD: ends[1], filetype: .unknown), rightsBase: rights,
                                         rightsInheriting: 0)
-            let fd0 = try c.process.descriptors.insert(first)
-            let fd1: UInt32
-            do {
-                fd1 = try c.process.descriptors.insert(second)
-            } catch {
-                c.process.descriptors.remove(fd0)
-                throw error
-            }
+            let (fd0, fd1) = try c.process.descriptors.insertPair(first, second)
             try c.memory.store(fd0, at: c.u32(0))
             try c.memory.store(fd1, at: c.u32(1))
             return .success

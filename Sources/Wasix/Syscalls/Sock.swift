@@ -66,14 +66,7 @@ extension Syscalls {
                 ? (Int32(SOCK_DGRAM.rawValue), .socketDgram) : (Int32(SOCK_STREAM.rawValue), .socketStream)
             var ends: [Int32] = [0, 0]
             guard socketpair(AF_UNIX, kind | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else { return .current }
-            let first = try c.process.descriptors.insert(socket(ends[0], filetype))
-            let second: UInt32
-            do {
-                second = try c.process.descriptors.insert(socket(ends[1], filetype))
-            } catch {
-                c.process.descriptors.remove(first)
-                throw error
-            }
+            let (first, second) = try c.process.descriptors.insertPair(socket(ends[0], filetype), socket(ends[1], filetype))
             try c.memory.store(first, at: c.u32(3))
             try c.memory.store(second, at: c.u32(4))
             return .success
@@ -137,19 +130,11 @@ extension Syscalls {
         },
         /// sock_addr_local(fd, addr: *addr_port)
         Syscall("sock_addr_local", [.i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            var address = SocketAddress()
-            guard address.fill({ getsockname(fd.file.hostFD, $0, $1) }) == 0 else { return .current }
-            try address.write(to: c.memory, at: c.u32(1))
-            return .success
+            try reportAddress(c, getsockname)
         },
         /// sock_addr_peer(fd, addr: *addr_port)
         Syscall("sock_addr_peer", [.i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            var address = SocketAddress()
-            guard address.fill({ getpeername(fd.file.hostFD, $0, $1) }) == 0 else { return .current }
-            try address.write(to: c.memory, at: c.u32(1))
-            return .success
+            try reportAddress(c, getpeername)
         },
         /// sock_status(fd, status: *u8): 1 (opened) for a socket the host has open, 3 (failed) after an error.
         Syscall("sock_status", [.i32, .i32]) { c in
@@ -280,6 +265,18 @@ extension Syscalls {
         let new = try c.process.descriptors.insert(socket(accepted, .socketStream))
         try c.memory.store(new, at: c.u32(resultIndex))
         if let addressIndex { try peer.write(to: c.memory, at: c.u32(addressIndex)) }
+        return .success
+    }
+
+    /// Writes the address that `query` (getsockname or getpeername) reports to argument 1.
+    private static func reportAddress(_ c: SyscallContext,
+                                      _ query: (Int32, UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32)
+        throws(Errno) -> Errno
+    {
+        let fd = try socketDescriptor(c)
+        var address = SocketAddress()
+        guard address.fill({ query(fd.file.hostFD, $0, $1) }) == 0 else { return .current }
+        try address.write(to: c.memory, at: c.u32(1))
         return .success
     }
 
