@@ -49,6 +49,11 @@ extension Syscalls {
             }
             return .success
         },
+        /// proc_exit2(code): proc_exit that would return to the parent of a proc_fork_env, which is not
+        /// supported (ENOTSUP), so it always ends the process.
+        Syscall("proc_exit2", [.i32], returns: []) { c in
+            throw Trap.exit(Int32(bitPattern: c.u32(0)))
+        },
         /// proc_id(pid: *pid)
         Syscall("proc_id", [.i32]) { c in
             try c.memory.store(c.process.pid, at: c.u32(0))
