@@ -15,4 +15,26 @@ struct RegressionTests {
         #expect(try instance.invoke("f", [.i32(1)]) == [.i32(7)])
         #expect(try instance.invoke("f", [.i32(0)]) == [.i32(UInt32.max)])
     }
+
+    @Test("an atomic access both misaligned and out of bounds traps as misaligned")
+    func atomicAlignmentFirst() throws {
+        let store = Store()
+        let path = Self.directory.appendingPathComponent("atomic-alignment-first.wasm").path
+        let instance = try store.instantiate(try ValidatedModule(contentsOfFile: path))
+        func trap(_ function: String, _ address: UInt32) -> String? {
+            do {
+                _ = try instance.invoke(function, [.i32(address)])
+                return nil
+            } catch let error as TrapError {
+                return error.trap.description
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(try instance.invoke("load", [.i32(2)]) == [.i32(0)])
+        #expect(trap("load", 0xFFFF_FFFF) == "unaligned atomic")
+        #expect(trap("load", 65_535) == "unaligned atomic")
+        #expect(trap("add", 0xFFFF_FFFF) == "unaligned atomic")
+        #expect(trap("load", 65_534) == "out of bounds memory access")
+    }
 }
