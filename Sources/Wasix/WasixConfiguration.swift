@@ -16,6 +16,8 @@ public struct WasixConfiguration: Sendable {
     public var maxProcesses = 256
     /// The most threads one process may have at once; a spawn beyond it fails with `EAGAIN`.
     public var maxThreads = 256
+    /// The most descriptors one process may have open (stdio and preopens included); beyond it, `EMFILE`.
+    public var maxOpenFiles = 1024
     /// The network endpoints the guest may use; none by default.
     public var network = NetworkAccess()
     /// Whether the host's SIGINT (Ctrl-C) is passed to the first process as its SIGINT; a second one ends the

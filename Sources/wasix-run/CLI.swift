@@ -18,6 +18,8 @@ enum CLI {
           --env NAME=VALUE      set an environment variable for the guest
           --command NAME=FILE   let exec and spawn find FILE.wasm as NAME (and as /bin/NAME)
           --max-processes N     let fork and spawn fail with EAGAIN beyond N processes (default 256)
+          --max-threads N       let thread spawns fail with EAGAIN beyond N threads a process (default 256)
+          --max-open-files N    let opens fail with EMFILE beyond N descriptors a process (default 1024)
           --net                 let the guest open sockets to any address
           --net-allow HOST:PORT let the guest bind, connect and send to this endpoint only (repeatable; `*`
                                 wildcards, `localhost`, `[::1]:PORT`); without --net or this, no network
@@ -141,6 +143,8 @@ enum CLI {
         configuration.network = options.network
         configuration.forwardsInterrupts = true
         if let maxProcesses = options.maxProcesses { configuration.maxProcesses = maxProcesses }
+        if let maxThreads = options.maxThreads { configuration.maxThreads = maxThreads }
+        if let maxOpenFiles = options.maxOpenFiles { configuration.maxOpenFiles = maxOpenFiles }
         var values: [Value] = []
         if let name = options.invoke {
             guard let function = module.module.exports.first(where: { $0.name == name }),

@@ -9,6 +9,8 @@ struct RunOptions {
     var environment: [String] = []
     var commands: [String: String] = [:]
     var maxProcesses: Int?
+    var maxThreads: Int?
+    var maxOpenFiles: Int?
     var forkMode = WasixConfiguration.ForkMode.native
     var network = NetworkAccess()
     var limits = Store.ResourceLimits()
@@ -50,6 +52,10 @@ struct RunOptions {
                 forkMode = mode
             case "--max-processes":
                 maxProcesses = try number(value(), word)
+            case "--max-threads":
+                maxThreads = try number(value(), word)
+            case "--max-open-files":
+                maxOpenFiles = try number(value(), word)
             case "--invoke":
                 invoke = try value()
             case "--fuel":

@@ -71,6 +71,7 @@ public final class WasixProcess: @unchecked Sendable {
         parentPID = 0
         arguments = configuration.arguments
         environment = configuration.environment
+        descriptors.limit = UInt32(clamping: configuration.maxOpenFiles)
         let stdio = [configuration.stdin, configuration.stdout, configuration.stderr]
         for (fd, hostFD) in stdio.enumerated() {
             var info = stat()

@@ -13,8 +13,8 @@ struct FileDescriptorTable {
         return entry
     }
 
-    /// The most descriptors a process may have open.
-    static let limit: UInt32 = 1024
+    /// The most descriptors the process may have open (`WasixConfiguration.maxOpenFiles`).
+    var limit: UInt32 = 1024
 
     /// Adds `descriptor` at the lowest free number from `minimum` on.
     /// - Throws: `mfile` if no number below `limit` is free.
@@ -23,7 +23,7 @@ struct FileDescriptorTable {
         while entries[fd] != nil {
             fd += 1
         }
-        guard fd < Self.limit else { throw .mfile }
+        guard fd < limit else { throw .mfile }
         entries[fd] = descriptor
         return fd
     }
