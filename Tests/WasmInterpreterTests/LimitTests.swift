@@ -44,6 +44,18 @@ struct LimitTests {
         #expect(ContinuousClock.now - start < .seconds(5))
     }
 
+    @Test("a wait nobody will notify is stopped by the timeout")
+    func waitTimeout() throws {
+        var limits = Store.ResourceLimits()
+        limits.timeout = .milliseconds(200)
+        let store = Store(limits: limits)
+        let instance = try store.instantiate(try Fixture.module("wait"))
+        guard case .timeout? = trap({ _ = try instance.invoke("wait-forever") }) else {
+            Issue.record("expected a timeout")
+            return
+        }
+    }
+
     @Test("another thread can interrupt a running invocation")
     func interrupt() throws {
         let (store, instance) = try instance { $0.timeout = .seconds(3600) }

@@ -450,7 +450,8 @@ extension ExecutionContext {
             case .shuffle(let constant, let base):
                 VectorOps.shuffle(vm.compiled.v128Constants[Int(constant)], base: base, fp: vm.fp)
             case .atomic(let o, let opcode):
-                try Atomics.execute(opcode.opcode, o, memories: vm.memories, instance: vm.instance, fp: vm.fp)
+                try Atomics.execute(opcode.opcode, o, memories: vm.memories, instance: vm.instance, fp: vm.fp,
+                                    interruptible: store.limits.metersExecution ? self : nil)
             case .atomicFence:
                 Atomics.fence()
             }

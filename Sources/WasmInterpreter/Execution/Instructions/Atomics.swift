@@ -8,9 +8,12 @@ enum Atomics {
         atomicMemoryFence(ordering: .sequentiallyConsistent)
     }
 
+    /// Runs an atomic instruction; `interruptible`, when the store meters execution, lets a timeout or
+    /// `interrupt()` end a `memory.atomic.wait` that nobody would notify.
     static func execute(_ opcode: Opcode, _ o: MemoryOperand,
                         memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>,
-                        instance: Instance, fp: UnsafeMutablePointer<UInt64>) throws(Trap) {
+                        instance: Instance, fp: UnsafeMutablePointer<UInt64>,
+                        interruptible: ExecutionContext?) throws(Trap) {
         let width = UInt64(1) << UInt64(opcode.naturalAlignment ?? 0)
         // Alignment is checked before bounds (the threads proposal's order), on the effective address as a
         // mathematical sum, so an address that also overflows reports the misalignment.
@@ -27,10 +30,13 @@ enum Atomics {
             let memory = instance.memories[Int(o.memory)]
             guard memory.type.limits.isShared else { throw .expectedSharedMemory }
             let timeout = Int64(bitPattern: replacement)
-            let result = ParkingLot.shared.wait(memory, pointer, timeout: timeout < 0 ? nil : UInt64(timeout)) {
+            let interrupted = interruptible.map { context in { context.interruption.load(ordering: .relaxed) } }
+            let result = ParkingLot.shared.wait(memory, pointer, timeout: timeout < 0 ? nil : UInt64(timeout),
+                                                interrupted: interrupted) {
                 width == 4 ? UInt64(load(pointer, as: UInt32.self)) == (operand & 0xFFFF_FFFF)
                            : load(pointer, as: UInt64.self) == operand
             }
+            guard result != ParkingLot.interrupted else { throw .timeout }
             fp[slot: o.address] = UInt64(result)
             return
         default:
@@ -179,9 +185,14 @@ final class ParkingLot: @unchecked Sendable {
         var address: UInt
     }
 
-    /// Blocks while `stillExpected()` holds, until notified or `timeout` nanoseconds pass.
-    /// - Returns: 0 when woken, 1 when the value did not match, 2 on timeout.
-    func wait(_ memory: Memory, _ pointer: UnsafeMutableRawPointer, timeout: UInt64?, stillExpected: () -> Bool) -> UInt32 {
+    /// What `wait` returns when `interrupted` stopped it.
+    static let interrupted: UInt32 = 3
+
+    /// Blocks while `stillExpected()` holds, until notified or `timeout` nanoseconds pass, or, if `interrupted` is
+    /// given, until it says so (checked every 10 ms).
+    /// - Returns: 0 when woken, 1 when the value did not match, 2 on timeout, `interrupted`.
+    func wait(_ memory: Memory, _ pointer: UnsafeMutableRawPointer, timeout: UInt64?,
+              interrupted: (() -> Bool)? = nil, stillExpected: () -> Bool) -> UInt32 {
         condition.lock()
         defer { condition.unlock() }
         guard stillExpected() else { return 1 }
@@ -191,8 +202,13 @@ final class ParkingLot: @unchecked Sendable {
         waiters[key, default: []].append(ticket)
         let deadline = timeout.map { Date(timeIntervalSinceNow: Double($0) / 1e9) }
         while waiters[key]?.contains(ticket) == true {
-            if let deadline {
-                if !condition.wait(until: deadline) {
+            if let interrupted, interrupted() {
+                waiters[key]?.removeAll { $0 == ticket }
+                return Self.interrupted
+            }
+            let slice = interrupted.map { _ in Date(timeIntervalSinceNow: 0.01) }
+            if let until = [deadline, slice].compactMap({ $0 }).min() {
+                if !condition.wait(until: until), let deadline, Date() >= deadline {
                     waiters[key]?.removeAll { $0 == ticket }
                     return 2
                 }
