@@ -82,6 +82,39 @@ struct CommandLineTests {
         #expect(process.terminationStatus == 130)
     }
 
+    /// How the write-then program ends, the options that make it, and the status that says so.
+    static let endings: [(mode: String, options: [String], status: Int32)] = [
+        ("trap", [], 134), ("signal", [], 143), ("loop", ["--fuel", "100000"], 134), ("loop", ["--timeout", "0.5"], 134),
+        ("loop", ["interrupt twice"], 130),
+    ]
+
+    @Test("nothing written is lost however the guest ends", arguments: endings.indices)
+    func nothingLost(ending: Int) throws {
+        let (mode, options, status) = Self.endings[ending]
+        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("write-then-\(UUID())")
+        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let process = Process()
+        process.executableURL = Runner.executable
+        process.arguments = options.filter { $0 != "interrupt twice" } + ["--mapdir", "/sandbox::\(sandbox.path)",
+            Self.fixtures.appendingPathComponent("wasix/programs/write-then.wasm").path, mode]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        _ = output.fileHandleForReading.availableData  // "ready": the write has returned
+        if options == ["interrupt twice"] {
+            // The guest loops without syscalls, so the first Ctrl-C waits; the second ends the host.
+            process.interrupt()
+            Thread.sleep(forTimeInterval: 0.2)
+            process.interrupt()
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == status)
+        let written = try String(contentsOf: sandbox.appendingPathComponent("out.txt"), encoding: .utf8)
+        #expect(written == "written before the end\n")
+    }
+
     @Test("a guest HTTP server answers a request over loopback")
     func httpServer() throws {
         let process = Process()
