@@ -31,7 +31,7 @@ extension ExecutionContext {
 
         /// Refreshes the cached state of memory 0.
         @inline(__always)
-        mutating func reloadMemory(_ instance: Instance) {
+        mutating func reloadMemory() {
             if let state = instance.cacheableMemory {
                 memory0 = state.pointee
                 cachedMemory = 0
@@ -51,7 +51,7 @@ extension ExecutionContext {
             code: compiled.code, pc: record.pc, fp: stack + record.base, compiled: compiled, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
             memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), cachedMemory: UInt32.max)
-        registers.reloadMemory(instance)
+        registers.reloadMemory()
         return registers
     }
 
@@ -59,11 +59,13 @@ extension ExecutionContext {
     @inline(__always)
     func reload(_ vm: inout Registers) {
         let record = frames[frames.count - 1]
-        let compiled = record.compiled.takeUnretainedValue()
-        vm.code = compiled.code
+        // Through `_withUnsafeGuaranteedRef`: a plain `takeUnretainedValue()` costs a retain and a release.
+        record.compiled._withUnsafeGuaranteedRef { compiled in
+            vm.code = compiled.code
+            vm.compiled = compiled
+        }
         vm.pc = record.pc
         vm.fp = stack + record.base
-        vm.compiled = compiled
         if record.instance.toOpaque() != Unmanaged.passUnretained(vm.instance).toOpaque() {
             let instance = record.instance.takeUnretainedValue()
             vm.instance = instance
@@ -71,15 +73,29 @@ extension ExecutionContext {
             vm.globals = instance.globalStorage
             vm.functions = instance.functionTable
         }
-        vm.reloadMemory(vm.instance)
+        vm.reloadMemory()
     }
 
     /// Calls `callee` from the top frame (whose pc must be saved) with arguments at absolute slot `base`:
     /// pushes a frame for wasm code, runs host functions to completion.
-    func call(_ callee: Unmanaged<Function>, base: Int, from instance: Instance) throws(Trap) {
+    func call(_ callee: Unmanaged<Function>, base: Int) throws(Trap) {
         let error = callee._withUnsafeGuaranteedRef { callee -> Trap? in
             do throws(Trap) {
-                try call(callee, base: base, from: instance)
+                if callee.definingInstance != nil {
+                    try enter(callee, base: base)
+                } else {
+                    // A host function: the caller's instance is the top frame's (not passed in, which costs a
+                    // retain on every call).
+                    let trap = frames[frames.count - 1].instance._withUnsafeGuaranteedRef { instance -> Trap? in
+                        do throws(Trap) {
+                            try call(callee, base: base, from: instance)
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
+                    if let trap { throw trap }
+                }
                 return nil
             } catch {
                 return error
@@ -197,13 +213,13 @@ extension ExecutionContext {
                 reload(&vm)
             case .call(let f, let base):
                 frames[frames.count - 1].pc = vm.pc
-                try call(vm.functions[Int(f)], base: vm.fp - stack + Int(base), from: vm.instance)
+                try call(vm.functions[Int(f)], base: vm.fp - stack + Int(base))
                 if frames.count <= depth { return }
                 reload(&vm)
             case .callIndirect(let table, let type, let index, let base):
                 frames[frames.count - 1].pc = vm.pc
                 let callee = try indirectCallee(vm.instance, table, type, vm.fp[i64: index])
-                try call(callee, base: vm.fp - stack + Int(base), from: vm.instance)
+                try call(callee, base: vm.fp - stack + Int(base))
                 if frames.count <= depth { return }
                 reload(&vm)
             case .callRef(let reference, let base):
@@ -284,7 +300,7 @@ extension ExecutionContext {
             case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elementDrop,
                  .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop:
                 try executeBulk(op, instance: vm.instance, fp: vm.fp)
-                vm.reloadMemory(vm.instance)
+                vm.reloadMemory()
 
             // MARK: Loads and stores
             case .i32Load(let o):
