@@ -29,6 +29,7 @@ struct Ours: Contender {
         switch try WasiProgram.run(try ModuleValidator.load(bytes), configuration: configuration) {
         case .exited(let status): return status
         case .trapped: return 134
+        case .killed(let signal): return 128 + signal
         }
     }
 }
