@@ -12,9 +12,6 @@ func fuzzDecode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 @main
 enum Main {
     static func main() {
-        exit(runFuzzer(CommandLine.argc, CommandLine.unsafeArgv) { data, size in
-            guard let data else { return 0 }
-            return fuzzDecode(data, size)
-        })
+        runFuzzer { data, size in data.map { fuzzDecode($0, size) } ?? 0 }
     }
 }

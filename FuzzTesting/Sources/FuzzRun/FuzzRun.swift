@@ -34,9 +34,6 @@ func fuzzRun(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 @main
 enum Main {
     static func main() {
-        exit(runFuzzer(CommandLine.argc, CommandLine.unsafeArgv) { data, size in
-            guard let data else { return 0 }
-            return fuzzRun(data, size)
-        })
+        runFuzzer { data, size in data.map { fuzzRun($0, size) } ?? 0 }
     }
 }
