@@ -126,10 +126,8 @@ enum Asyncify {
         case .checkpoint(let buffer, let valueAddress):
             var generator = SystemRandomNumberGenerator()
             let id = WasixThread.Checkpoint.ID(low: generator.next(), high: generator.next())
-            thread.checkpoints = thread.checkpoints.filter { $0.value.buffer != buffer }
-            thread.checkpoints[id] = WasixThread.Checkpoint(state: .asyncify(rewindData: rewindData),
-                                                            globals: unwind.globals, buffer: buffer,
-                                                            valueAddress: valueAddress)
+            thread.keep(WasixThread.Checkpoint(state: .asyncify(rewindData: rewindData), globals: unwind.globals,
+                                               buffer: buffer, valueAddress: valueAddress), as: id)
             let snapshot = bytes(UInt64(valueAddress)) + bytes(id.low) + bytes(id.high)
             try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,
                               rewind: Rewind(memoryStack: unwind.memoryStack,
@@ -158,6 +156,7 @@ enum Asyncify {
         let thread = WasixThread(process: child, instance: instance, context: ExecutionContext(store: store))
         thread.entry = (instance.functions[index], entry.arguments)
         thread.checkpoints = parent.checkpoints
+        thread.checkpointOrder = parent.checkpointOrder
         try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,
                           rewind: Rewind(memoryStack: unwind.memoryStack, writes: [(pidAddress, bytes(UInt32(0)))]))
         kernel.locked {

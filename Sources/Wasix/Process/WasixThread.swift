@@ -10,8 +10,9 @@ final class WasixThread: @unchecked Sendable {
     /// For each invocation from the host below the innermost one (a signal handler runs inside a syscall), what
     /// its syscall returns once the invocation above it is done: a clone resumed from inside a handler needs it.
     var suspendedResults: [[Value]] = []
-    /// `setjmp` points, by id.
+    /// `setjmp` points, by id, and their ids oldest first.
     var checkpoints: [Checkpoint.ID: Checkpoint] = [:]
+    var checkpointOrder: [Checkpoint.ID] = []
     /// The thread's id in its process (1 for the first).
     var tid: UInt32 = 1
     /// Signals sent to this thread (`thread_signal`); guarded by the kernel's lock.
@@ -141,6 +142,20 @@ final class WasixThread: @unchecked Sendable {
             }
             return .resume([.i32(0)])
         }
+    }
+
+    /// The most `setjmp` points a thread keeps; beyond it, the oldest are forgotten (a `longjmp` to one of those
+    /// ends the process, as for any unknown point).
+    static let checkpointLimit = 1024
+
+    /// Keeps `checkpoint` under `id`. A buffer holds one checkpoint at a time: the one it held before cannot be
+    /// named any more.
+    func keep(_ checkpoint: Checkpoint, as id: Checkpoint.ID) {
+        checkpoints = checkpoints.filter { $0.value.buffer != checkpoint.buffer }
+        checkpointOrder.removeAll { checkpoints[$0] == nil }
+        while checkpointOrder.count >= Self.checkpointLimit { checkpoints[checkpointOrder.removeFirst()] = nil }
+        checkpoints[id] = checkpoint
+        checkpointOrder.append(id)
     }
 
     /// Makes a checkpoint of the state inside the current syscall.

@@ -101,6 +101,7 @@ extension Syscalls {
         let thread = WasixThread(process: child, instance: instance, context: context)
         thread.suspendedResults = c.thread.suspendedResults
         thread.checkpoints = c.thread.checkpoints.mapValues { $0.rebinding(c.instance, to: instance) }
+        thread.checkpointOrder = c.thread.checkpointOrder
         try GuestMemory(memory: memory).store(UInt32(0), at: c.u32(1))
         try c.memory.store(child.pid, at: c.u32(1))
         c.kernel.locked {
@@ -150,6 +151,7 @@ extension Syscalls {
         let wide = c.wordSize == 8
         let (pathAt, oflagsAt, rightsAt, fdflagsAt, size): (UInt32, UInt32, UInt32, UInt32, UInt32) =
             wide ? (16, 36, 40, 56, 64) : (12, 24, 32, 48, 56)
+        guard c.u32(7) <= 1024 else { return .inval }
         for index in 0..<c.u32(7) {
             let op = c.u32(6) &+ index &* size
             let fd = try c.memory.load(op &+ 4, as: UInt32.self)

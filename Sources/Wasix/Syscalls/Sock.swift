@@ -119,7 +119,12 @@ extension Syscalls {
         Syscall("sock_send_to", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
             let fd = try socketDescriptor(c)
             let address = try allowedAddress(c, at: c.u32(4))
-            let data = try c.iovecs(1).flatMap { Array($0) }
+            // At most 1 MiB a call (a datagram is smaller; a stream send may be partial): iovecs may all point at the
+            // same large buffer, and copying them whole is the guest's to multiply.
+            var data: [UInt8] = []
+            for buffer in try c.iovecs(1) where data.count < 1 << 20 {
+                data += buffer.prefix((1 << 20) - data.count)
+            }
             let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
             let count = data.withUnsafeBytes { bytes in
                 address.withSockaddr { sendto(fd.file.hostFD, bytes.baseAddress, bytes.count, flags, $0, $1) }

@@ -18,9 +18,7 @@ extension Syscalls {
             try c.memory.store(id.low, at: buffer &+ 8)
             try c.memory.store(id.high, at: buffer &+ 16)
             try c.memory.store(UInt64(0), at: valueAddress)
-            // A buffer holds one checkpoint at a time: the one it held before cannot be named any more.
-            c.thread.checkpoints = c.thread.checkpoints.filter { $0.value.buffer != buffer }
-            c.thread.checkpoints[id] = c.thread.checkpoint(buffer: buffer, valueAddress: valueAddress)
+            c.thread.keep(c.thread.checkpoint(buffer: buffer, valueAddress: valueAddress), as: id)
             return .success
         },
         /// stack_restore(snapshot: *stack_snapshot, value: u64): continues at the checkpoint, whose
