@@ -3,7 +3,7 @@ import WasmInterpreter
 
 /// The process table of one run: every process a program forks or spawns, with what they share (the command
 /// table, limits, the terminal). One condition guards all of it; every change of state wakes every waiter.
-public final class Kernel: @unchecked Sendable {
+final class Kernel: @unchecked Sendable {
     let configuration: WasixConfiguration
     /// Limits for the stores of new programs (forked processes copy their parent's).
     let limits: Store.ResourceLimits

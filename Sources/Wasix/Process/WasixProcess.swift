@@ -9,9 +9,9 @@ import WasmInterpreter
 
 /// One WASIX process: its arguments, environment, descriptors, working directory and signals, and its place in
 /// the kernel's process table. Its thread of execution is a `WasixThread`.
-public final class WasixProcess: @unchecked Sendable {
+final class WasixProcess: @unchecked Sendable {
     let kernel: Kernel
-    public let pid: UInt32
+    let pid: UInt32
     /// The parent's pid; 0 for the first process.
     let parentPID: UInt32
     var arguments: [String]
