@@ -196,9 +196,7 @@ public final class ExecutionContext: @unchecked Sendable {
             ?? Unmanaged.passUnretained(compile(function, instance.takeUnretainedValue(), function.definedIndex))
         let fits = reference._withUnsafeGuaranteedRef { compiled in
             guard frames.count < callDepthLimit, base + compiled.frameSize < stackCapacity else { return false }
-            let frame = stack + base
-            for slot in compiled.parameterSlots..<compiled.localSlots { frame[slot] = 0 }
-            (frame + compiled.localSlots).update(from: compiled.constants, count: compiled.constantCount)
+            (stack + base + compiled.parameterSlots).update(from: compiled.frameTemplate, count: compiled.frameTemplateCount)
             return true
         }
         guard fits else { throw .callStackExhausted }

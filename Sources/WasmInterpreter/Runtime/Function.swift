@@ -76,9 +76,9 @@ final class CompiledFunction: @unchecked Sendable {
     /// Slots of parameters and locals; the locals after the parameters are zeroed on entry.
     let parameterSlots: Int
     let localSlots: Int
-    /// Values of the constant slots that follow the locals, copied into each new frame.
-    let constants: UnsafeMutablePointer<UInt64>
-    let constantCount: Int
+    /// What a new frame holds after its parameters: zeroed locals, then the constant slots. One copy fills both.
+    let frameTemplate: UnsafeMutablePointer<UInt64>
+    let frameTemplateCount: Int
     /// Slots the frame needs at most: parameters, locals and the operand stack.
     let frameSize: Int
     /// Every `br_table`'s targets, flattened: for each table its count, then its targets.
@@ -88,9 +88,10 @@ final class CompiledFunction: @unchecked Sendable {
 
     init(code: [Op], parameterSlots: Int, localSlots: Int, constants: [UInt64], frameSize: Int,
          branchTables: [[Int32]], v128Constants: [V128], handlers: [ExceptionHandler]) {
-        self.constants = .allocate(capacity: max(constants.count, 1))
-        self.constants.initialize(from: constants, count: constants.count)
-        constantCount = constants.count
+        let template = [UInt64](repeating: 0, count: localSlots - parameterSlots) + constants
+        frameTemplate = .allocate(capacity: max(template.count, 1))
+        frameTemplate.initialize(from: template, count: template.count)
+        frameTemplateCount = template.count
         self.code = .allocate(capacity: max(code.count, 1))
         self.code.initialize(from: code, count: code.count)
         codeCount = code.count
@@ -107,7 +108,7 @@ final class CompiledFunction: @unchecked Sendable {
     deinit {
         code.deinitialize(count: codeCount)
         code.deallocate()
-        constants.deallocate()
+        frameTemplate.deallocate()
         branchTargets.deallocate()
     }
 }
