@@ -17,6 +17,7 @@ let package = Package(
         .executableTarget(name: "wasix-run", dependencies: ["SpecRunner", "Wasix"]),
         .testTarget(name: "WasmDecoderTests", dependencies: ["WasmDecoder"]),
         .testTarget(name: "WasmInterpreterTests", dependencies: ["WasmInterpreter"]),
+        .testTarget(name: "WasixTests", dependencies: ["Wasix"]),
         .testTarget(name: "SpecTests", dependencies: ["SpecRunner"]),
         .testTarget(name: "CLITests", dependencies: ["wasix-run"]),
     ]
