@@ -157,8 +157,13 @@ enum Asyncify {
         thread.entry = (instance.functions[index], entry.arguments)
         thread.checkpoints = parent.checkpoints
         thread.checkpointOrder = parent.checkpointOrder
-        try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,
-                          rewind: Rewind(memoryStack: unwind.memoryStack, writes: [(pidAddress, bytes(UInt32(0)))]))
+        do {
+            try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,
+                              rewind: Rewind(memoryStack: unwind.memoryStack, writes: [(pidAddress, bytes(UInt32(0)))]))
+        } catch {
+            kernel.discard(child)
+            throw error
+        }
         kernel.locked {
             child.threads[1] = thread
             child.holdsParent = parentWaits

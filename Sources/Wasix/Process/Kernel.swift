@@ -43,6 +43,14 @@ final class Kernel: @unchecked Sendable {
         }
     }
 
+    /// Takes a process that never ran out of the table again (its fork failed after all).
+    func discard(_ process: WasixProcess) {
+        locked {
+            processes[process.pid] = nil
+            processes[process.parentPID]?.children.removeAll { $0 == process.pid }
+        }
+    }
+
     /// The process with `pid`, if it runs or has not been joined.
     func process(_ pid: UInt32) -> WasixProcess? { locked { processes[pid] } }
 

@@ -92,6 +92,8 @@ extension Syscalls {
     /// Forks the calling process: the child gets clones of the instance (memories, tables, all globals) and of
     /// the execution state inside this call, a copy of the descriptor table, and the `setjmp` points.
     private static func fork(_ c: SyscallContext, parentWaits: Bool) throws -> Errno {
+        // A bad pid pointer fails the call before a child exists (the child's copy of memory then takes it too).
+        try c.memory.store(UInt32(0), at: c.u32(1))
         let store = Store(sharingTypesWith: c.thread.context.store)
         guard let instance = c.instance.clone(into: store), let memory = instance.memories.first else { return .nomem }
         let context = ExecutionContext(store: store)
@@ -102,8 +104,8 @@ extension Syscalls {
         thread.suspendedResults = c.thread.suspendedResults
         thread.checkpoints = c.thread.checkpoints.mapValues { $0.rebinding(c.instance, to: instance) }
         thread.checkpointOrder = c.thread.checkpointOrder
-        try GuestMemory(memory: memory).store(UInt32(0), at: c.u32(1))
-        try c.memory.store(child.pid, at: c.u32(1))
+        try? GuestMemory(memory: memory).store(UInt32(0), at: c.u32(1))
+        try? c.memory.store(child.pid, at: c.u32(1))
         c.kernel.locked {
             child.threads[1] = thread
             child.holdsParent = parentWaits
