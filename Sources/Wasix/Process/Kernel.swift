@@ -69,8 +69,12 @@ final class Kernel: @unchecked Sendable {
     func threadEnded(_ thread: WasixThread, _ ending: Ending, reportsTrap: Bool = true) {
         let process = thread.process
         if case .trapped(let trap) = ending, reportsTrap { process.reportError("error: process \(process.pid): \(trap)") }
-        if case .returned = ending { thread.destroyThreadLocals() }
-        if thread.exitsAlone { thread.destroyThreadLocals() }
+        // Thread-local destructors run for a thread that ends normally: it returned, or called thread_exit.
+        if case .returned = ending {
+            thread.destroyThreadLocals()
+        } else if thread.exitsAlone {
+            thread.destroyThreadLocals()
+        }
         let endsProcess: Bool = locked {
             process.threads[thread.tid] = nil
             condition.broadcast()

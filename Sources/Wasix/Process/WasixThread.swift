@@ -33,8 +33,10 @@ final class WasixThread: @unchecked Sendable {
     enum Action {
         /// Run another program in this process (`exec`).
         case exec(Program)
-        /// Continue at a checkpoint with `setjmp` returning `value` (`longjmp`).
-        case restore(Checkpoint, value: UInt64)
+        /// Continue at a native checkpoint's frames, with its globals, `setjmp` storing `value` at
+        /// `valueAddress` (`longjmp`).
+        case restore(ExecutionSnapshot, suspendedResults: [[Value]], globals: [Int: Value], valueAddress: UInt32,
+                     value: UInt64)
     }
 
     /// How the thread starts.
@@ -132,13 +134,12 @@ final class WasixThread: @unchecked Sendable {
             checkpoints = [:]
             process.kernel.release(process)
             return .invoke(program.start, [])
-        case .restore(let checkpoint, let value):
-            guard case .native(let snapshot, let results) = checkpoint.state else { return .resume([]) }
+        case .restore(let snapshot, let results, let globals, let valueAddress, let value):
             context.restore(snapshot)
             suspendedResults = results
-            restoreGlobals(checkpoint.globals)
+            restoreGlobals(globals)
             if let memory = instance.memories.first {
-                try? GuestMemory(memory: memory).store(value, at: checkpoint.valueAddress)
+                try? GuestMemory(memory: memory).store(value, at: valueAddress)
             }
             return .resume([.i32(0)])
         }

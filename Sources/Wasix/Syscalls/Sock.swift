@@ -321,16 +321,6 @@ extension Syscalls {
             rest = rest.dropFirst(count)
         }
     }
-
-    /// For a descriptor in blocking mode, waits until the host descriptor is ready for `events`, in slices, so
-    /// that a signal to handle ends the wait with `intr`.
-    static func waitReady(_ c: SyscallContext, _ fd: FileDescriptor, events: Int32) throws(Errno) {
-        guard fcntl(fd.file.hostFD, F_GETFL) & O_NONBLOCK == 0 else { return }
-        var poller = pollfd(fd: fd.file.hostFD, events: Int16(events), revents: 0)
-        while Glibc.poll(&poller, 1, 50) == 0 {
-            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { throw .intr }
-        }
-    }
 }
 
 /// WASIX `sock_option` numbers and their host options.

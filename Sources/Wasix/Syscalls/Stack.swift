@@ -35,7 +35,10 @@ extension Syscalls {
             if c.kernel.configuration.forkMode == .asyncify {
                 return try Asyncify.syscall(c, .restore(checkpoint, value: value))
             }
-            c.thread.pendingAction = .restore(checkpoint, value: value)
+            // Native mode only makes native checkpoints.
+            guard case .native(let snapshot, let results) = checkpoint.state else { throw Trap.exit(79) }
+            c.thread.pendingAction = .restore(snapshot, suspendedResults: results, globals: checkpoint.globals,
+                                              valueAddress: checkpoint.valueAddress, value: value)
             throw Trap.unwound
         },
     ]
