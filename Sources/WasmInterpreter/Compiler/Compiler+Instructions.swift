@@ -177,19 +177,21 @@ extension Compiler {
             push(.f64, source: .constant(v))
         case (.v128Const, .v128(let v)):
             push(.v128)
-            emit(.constV128(v, stack[stack.count - 1].slot))
+            v128Constants.append(v)
+            emit(.constV128(constant: UInt32(v128Constants.count - 1), stack[stack.count - 1].slot))
 
         // MARK: Memory access, vectors and atomics
         case (_, .memory(let argument)):
             compileMemoryAccess(opcode, argument)
         case (_, .memoryLane(let argument, let lane)):
             let base = base(ofTop: 2)
-            let operand = MemoryOperand(address: base, value: base + 1, offset: argument.offset, memory: argument.memory)
+            let access = memoryAccess(memoryOperand(address: base, value: base + 1, argument, scratch: base), opcode,
+                                      lane: lane)
             if opcode.signature?.results.isEmpty == true {
-                emit(.v128StoreLane(operand, PackedOpcode(opcode), lane: lane))
+                emit(.v128StoreLane(access: access))
                 pop(2)
             } else {
-                emit(.v128LoadPartial(operand, PackedOpcode(opcode), lane: lane))
+                emit(.v128LoadPartial(access: access))
                 pop(2)
                 push(.v128)
             }
@@ -319,15 +321,15 @@ extension Compiler {
         if opcode.feature == .threads {
             // Atomics read their operands from consecutive slots (the stack is materialized for them).
             let base = base(ofTop: count)
-            let operand = MemoryOperand(address: base, value: base + 1, offset: argument.offset, memory: argument.memory)
-            compileBySignature(opcode, address: address) { _ in .atomic(operand, PackedOpcode(opcode)) }
+            let access = memoryAccess(memoryOperand(address: base, value: base + 1, argument, scratch: base), opcode)
+            compileBySignature(opcode, address: address) { _ in .atomic(access: access) }
             return
         }
         if count == 2 {
             let value = pop()
             let target = pop()
-            let operand = MemoryOperand(address: read(target), value: read(value), offset: argument.offset,
-                                        memory: argument.memory)
+            let (addressSlot, valueSlot) = (read(target), read(value))
+            let operand = memoryOperand(address: addressSlot, value: valueSlot, argument, scratch: target.slot)
             switch opcode {
             case .i32Store8, .i64Store8: emit(.store8(operand))
             case .i32Store16, .i64Store16: emit(.store16(operand))
@@ -338,8 +340,7 @@ extension Compiler {
             return
         }
         let target = pop()
-        let operand = MemoryOperand(address: read(target), value: target.slot, offset: argument.offset,
-                                    memory: argument.memory)
+        let operand = memoryOperand(address: read(target), value: target.slot, argument, scratch: target.slot)
         let op: Op
         switch opcode {
         case .i32Load: op = .i32Load(operand)
@@ -357,7 +358,7 @@ extension Compiler {
         case .i64Load32S: op = .i64Load32S(operand)
         case .i64Load32U: op = .i64Load32U(operand)
         case .v128Load: op = .v128Load(operand)
-        default: op = .v128LoadPartial(operand, PackedOpcode(opcode), lane: 0)
+        default: op = .v128LoadPartial(access: memoryAccess(operand, opcode))
         }
         switch opcode.signature?.results.first {
         case .i64?: push(.i64)
@@ -368,5 +369,23 @@ extension Compiler {
         }
         emit(op)
         emitted(result: target.slot)
+    }
+
+    /// The operand of an access through `argument` to the address in slot `address`. An offset too large for
+    /// the operand (memory64) is added to the address by an op first, into `scratch`.
+    mutating func memoryOperand(address: Slot, value: Slot, _ argument: MemoryArgument, scratch: Slot)
+        -> MemoryOperand
+    {
+        guard let offset = UInt32(exactly: argument.offset) else {
+            emit(.addressOffset(offset: argument.offset, address: address, result: scratch))
+            return MemoryOperand(address: scratch, value: value, offset: 0, memory: argument.memory)
+        }
+        return MemoryOperand(address: address, value: value, offset: offset, memory: argument.memory)
+    }
+
+    /// Registers an access in `memoryAccesses`; returns its index.
+    mutating func memoryAccess(_ operand: MemoryOperand, _ opcode: Opcode, lane: UInt8 = 0) -> UInt32 {
+        memoryAccesses.append(MemoryAccess(operand: operand, opcode: opcode, lane: lane))
+        return UInt32(memoryAccesses.count - 1)
     }
 }

@@ -20,6 +20,7 @@ struct Compiler {
     var code: [Op] = []
     var branchTables: [[Int32]] = []
     var v128Constants: [V128] = []
+    var memoryAccesses: [MemoryAccess] = []
     var handlers: [ExceptionHandler] = []
 
     /// Type and slot of each local (parameters first).
@@ -137,7 +138,7 @@ struct Compiler {
         return CompiledFunction(
             code: compiler.code, parameterSlots: compiler.parameterSlots, localSlots: compiler.localSlotCount,
             constants: compiler.constants, frameSize: compiler.maxHeight + 2, branchTables: compiler.branchTables,
-            v128Constants: compiler.v128Constants, handlers: compiler.handlers)
+            v128Constants: compiler.v128Constants, memoryAccesses: compiler.memoryAccesses, handlers: compiler.handlers)
     }
 
     mutating func compileBody() {

@@ -12,32 +12,33 @@ extension ExecutionContext {
         var memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>
         var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
         var functions: UnsafeMutablePointer<Unmanaged<Function>>
-        /// Memory 0's base and size, cached while they cannot change behind the loop's back: reloaded after
-        /// every call and bulk-memory op. A shared memory can grow on another thread, so it is never cached
-        /// (`cachedMemory` is then no memory index at all).
+        /// Memory 0's base and size, cached: reloaded after every call and bulk-memory op, and on the slow path
+        /// of an access, which also serves other memories and a shared memory grown by another thread (its base
+        /// never moves; a stale size is smaller, never larger).
         var memory0: MemoryState
-        var cachedMemory: UInt32
 
         /// The checked host address of a `size`-byte access.
         @inline(__always)
-        func address(_ o: MemoryOperand, _ size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
-            let state = o.memory == cachedMemory ? memory0 : memories[Int(o.memory)].pointee
-            let (effective, overflow) = fp[Int(o.address)].addingReportingOverflow(o.offset)
-            guard !overflow, UInt64(state.size) >= size, effective <= UInt64(state.size) - size else {
-                throw .outOfBoundsMemoryAccess
+        mutating func address(_ o: MemoryOperand, _ size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
+            let (end, overflow) = fp[Int(o.address)].addingReportingOverflow(UInt64(o.offset) &+ size)
+            if _fastPath(o.memory == 0) {
+                if _fastPath(!overflow) {
+                    if _fastPath(end <= UInt64(UInt(bitPattern: memory0.size))) {
+                        return memory0.base + Int(bitPattern: UInt(end &- size))
+                    }
+                }
             }
-            return state.base + Int(effective)
+            // Another memory, memory 0 grown by another thread, or out of bounds.
+            let state = memories[Int(o.memory)].pointee
+            if o.memory == 0 { memory0 = state }
+            guard !overflow, end <= UInt64(UInt(bitPattern: state.size)) else { throw .outOfBoundsMemoryAccess }
+            return state.base + Int(bitPattern: UInt(end &- size))
         }
 
         /// Refreshes the cached state of memory 0.
         @inline(__always)
         mutating func reloadMemory() {
-            if let state = instance.cacheableMemory {
-                memory0 = state.pointee
-                cachedMemory = 0
-            } else {
-                cachedMemory = UInt32.max
-            }
+            if let state = instance.memory0State { memory0 = state.pointee }
         }
     }
 
@@ -50,7 +51,7 @@ extension ExecutionContext {
         var registers = Registers(
             code: compiled.code, pc: record.pc, fp: stack + record.base, compiled: compiled, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
-            memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), cachedMemory: UInt32.max)
+            memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0))
         registers.reloadMemory()
         return registers
     }
@@ -169,44 +170,20 @@ extension ExecutionContext {
     }
 
     /// Runs the function whose record is on top of `frames` until the frame count drops to `depth`.
+    ///
+    /// `runInline` executes the ops that need no call, the great majority, and returns here for the others:
+    /// calls, returns, exceptions, tables and bulk memory, vectors, atomics, metering (see docs/RATIONALE.md,
+    /// "The run loop").
     func run(until depth: Int) throws(Trap) {
         var vm = topRegisters()
         while true {
-            let op = vm.code[vm.pc]
-            vm.pc &+= 1
+            if let trap = Self.runInline(&vm) { throw trap }
+            let op = vm.code[vm.pc &- 1]
             switch op {
-            // MARK: Control
-            case .unreachable:
-                throw .unreachable
             case .meter:
                 fuel &-= 1
                 if fuel < 0 { throw .fuelExhausted }
                 if interruption.load(ordering: .relaxed) { throw .timeout }
-            case .jump(let target):
-                vm.pc = Int(target)
-            case .jumpIf(let condition, let target):
-                if vm.fp[bool: condition] { vm.pc = Int(target) }
-            case .jumpIfNot(let condition, let target):
-                if !vm.fp[bool: condition] { vm.pc = Int(target) }
-            case .jumpIfI32Eq(let a, let b, let target): if vm.fp[i32: a] == vm.fp[i32: b] { vm.pc = Int(target) }
-            case .jumpIfI32Ne(let a, let b, let target): if vm.fp[i32: a] != vm.fp[i32: b] { vm.pc = Int(target) }
-            case .jumpIfI32LtS(let a, let b, let target):
-                if Int32(bitPattern: vm.fp[i32: a]) < Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
-            case .jumpIfI32LtU(let a, let b, let target): if vm.fp[i32: a] < vm.fp[i32: b] { vm.pc = Int(target) }
-            case .jumpIfI32GtS(let a, let b, let target):
-                if Int32(bitPattern: vm.fp[i32: a]) > Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
-            case .jumpIfI32GtU(let a, let b, let target): if vm.fp[i32: a] > vm.fp[i32: b] { vm.pc = Int(target) }
-            case .jumpIfI32LeS(let a, let b, let target):
-                if Int32(bitPattern: vm.fp[i32: a]) <= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
-            case .jumpIfI32LeU(let a, let b, let target): if vm.fp[i32: a] <= vm.fp[i32: b] { vm.pc = Int(target) }
-            case .jumpIfI32GeS(let a, let b, let target):
-                if Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
-            case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.pc = Int(target) }
-            case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.pc = Int(target) }
-            case .branchTable(let index, let table):
-                let targets = vm.compiled.branchTargets + Int(table)
-                let count = UInt32(targets[0])
-                vm.pc = Int(targets[1 + Int(min(vm.fp[i32: index], count - 1))])
             case .return:
                 frames.removeLast()
                 if frames.count <= depth { return }
@@ -258,218 +235,277 @@ extension ExecutionContext {
                 try raise(Int(reference - 1), depth: depth)
                 if frames.count <= depth { return }
                 reload(&vm)
-
-            // MARK: Moves and constants
-            case .copy(let from, let to):
-                vm.fp[Int(to)] = vm.fp[Int(from)]
-            case .copyV128(let from, let to):
-                vm.fp[v128: to] = vm.fp[v128: from]
-            case .const32(let value, let slot):
-                vm.fp[i32: slot] = value
-            case .const64(let value, let slot):
-                vm.fp[i64: slot] = value
-            case .constV128(let value, let slot):
-                vm.fp[v128: slot] = value
-            case .select(let condition, let first, let second, let result):
-                vm.fp[Int(result)] = vm.fp[bool: condition] ? vm.fp[Int(first)] : vm.fp[Int(second)]
-            case .selectV128(let condition, let first, let second, let result):
-                vm.fp[v128: result] = vm.fp[bool: condition] ? vm.fp[v128: first] : vm.fp[v128: second]
-            case .globalGet(let g, let result):
-                vm.fp[Int(result)] = vm.globals[Int(g)][0]
-            case .globalSet(let g, let value):
-                vm.globals[Int(g)][0] = vm.fp[Int(value)]
-            case .globalGetV128(let g, let result):
-                vm.fp[v128: result] = V128(low: vm.globals[Int(g)][0], high: vm.globals[Int(g)][1])
-            case .globalSetV128(let g, let value):
-                vm.globals[Int(g)][0] = vm.fp[Int(value)]
-                vm.globals[Int(g)][1] = vm.fp[Int(value) + 1]
-
-            // MARK: References
+            case .constV128(let constant, let slot):
+                vm.fp[v128: slot] = vm.compiled.v128Constants[Int(constant)]
             case .refFunction(let f, let result):
                 vm.fp[i64: result] = UInt64(vm.instance.functions[Int(f)].address) + 1
-            case .refIsNull(let slot, let result):
-                vm.fp[bool: result] = vm.fp[slot: slot] == 0
-            case .refAsNonNull(let slot):
-                if vm.fp[slot: slot] == 0 { throw .nullReference }
-            case .branchOnNull(let slot, let target):
-                if vm.fp[slot: slot] == 0 { vm.pc = Int(target) }
-            case .branchOnNonNull(let slot, let target):
-                if vm.fp[slot: slot] != 0 { vm.pc = Int(target) }
-
-            // MARK: Tables and memory management
             case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elementDrop,
                  .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop:
                 try executeBulk(op, instance: vm.instance, fp: vm.fp)
                 vm.reloadMemory()
-
-            // MARK: Loads and stores
-            case .i32Load(let o):
-                vm.fp[i32: o.value] = try vm.address(o, 4).loadUnaligned(as: UInt32.self)
-            case .i64Load(let o):
-                vm.fp[i64: o.value] = try vm.address(o, 8).loadUnaligned(as: UInt64.self)
-            case .f32Load(let o):
-                vm.fp[i32: o.value] = try vm.address(o, 4).loadUnaligned(as: UInt32.self)
-            case .f64Load(let o):
-                vm.fp[i64: o.value] = try vm.address(o, 8).loadUnaligned(as: UInt64.self)
-            case .i32Load8S(let o):
-                vm.fp[i32: o.value] = UInt32(bitPattern: Int32(try vm.address(o, 1).load(as: Int8.self)))
-            case .i32Load8U(let o):
-                vm.fp[i32: o.value] = UInt32(try vm.address(o, 1).load(as: UInt8.self))
-            case .i32Load16S(let o):
-                vm.fp[i32: o.value] = UInt32(bitPattern: Int32(try vm.address(o, 2).loadUnaligned(as: Int16.self)))
-            case .i32Load16U(let o):
-                vm.fp[i32: o.value] = UInt32(try vm.address(o, 2).loadUnaligned(as: UInt16.self))
-            case .i64Load8S(let o):
-                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try vm.address(o, 1).load(as: Int8.self)))
-            case .i64Load8U(let o):
-                vm.fp[i64: o.value] = UInt64(try vm.address(o, 1).load(as: UInt8.self))
-            case .i64Load16S(let o):
-                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try vm.address(o, 2).loadUnaligned(as: Int16.self)))
-            case .i64Load16U(let o):
-                vm.fp[i64: o.value] = UInt64(try vm.address(o, 2).loadUnaligned(as: UInt16.self))
-            case .i64Load32S(let o):
-                vm.fp[i64: o.value] = UInt64(bitPattern: Int64(try vm.address(o, 4).loadUnaligned(as: Int32.self)))
-            case .i64Load32U(let o):
-                vm.fp[i64: o.value] = UInt64(try vm.address(o, 4).loadUnaligned(as: UInt32.self))
-            case .store8(let o):
-                try vm.address(o, 1).storeBytes(of: UInt8(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt8.self)
-            case .store16(let o):
-                try vm.address(o, 2).storeBytes(of: UInt16(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt16.self)
-            case .store32(let o):
-                try vm.address(o, 4).storeBytes(of: UInt32(truncatingIfNeeded: vm.fp[Int(o.value)]), as: UInt32.self)
-            case .store64(let o):
-                try vm.address(o, 8).storeBytes(of: vm.fp[Int(o.value)], as: UInt64.self)
-
-            // MARK: Numeric
-            case .i32Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i32: a] == 0
-            case .i64Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i64: a] == 0
-            case .i32Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] == vm.fp[i32: b]
-            case .i32Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] != vm.fp[i32: b]
-            case .i32LtS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) < Int32(bitPattern: vm.fp[i32: b])
-            case .i32LtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] < vm.fp[i32: b]
-            case .i32GtS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) > Int32(bitPattern: vm.fp[i32: b])
-            case .i32GtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] > vm.fp[i32: b]
-            case .i32LeS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) <= Int32(bitPattern: vm.fp[i32: b])
-            case .i32LeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] <= vm.fp[i32: b]
-            case .i32GeS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b])
-            case .i32GeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] >= vm.fp[i32: b]
-            case .i64Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] == vm.fp[i64: b]
-            case .i64Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] != vm.fp[i64: b]
-            case .i64LtS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) < Int64(bitPattern: vm.fp[i64: b])
-            case .i64LtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] < vm.fp[i64: b]
-            case .i64GtS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) > Int64(bitPattern: vm.fp[i64: b])
-            case .i64GtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] > vm.fp[i64: b]
-            case .i64LeS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) <= Int64(bitPattern: vm.fp[i64: b])
-            case .i64LeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] <= vm.fp[i64: b]
-            case .i64GeS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) >= Int64(bitPattern: vm.fp[i64: b])
-            case .i64GeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] >= vm.fp[i64: b]
-            case .f32Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] == vm.fp[f32: b]
-            case .f32Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] != vm.fp[f32: b]
-            case .f32Lt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] < vm.fp[f32: b]
-            case .f32Gt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] > vm.fp[f32: b]
-            case .f32Le(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] <= vm.fp[f32: b]
-            case .f32Ge(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] >= vm.fp[f32: b]
-            case .f64Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] == vm.fp[f64: b]
-            case .f64Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] != vm.fp[f64: b]
-            case .f64Lt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] < vm.fp[f64: b]
-            case .f64Gt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] > vm.fp[f64: b]
-            case .f64Le(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] <= vm.fp[f64: b]
-            case .f64Ge(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] >= vm.fp[f64: b]
-            case .i32Clz(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].leadingZeroBitCount)
-            case .i32Ctz(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].trailingZeroBitCount)
-            case .i32Popcnt(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].nonzeroBitCount)
-            case .i32Add(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &+ vm.fp[i32: b]
-            case .i32Sub(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &- vm.fp[i32: b]
-            case .i32Mul(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &* vm.fp[i32: b]
-            case .i32DivS(let a, let b, let r): vm.fp[i32: r] = try Numeric.divS(vm.fp[i32: a], vm.fp[i32: b])
-            case .i32DivU(let a, let b, let r): vm.fp[i32: r] = try Numeric.divU(vm.fp[i32: a], vm.fp[i32: b])
-            case .i32RemS(let a, let b, let r): vm.fp[i32: r] = try Numeric.remS(vm.fp[i32: a], vm.fp[i32: b])
-            case .i32RemU(let a, let b, let r): vm.fp[i32: r] = try Numeric.remU(vm.fp[i32: a], vm.fp[i32: b])
-            case .i32And(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] & vm.fp[i32: b]
-            case .i32Or(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] | vm.fp[i32: b]
-            case .i32Xor(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] ^ vm.fp[i32: b]
-            case .i32Shl(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] << (vm.fp[i32: b] & 31)
-            case .i32ShrS(let a, let b, let r):
-                vm.fp[i32: r] = UInt32(bitPattern: Int32(bitPattern: vm.fp[i32: a]) >> (vm.fp[i32: b] & 31))
-            case .i32ShrU(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] >> (vm.fp[i32: b] & 31)
-            case .i32Rotl(let a, let b, let r): vm.fp[i32: r] = Numeric.rotateLeft(vm.fp[i32: a], vm.fp[i32: b])
-            case .i32Rotr(let a, let b, let r): vm.fp[i32: r] = Numeric.rotateRight(vm.fp[i32: a], vm.fp[i32: b])
-            case .i64Clz(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].leadingZeroBitCount)
-            case .i64Ctz(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].trailingZeroBitCount)
-            case .i64Popcnt(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].nonzeroBitCount)
-            case .i64Add(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &+ vm.fp[i64: b]
-            case .i64Sub(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &- vm.fp[i64: b]
-            case .i64Mul(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &* vm.fp[i64: b]
-            case .i64DivS(let a, let b, let r): vm.fp[i64: r] = try Numeric.divS(vm.fp[i64: a], vm.fp[i64: b])
-            case .i64DivU(let a, let b, let r): vm.fp[i64: r] = try Numeric.divU(vm.fp[i64: a], vm.fp[i64: b])
-            case .i64RemS(let a, let b, let r): vm.fp[i64: r] = try Numeric.remS(vm.fp[i64: a], vm.fp[i64: b])
-            case .i64RemU(let a, let b, let r): vm.fp[i64: r] = try Numeric.remU(vm.fp[i64: a], vm.fp[i64: b])
-            case .i64And(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] & vm.fp[i64: b]
-            case .i64Or(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] | vm.fp[i64: b]
-            case .i64Xor(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] ^ vm.fp[i64: b]
-            case .i64Shl(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] << (vm.fp[i64: b] & 63)
-            case .i64ShrS(let a, let b, let r):
-                vm.fp[i64: r] = UInt64(bitPattern: Int64(bitPattern: vm.fp[i64: a]) >> (vm.fp[i64: b] & 63))
-            case .i64ShrU(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] >> (vm.fp[i64: b] & 63)
-            case .i64Rotl(let a, let b, let r): vm.fp[i64: r] = Numeric.rotateLeft(vm.fp[i64: a], vm.fp[i64: b])
-            case .i64Rotr(let a, let b, let r): vm.fp[i64: r] = Numeric.rotateRight(vm.fp[i64: a], vm.fp[i64: b])
-            case .f32Abs(let a, let r): vm.fp[i32: r] = vm.fp[i32: a] & 0x7FFF_FFFF
-            case .f32Neg(let a, let r): vm.fp[i32: r] = vm.fp[i32: a] ^ 0x8000_0000
-            case .f32Ceil(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.up)
-            case .f32Floor(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.down)
-            case .f32Trunc(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.towardZero)
-            case .f32Nearest(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.toNearestOrEven)
-            case .f32Sqrt(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].squareRoot()
-            case .f32Add(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] + vm.fp[f32: b]
-            case .f32Sub(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] - vm.fp[f32: b]
-            case .f32Mul(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] * vm.fp[f32: b]
-            case .f32Div(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] / vm.fp[f32: b]
-            case .f32Min(let a, let b, let r): vm.fp[f32: r] = Numeric.minimum(vm.fp[f32: a], vm.fp[f32: b])
-            case .f32Max(let a, let b, let r): vm.fp[f32: r] = Numeric.maximum(vm.fp[f32: a], vm.fp[f32: b])
-            case .f32Copysign(let a, let b, let r):
-                vm.fp[i32: r] = (vm.fp[i32: a] & 0x7FFF_FFFF) | (vm.fp[i32: b] & 0x8000_0000)
-            case .f64Abs(let a, let r): vm.fp[i64: r] = vm.fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF
-            case .f64Neg(let a, let r): vm.fp[i64: r] = vm.fp[i64: a] ^ 0x8000_0000_0000_0000
-            case .f64Ceil(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.up)
-            case .f64Floor(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.down)
-            case .f64Trunc(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.towardZero)
-            case .f64Nearest(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.toNearestOrEven)
-            case .f64Sqrt(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].squareRoot()
-            case .f64Add(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] + vm.fp[f64: b]
-            case .f64Sub(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] - vm.fp[f64: b]
-            case .f64Mul(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] * vm.fp[f64: b]
-            case .f64Div(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] / vm.fp[f64: b]
-            case .f64Min(let a, let b, let r): vm.fp[f64: r] = Numeric.minimum(vm.fp[f64: a], vm.fp[f64: b])
-            case .f64Max(let a, let b, let r): vm.fp[f64: r] = Numeric.maximum(vm.fp[f64: a], vm.fp[f64: b])
-            case .f64Copysign(let a, let b, let r):
-                vm.fp[i64: r] = (vm.fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF) | (vm.fp[i64: b] & 0x8000_0000_0000_0000)
             case .convert(let opcode, let a, let r):
                 vm.fp[Int(r)] = try Numeric.convert(opcode.opcode, vm.fp[Int(a)])
-
-            // MARK: Vectors and atomics
-            case .v128Load(let o):
-                let p = try vm.address(o, 16)
-                vm.fp[v128: o.value] = V128(low: p.loadUnaligned(as: UInt64.self), high: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            case .v128Store(let o):
-                let p = try vm.address(o, 16)
-                let value = vm.fp[v128: o.value]
-                p.storeBytes(of: value.low, as: UInt64.self)
-                p.storeBytes(of: value.high, toByteOffset: 8, as: UInt64.self)
-            case .v128LoadPartial(let o, let opcode, let lane):
-                try VectorOps.load(opcode.opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
-            case .v128StoreLane(let o, let opcode, let lane):
-                try VectorOps.storeLane(opcode.opcode, o, lane: lane, memories: vm.memories, fp: vm.fp)
+            case .v128LoadPartial(let index):
+                let access = vm.compiled.memoryAccesses[Int(index)]
+                try VectorOps.load(access.opcode, access.operand, lane: access.lane, memories: vm.memories, fp: vm.fp)
+            case .v128StoreLane(let index):
+                let access = vm.compiled.memoryAccesses[Int(index)]
+                try VectorOps.storeLane(access.opcode, access.operand, lane: access.lane, memories: vm.memories,
+                                        fp: vm.fp)
             case .simd(let opcode, let base):
                 VectorOps.execute(opcode.opcode, base: base, fp: vm.fp)
             case .simdLane(let opcode, let lane, let base):
                 VectorOps.executeLane(opcode.opcode, lane: lane, base: base, fp: vm.fp)
             case .shuffle(let constant, let base):
                 VectorOps.shuffle(vm.compiled.v128Constants[Int(constant)], base: base, fp: vm.fp)
-            case .atomic(let o, let opcode):
-                try Atomics.execute(opcode.opcode, o, memories: vm.memories, instance: vm.instance, fp: vm.fp,
+            case .atomic(let index):
+                let access = vm.compiled.memoryAccesses[Int(index)]
+                try Atomics.execute(access.opcode, access.operand, memories: vm.memories, instance: vm.instance, fp: vm.fp,
                                     interruptible: store.limits.metersExecution ? self : nil)
             case .atomicFence:
                 Atomics.fence()
+            default:
+                throw .host("internal error: no handler for \(op)")
+            }
+        }
+    }
+
+    /// Runs ops until one that needs a call, which it leaves to `run(until:)` with the pc past it, or until a
+    /// trap, which it returns. Nothing here calls out of line except on the way out, so the compiler keeps the
+    /// registers in machine registers.
+    @inline(never)
+    static func runInline(_ registers: inout Registers) -> Trap? {
+        var vm = registers
+        defer { registers = vm }
+        while true {
+            let op = vm.code[vm.pc]
+            vm.pc &+= 1
+            do throws(Trap) {
+                switch op {
+                // MARK: Control
+                case .unreachable:
+                    throw .unreachable
+                case .jump(let target):
+                    vm.pc = Int(target)
+                case .jumpIf(let condition, let target):
+                    if vm.fp[bool: condition] { vm.pc = Int(target) }
+                case .jumpIfNot(let condition, let target):
+                    if !vm.fp[bool: condition] { vm.pc = Int(target) }
+                case .jumpIfI32Eq(let a, let b, let target): if vm.fp[i32: a] == vm.fp[i32: b] { vm.pc = Int(target) }
+                case .jumpIfI32Ne(let a, let b, let target): if vm.fp[i32: a] != vm.fp[i32: b] { vm.pc = Int(target) }
+                case .jumpIfI32LtS(let a, let b, let target):
+                    if Int32(bitPattern: vm.fp[i32: a]) < Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
+                case .jumpIfI32LtU(let a, let b, let target): if vm.fp[i32: a] < vm.fp[i32: b] { vm.pc = Int(target) }
+                case .jumpIfI32GtS(let a, let b, let target):
+                    if Int32(bitPattern: vm.fp[i32: a]) > Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
+                case .jumpIfI32GtU(let a, let b, let target): if vm.fp[i32: a] > vm.fp[i32: b] { vm.pc = Int(target) }
+                case .jumpIfI32LeS(let a, let b, let target):
+                    if Int32(bitPattern: vm.fp[i32: a]) <= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
+                case .jumpIfI32LeU(let a, let b, let target): if vm.fp[i32: a] <= vm.fp[i32: b] { vm.pc = Int(target) }
+                case .jumpIfI32GeS(let a, let b, let target):
+                    if Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
+                case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.pc = Int(target) }
+                case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.pc = Int(target) }
+                case .branchTable(let index, let table):
+                    let targets = vm.compiled.branchTargets + Int(table)
+                    let count = UInt32(targets[0])
+                    vm.pc = Int(targets[1 + Int(min(vm.fp[i32: index], count - 1))])
+                // MARK: Moves and constants
+                case .copy(let from, let to):
+                    vm.fp[Int(to)] = vm.fp[Int(from)]
+                case .copyV128(let from, let to):
+                    vm.fp[v128: to] = vm.fp[v128: from]
+                case .const32(let value, let slot):
+                    vm.fp[i32: slot] = value
+                case .const64(let value, let slot):
+                    vm.fp[i64: slot] = value
+                case .select(let condition, let first, let second, let result):
+                    vm.fp[Int(result)] = vm.fp[bool: condition] ? vm.fp[Int(first)] : vm.fp[Int(second)]
+                case .selectV128(let condition, let first, let second, let result):
+                    vm.fp[v128: result] = vm.fp[bool: condition] ? vm.fp[v128: first] : vm.fp[v128: second]
+                case .globalGet(let g, let result):
+                    vm.fp[Int(result)] = vm.globals[Int(g)][0]
+                case .globalSet(let g, let value):
+                    vm.globals[Int(g)][0] = vm.fp[Int(value)]
+                case .globalGetV128(let g, let result):
+                    vm.fp[v128: result] = V128(low: vm.globals[Int(g)][0], high: vm.globals[Int(g)][1])
+                case .globalSetV128(let g, let value):
+                    vm.globals[Int(g)][0] = vm.fp[Int(value)]
+                    vm.globals[Int(g)][1] = vm.fp[Int(value) + 1]
+
+                // MARK: References
+                case .refIsNull(let slot, let result):
+                    vm.fp[bool: result] = vm.fp[slot: slot] == 0
+                case .refAsNonNull(let slot):
+                    if vm.fp[slot: slot] == 0 { throw .nullReference }
+                case .branchOnNull(let slot, let target):
+                    if vm.fp[slot: slot] == 0 { vm.pc = Int(target) }
+                case .branchOnNonNull(let slot, let target):
+                    if vm.fp[slot: slot] != 0 { vm.pc = Int(target) }
+
+                // MARK: Tables and memory management
+                // MARK: Loads and stores
+                case .addressOffset(let offset, let address, let result):
+                    let (sum, overflow) = vm.fp[i64: address].addingReportingOverflow(offset)
+                    vm.fp[i64: result] = overflow ? sum | 0xFFFF_FFFF_FFFF_FFF0 : sum
+                case .i32Load(let o):
+                    vm.fp[i32: o.value] = try vm.address(o, 4).loadLE(UInt32.self)
+                case .i64Load(let o):
+                    vm.fp[i64: o.value] = try vm.address(o, 8).loadLE(UInt64.self)
+                case .f32Load(let o):
+                    vm.fp[i32: o.value] = try vm.address(o, 4).loadLE(UInt32.self)
+                case .f64Load(let o):
+                    vm.fp[i64: o.value] = try vm.address(o, 8).loadLE(UInt64.self)
+                case .i32Load8S(let o):
+                    vm.fp[i32: o.value] = UInt32(bitPattern: Int32(Int8(bitPattern: try vm.address(o, 1).loadLE(UInt8.self))))
+                case .i32Load8U(let o):
+                    vm.fp[i32: o.value] = UInt32(try vm.address(o, 1).loadLE(UInt8.self))
+                case .i32Load16S(let o):
+                    vm.fp[i32: o.value] = UInt32(bitPattern: Int32(Int16(bitPattern: try vm.address(o, 2).loadLE(UInt16.self))))
+                case .i32Load16U(let o):
+                    vm.fp[i32: o.value] = UInt32(try vm.address(o, 2).loadLE(UInt16.self))
+                case .i64Load8S(let o):
+                    vm.fp[i64: o.value] = UInt64(bitPattern: Int64(Int8(bitPattern: try vm.address(o, 1).loadLE(UInt8.self))))
+                case .i64Load8U(let o):
+                    vm.fp[i64: o.value] = UInt64(try vm.address(o, 1).loadLE(UInt8.self))
+                case .i64Load16S(let o):
+                    vm.fp[i64: o.value] = UInt64(bitPattern: Int64(Int16(bitPattern: try vm.address(o, 2).loadLE(UInt16.self))))
+                case .i64Load16U(let o):
+                    vm.fp[i64: o.value] = UInt64(try vm.address(o, 2).loadLE(UInt16.self))
+                case .i64Load32S(let o):
+                    vm.fp[i64: o.value] = UInt64(bitPattern: Int64(Int32(bitPattern: try vm.address(o, 4).loadLE(UInt32.self))))
+                case .i64Load32U(let o):
+                    vm.fp[i64: o.value] = UInt64(try vm.address(o, 4).loadLE(UInt32.self))
+                case .store8(let o):
+                    try vm.address(o, 1).storeLE(UInt8(truncatingIfNeeded: vm.fp[Int(o.value)]))
+                case .store16(let o):
+                    try vm.address(o, 2).storeLE(UInt16(truncatingIfNeeded: vm.fp[Int(o.value)]))
+                case .store32(let o):
+                    try vm.address(o, 4).storeLE(UInt32(truncatingIfNeeded: vm.fp[Int(o.value)]))
+                case .store64(let o):
+                    try vm.address(o, 8).storeLE(vm.fp[Int(o.value)])
+
+                // MARK: Numeric
+                case .i32Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i32: a] == 0
+                case .i64Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i64: a] == 0
+                case .i32Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] == vm.fp[i32: b]
+                case .i32Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] != vm.fp[i32: b]
+                case .i32LtS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) < Int32(bitPattern: vm.fp[i32: b])
+                case .i32LtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] < vm.fp[i32: b]
+                case .i32GtS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) > Int32(bitPattern: vm.fp[i32: b])
+                case .i32GtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] > vm.fp[i32: b]
+                case .i32LeS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) <= Int32(bitPattern: vm.fp[i32: b])
+                case .i32LeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] <= vm.fp[i32: b]
+                case .i32GeS(let a, let b, let r): vm.fp[bool: r] = Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b])
+                case .i32GeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i32: a] >= vm.fp[i32: b]
+                case .i64Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] == vm.fp[i64: b]
+                case .i64Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] != vm.fp[i64: b]
+                case .i64LtS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) < Int64(bitPattern: vm.fp[i64: b])
+                case .i64LtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] < vm.fp[i64: b]
+                case .i64GtS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) > Int64(bitPattern: vm.fp[i64: b])
+                case .i64GtU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] > vm.fp[i64: b]
+                case .i64LeS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) <= Int64(bitPattern: vm.fp[i64: b])
+                case .i64LeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] <= vm.fp[i64: b]
+                case .i64GeS(let a, let b, let r): vm.fp[bool: r] = Int64(bitPattern: vm.fp[i64: a]) >= Int64(bitPattern: vm.fp[i64: b])
+                case .i64GeU(let a, let b, let r): vm.fp[bool: r] = vm.fp[i64: a] >= vm.fp[i64: b]
+                case .f32Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] == vm.fp[f32: b]
+                case .f32Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] != vm.fp[f32: b]
+                case .f32Lt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] < vm.fp[f32: b]
+                case .f32Gt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] > vm.fp[f32: b]
+                case .f32Le(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] <= vm.fp[f32: b]
+                case .f32Ge(let a, let b, let r): vm.fp[bool: r] = vm.fp[f32: a] >= vm.fp[f32: b]
+                case .f64Eq(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] == vm.fp[f64: b]
+                case .f64Ne(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] != vm.fp[f64: b]
+                case .f64Lt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] < vm.fp[f64: b]
+                case .f64Gt(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] > vm.fp[f64: b]
+                case .f64Le(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] <= vm.fp[f64: b]
+                case .f64Ge(let a, let b, let r): vm.fp[bool: r] = vm.fp[f64: a] >= vm.fp[f64: b]
+                case .i32Clz(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].leadingZeroBitCount)
+                case .i32Ctz(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].trailingZeroBitCount)
+                case .i32Popcnt(let a, let r): vm.fp[i32: r] = UInt32(vm.fp[i32: a].nonzeroBitCount)
+                case .i32Add(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &+ vm.fp[i32: b]
+                case .i32Sub(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &- vm.fp[i32: b]
+                case .i32Mul(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] &* vm.fp[i32: b]
+                case .i32DivS(let a, let b, let r): vm.fp[i32: r] = try Numeric.divS(vm.fp[i32: a], vm.fp[i32: b])
+                case .i32DivU(let a, let b, let r): vm.fp[i32: r] = try Numeric.divU(vm.fp[i32: a], vm.fp[i32: b])
+                case .i32RemS(let a, let b, let r): vm.fp[i32: r] = try Numeric.remS(vm.fp[i32: a], vm.fp[i32: b])
+                case .i32RemU(let a, let b, let r): vm.fp[i32: r] = try Numeric.remU(vm.fp[i32: a], vm.fp[i32: b])
+                case .i32And(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] & vm.fp[i32: b]
+                case .i32Or(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] | vm.fp[i32: b]
+                case .i32Xor(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] ^ vm.fp[i32: b]
+                case .i32Shl(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] << (vm.fp[i32: b] & 31)
+                case .i32ShrS(let a, let b, let r):
+                    vm.fp[i32: r] = UInt32(bitPattern: Int32(bitPattern: vm.fp[i32: a]) >> (vm.fp[i32: b] & 31))
+                case .i32ShrU(let a, let b, let r): vm.fp[i32: r] = vm.fp[i32: a] >> (vm.fp[i32: b] & 31)
+                case .i32Rotl(let a, let b, let r): vm.fp[i32: r] = Numeric.rotateLeft(vm.fp[i32: a], vm.fp[i32: b])
+                case .i32Rotr(let a, let b, let r): vm.fp[i32: r] = Numeric.rotateRight(vm.fp[i32: a], vm.fp[i32: b])
+                case .i64Clz(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].leadingZeroBitCount)
+                case .i64Ctz(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].trailingZeroBitCount)
+                case .i64Popcnt(let a, let r): vm.fp[i64: r] = UInt64(vm.fp[i64: a].nonzeroBitCount)
+                case .i64Add(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &+ vm.fp[i64: b]
+                case .i64Sub(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &- vm.fp[i64: b]
+                case .i64Mul(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] &* vm.fp[i64: b]
+                case .i64DivS(let a, let b, let r): vm.fp[i64: r] = try Numeric.divS(vm.fp[i64: a], vm.fp[i64: b])
+                case .i64DivU(let a, let b, let r): vm.fp[i64: r] = try Numeric.divU(vm.fp[i64: a], vm.fp[i64: b])
+                case .i64RemS(let a, let b, let r): vm.fp[i64: r] = try Numeric.remS(vm.fp[i64: a], vm.fp[i64: b])
+                case .i64RemU(let a, let b, let r): vm.fp[i64: r] = try Numeric.remU(vm.fp[i64: a], vm.fp[i64: b])
+                case .i64And(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] & vm.fp[i64: b]
+                case .i64Or(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] | vm.fp[i64: b]
+                case .i64Xor(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] ^ vm.fp[i64: b]
+                case .i64Shl(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] << (vm.fp[i64: b] & 63)
+                case .i64ShrS(let a, let b, let r):
+                    vm.fp[i64: r] = UInt64(bitPattern: Int64(bitPattern: vm.fp[i64: a]) >> (vm.fp[i64: b] & 63))
+                case .i64ShrU(let a, let b, let r): vm.fp[i64: r] = vm.fp[i64: a] >> (vm.fp[i64: b] & 63)
+                case .i64Rotl(let a, let b, let r): vm.fp[i64: r] = Numeric.rotateLeft(vm.fp[i64: a], vm.fp[i64: b])
+                case .i64Rotr(let a, let b, let r): vm.fp[i64: r] = Numeric.rotateRight(vm.fp[i64: a], vm.fp[i64: b])
+                case .f32Abs(let a, let r): vm.fp[i32: r] = vm.fp[i32: a] & 0x7FFF_FFFF
+                case .f32Neg(let a, let r): vm.fp[i32: r] = vm.fp[i32: a] ^ 0x8000_0000
+                case .f32Ceil(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.up)
+                case .f32Floor(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.down)
+                case .f32Trunc(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.towardZero)
+                case .f32Nearest(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].rounded(.toNearestOrEven)
+                case .f32Sqrt(let a, let r): vm.fp[f32: r] = vm.fp[f32: a].squareRoot()
+                case .f32Add(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] + vm.fp[f32: b]
+                case .f32Sub(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] - vm.fp[f32: b]
+                case .f32Mul(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] * vm.fp[f32: b]
+                case .f32Div(let a, let b, let r): vm.fp[f32: r] = vm.fp[f32: a] / vm.fp[f32: b]
+                case .f32Min(let a, let b, let r): vm.fp[f32: r] = Numeric.minimum(vm.fp[f32: a], vm.fp[f32: b])
+                case .f32Max(let a, let b, let r): vm.fp[f32: r] = Numeric.maximum(vm.fp[f32: a], vm.fp[f32: b])
+                case .f32Copysign(let a, let b, let r):
+                    vm.fp[i32: r] = (vm.fp[i32: a] & 0x7FFF_FFFF) | (vm.fp[i32: b] & 0x8000_0000)
+                case .f64Abs(let a, let r): vm.fp[i64: r] = vm.fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF
+                case .f64Neg(let a, let r): vm.fp[i64: r] = vm.fp[i64: a] ^ 0x8000_0000_0000_0000
+                case .f64Ceil(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.up)
+                case .f64Floor(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.down)
+                case .f64Trunc(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.towardZero)
+                case .f64Nearest(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].rounded(.toNearestOrEven)
+                case .f64Sqrt(let a, let r): vm.fp[f64: r] = vm.fp[f64: a].squareRoot()
+                case .f64Add(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] + vm.fp[f64: b]
+                case .f64Sub(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] - vm.fp[f64: b]
+                case .f64Mul(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] * vm.fp[f64: b]
+                case .f64Div(let a, let b, let r): vm.fp[f64: r] = vm.fp[f64: a] / vm.fp[f64: b]
+                case .f64Min(let a, let b, let r): vm.fp[f64: r] = Numeric.minimum(vm.fp[f64: a], vm.fp[f64: b])
+                case .f64Max(let a, let b, let r): vm.fp[f64: r] = Numeric.maximum(vm.fp[f64: a], vm.fp[f64: b])
+                case .f64Copysign(let a, let b, let r):
+                    vm.fp[i64: r] = (vm.fp[i64: a] & 0x7FFF_FFFF_FFFF_FFFF) | (vm.fp[i64: b] & 0x8000_0000_0000_0000)
+                // MARK: Vectors and atomics
+                case .v128Load(let o):
+                    let p = try vm.address(o, 16)
+                    vm.fp[v128: o.value] = V128(low: p.loadLE(UInt64.self), high: (p + 8).loadLE(UInt64.self))
+                case .v128Store(let o):
+                    let p = try vm.address(o, 16)
+                    let value = vm.fp[v128: o.value]
+                    p.storeLE(value.low)
+                    (p + 8).storeLE(value.high)
+                case .meter, .return, .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
+                     .throw, .throwReference, .constV128, .refFunction, .tableGet, .tableSet, .tableSize, .tableGrow,
+                     .tableFill, .tableCopy, .tableInit, .elementDrop, .memorySize, .memoryGrow, .memoryFill,
+                     .memoryCopy, .memoryInit, .dataDrop, .convert, .v128LoadPartial, .v128StoreLane, .simd,
+                     .simdLane, .shuffle, .atomic, .atomicFence:
+                    return nil
+                }
+            } catch {
+                return error
             }
         }
     }
@@ -516,7 +552,7 @@ extension ExecutionContext {
 func address(_ o: MemoryOperand, _ size: UInt64, _ memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>,
              _ fp: UnsafeMutablePointer<UInt64>) throws(Trap) -> UnsafeMutableRawPointer {
     let state = memories[Int(o.memory)].pointee
-    let (effective, overflow) = fp[Int(o.address)].addingReportingOverflow(o.offset)
+    let (effective, overflow) = fp[Int(o.address)].addingReportingOverflow(UInt64(o.offset))
     guard !overflow, UInt64(state.size) >= size, effective <= UInt64(state.size) - size else {
         throw .outOfBoundsMemoryAccess
     }

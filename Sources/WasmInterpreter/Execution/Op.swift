@@ -2,17 +2,29 @@
 typealias Slot = UInt32
 
 /// A memory access: where the address is, where the value goes or comes from, the static offset and the memory.
+/// An offset above `UInt32.max` (memory64 only) is added by an `addressOffset` op first.
 struct MemoryOperand {
     var address: Slot
     var value: Slot
-    var offset: UInt64
+    var offset: UInt32
     var memory: UInt32
+}
+
+/// A memory access that also names its instruction and lane (vector lanes, atomics): kept beside the code, in
+/// `CompiledFunction.memoryAccesses`, so that `Op` stays small.
+struct MemoryAccess {
+    var operand: MemoryOperand
+    var opcode: Opcode
+    var lane: UInt8
 }
 
 /// The compiled form of an instruction. Operands name frame slots; branch targets are code indices.
 ///
 /// Ops whose operands the compiler always leaves in consecutive slots name only the first (`base`); the others
 /// follow it in stack order and the result, if any, replaces the first.
+///
+/// No case carries more than 16 bytes (larger immediates live in side tables of `CompiledFunction`): the run
+/// loop loads every op's payload before it dispatches, so each byte of the largest payload costs every op.
 enum Op {
     // MARK: Control
     case unreachable
@@ -49,7 +61,8 @@ enum Op {
     case copyV128(from: Slot, to: Slot)
     case const32(UInt32, Slot)
     case const64(UInt64, Slot)
-    case constV128(V128, Slot)
+    /// The constant `v128Constants[constant]`.
+    case constV128(constant: UInt32, Slot)
     case select(condition: Slot, first: Slot, second: Slot, result: Slot)
     case selectV128(condition: Slot, first: Slot, second: Slot, result: Slot)
     case globalGet(global: UInt32, result: Slot)
@@ -81,6 +94,9 @@ enum Op {
     case memoryCopy(destination: UInt32, source: UInt32, base: Slot)
     case memoryInit(data: UInt32, memory: UInt32, base: Slot)
     case dataDrop(UInt32)
+    /// `result = address + offset` for a static offset above `UInt32.max`; a sum past 2^64 becomes an address no
+    /// memory reaches, with the sum's low bits (for the alignment check of atomics).
+    case addressOffset(offset: UInt64, address: Slot, result: Slot)
 
     // MARK: Loads and stores
     case i32Load(MemoryOperand), i64Load(MemoryOperand), f32Load(MemoryOperand), f64Load(MemoryOperand)
@@ -127,16 +143,17 @@ enum Op {
     // MARK: Vector, by opcode (operands in consecutive slots from `base`, result replaces them)
     case v128Load(MemoryOperand)
     case v128Store(MemoryOperand)
-    /// `v128.load8x8_s` and the other loads that extend, splat, zero-fill or fill one lane.
-    case v128LoadPartial(MemoryOperand, PackedOpcode, lane: UInt8)
-    case v128StoreLane(MemoryOperand, PackedOpcode, lane: UInt8)
+    /// `v128.load8x8_s` and the other loads that extend, splat, zero-fill or fill one lane: `memoryAccesses[access]`.
+    case v128LoadPartial(access: UInt32)
+    case v128StoreLane(access: UInt32)
     case simd(PackedOpcode, base: Slot)
     case simdLane(PackedOpcode, lane: UInt8, base: Slot)
     /// `i8x16.shuffle`: the lane selectors are `v128Constants[constant]`.
     case shuffle(constant: UInt32, base: Slot)
 
     // MARK: Atomics (threads)
-    case atomic(MemoryOperand, PackedOpcode)
+    /// The atomic access `memoryAccesses[access]`.
+    case atomic(access: UInt32)
     case atomicFence
 }
 

@@ -84,10 +84,12 @@ final class CompiledFunction: @unchecked Sendable {
     /// Every `br_table`'s targets, flattened: for each table its count, then its targets.
     let branchTargets: UnsafeMutablePointer<Int32>
     let v128Constants: [V128]
+    /// Accesses of the ops that name one (`Op.atomic` and the vector lane ops).
+    let memoryAccesses: [MemoryAccess]
     let handlers: [ExceptionHandler]
 
     init(code: [Op], parameterSlots: Int, localSlots: Int, constants: [UInt64], frameSize: Int,
-         branchTables: [[Int32]], v128Constants: [V128], handlers: [ExceptionHandler]) {
+         branchTables: [[Int32]], v128Constants: [V128], memoryAccesses: [MemoryAccess], handlers: [ExceptionHandler]) {
         let template = [UInt64](repeating: 0, count: localSlots - parameterSlots) + constants
         frameTemplate = .allocate(capacity: max(template.count, 1))
         frameTemplate.initialize(from: template, count: template.count)
@@ -102,6 +104,7 @@ final class CompiledFunction: @unchecked Sendable {
         branchTargets = .allocate(capacity: max(flat.count, 1))
         branchTargets.initialize(from: flat, count: flat.count)
         self.v128Constants = v128Constants
+        self.memoryAccesses = memoryAccesses
         self.handlers = handlers
     }
 

@@ -40,8 +40,8 @@ public final class Instance: @unchecked Sendable {
     /// For the run loop: the function index space and the tables, without reference counting.
     @exclusivity(unchecked) private(set) var functionTable: UnsafeMutablePointer<Unmanaged<Function>> = .allocate(capacity: 1)
     @exclusivity(unchecked) private(set) var tableReferences: UnsafeMutablePointer<Unmanaged<Table>> = .allocate(capacity: 1)
-    /// Memory 0's state if the run loop may cache it (it exists and is not shared).
-    @exclusivity(unchecked) private(set) var cacheableMemory: UnsafeMutablePointer<MemoryState>?
+    /// Memory 0's state, if the instance has a memory (the run loop caches it).
+    @exclusivity(unchecked) private(set) var memory0State: UnsafeMutablePointer<MemoryState>?
 
     init(module: ValidatedModule, store: Store) {
         self.module = module
@@ -69,7 +69,7 @@ public final class Instance: @unchecked Sendable {
         tableReferences.deallocate()
         tableReferences = .allocate(capacity: max(tables.count, 1))
         for (i, table) in tables.enumerated() { tableReferences[i] = Unmanaged.passUnretained(table) }
-        cacheableMemory = memories.first.flatMap { $0.type.limits.isShared ? nil : $0.state }
+        memory0State = memories.first?.state
     }
 
     /// The export called `name`.

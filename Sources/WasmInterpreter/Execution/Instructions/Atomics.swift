@@ -17,7 +17,7 @@ enum Atomics {
         let width = UInt64(1) << UInt64(opcode.naturalAlignment ?? 0)
         // Alignment is checked before bounds (the threads proposal's order), on the effective address as a
         // mathematical sum, so an address that also overflows reports the misalignment.
-        guard (fp[Int(o.address)] % width + o.offset % width) % width == 0 else { throw .unalignedAtomic }
+        guard (fp[Int(o.address)] % width + UInt64(o.offset) % width) % width == 0 else { throw .unalignedAtomic }
         let pointer = try address(o, width, memories, fp)
         let operand = fp[slot: o.value]
         let replacement = fp[slot: o.value + 1]

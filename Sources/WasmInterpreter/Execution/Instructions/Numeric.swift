@@ -1,6 +1,7 @@
 /// Integer and floating-point operations with WebAssembly's semantics
 /// (<https://webassembly.github.io/spec/core/exec/numerics.html>).
 enum Numeric {
+    @inline(__always)
     static func divS<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) throws(Trap) -> T {
         guard b != 0 else { throw .integerDivideByZero }
         let (lhs, rhs) = (T.Magnitude(a), T.Magnitude(b))
@@ -11,6 +12,7 @@ enum Numeric {
         return negative ? 0 &- quotient : quotient
     }
 
+    @inline(__always)
     static func remS<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) throws(Trap) -> T {
         guard b != 0 else { throw .integerDivideByZero }
         let signBit = T(1) << (T.bitWidth - 1)
@@ -19,31 +21,37 @@ enum Numeric {
     }
 
     /// The absolute value of a two's complement number held in an unsigned type.
+    @inline(__always)
     private static func magnitude<T: FixedWidthInteger & UnsignedInteger>(_ a: T) -> T {
         a & (T(1) << (T.bitWidth - 1)) != 0 ? 0 &- a : a
     }
 
+    @inline(__always)
     static func divU<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) throws(Trap) -> T {
         guard b != 0 else { throw .integerDivideByZero }
         return a / b
     }
 
+    @inline(__always)
     static func remU<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) throws(Trap) -> T {
         guard b != 0 else { throw .integerDivideByZero }
         return a % b
     }
 
+    @inline(__always)
     static func rotateLeft<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) -> T {
         let k = Int(truncatingIfNeeded: b) & (T.bitWidth - 1)
         return k == 0 ? a : (a << k) | (a >> (T.bitWidth - k))
     }
 
+    @inline(__always)
     static func rotateRight<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) -> T {
         let k = Int(truncatingIfNeeded: b) & (T.bitWidth - 1)
         return k == 0 ? a : (a >> k) | (a << (T.bitWidth - k))
     }
 
     /// `fmin`: NaN if either is NaN, and -0 below +0.
+    @inline(__always)
     static func minimum<T: BinaryFloatingPoint>(_ a: T, _ b: T) -> T {
         if a.isNaN || b.isNaN { return a + b }
         if a == b { return a.sign == .minus ? a : b }
@@ -51,6 +59,7 @@ enum Numeric {
     }
 
     /// `fmax`: NaN if either is NaN, and +0 above -0.
+    @inline(__always)
     static func maximum<T: BinaryFloatingPoint>(_ a: T, _ b: T) -> T {
         if a.isNaN || b.isNaN { return a + b }
         if a == b { return a.sign == .minus ? b : a }
