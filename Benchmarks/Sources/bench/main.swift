@@ -4,10 +4,16 @@ import Foundation
 ///
 /// Usage: bench [WORKLOAD...]            all workloads, or the named ones
 ///        bench --hello ours|wasmkit     run hello-world once (for measuring peak memory from outside)
+///        bench --only ours|wasmkit WORKLOAD...   one engine alone (for profiling it), times only
 let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 let workloads = directory.appendingPathComponent("Workloads")
-let engines: [any Contender] = [Ours(), Peer()]
+var arguments = Array(CommandLine.arguments.dropFirst())
+var engines: [any Contender] = [Ours(), Peer()]
+if arguments.first == "--only", arguments.count >= 2 {
+    engines = arguments[1] == "ours" ? [Ours()] : [Peer()]
+    arguments.removeFirst(2)
+}
 
 func bytes(_ path: URL) throws -> [UInt8] { [UInt8](try Data(contentsOf: path)) }
 
@@ -23,7 +29,6 @@ func median(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
 }
 
 let helloPath = directory.appendingPathComponent("../Fixtures/wasi/hello/main.wasm")
-let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--hello", arguments.count == 2 {
     let engine: any Contender = arguments[1] == "ours" ? Ours() : Peer()
     exit(try engine.runCommand(try bytes(helloPath)))
@@ -39,6 +44,10 @@ var ratios: [Double] = []
 print("workload      \(engines.map { $0.name.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined(separator: " ")) ratio (WasmKit time / ours)")
 
 @MainActor func report(_ name: String, _ times: [Double]) {
+    guard times.count == 2 else {
+        print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: " %9.1f ms", times[0] * 1000))
+        return
+    }
     let ratio = times[1] / times[0]
     ratios.append(ratio)
     let cells = times.map { String(format: "%9.1f ms ", $0 * 1000) }.joined(separator: " ")

@@ -5,7 +5,8 @@ extension ExecutionContext {
     /// frame records and the loop reloads it from the top record.
     struct Registers {
         var code: UnsafeMutablePointer<Op>
-        var pc: Int
+        /// The next op (a pointer, not an index: dispatch then needs no multiplication).
+        var ip: UnsafeMutablePointer<Op>
         var fp: UnsafeMutablePointer<UInt64>
         unowned(unsafe) var compiled: CompiledFunction
         unowned(unsafe) var instance: Instance
@@ -16,6 +17,63 @@ extension ExecutionContext {
         /// of an access, which also serves other memories and a shared memory grown by another thread (its base
         /// never moves; a stale size is smaller, never larger).
         var memory0: MemoryState
+        /// The context and the frame count at which this run returns (see `run(until:)`), for calls and
+        /// returns on the fast path.
+        let context: Unmanaged<ExecutionContext>
+        let depth: Int
+
+        /// The index of the next op.
+        var pc: Int {
+            @inline(__always) get { ip - code }
+            @inline(__always) set { ip = code + newValue }
+        }
+
+        /// Enters `callee`, whose arguments are at frame slot `base`, if the fast path can: compiled wasm code of
+        /// this instance, within the call-depth, stack and frame-buffer limits. Otherwise changes nothing and
+        /// returns false: the call is left to `run(until:)`.
+        @inline(__always)
+        mutating func enter(_ callee: Unmanaged<Function>, base: Slot) -> Bool {
+            let (reference, home) = callee._withUnsafeGuaranteedRef { ($0.compiledReference, $0.definingInstance) }
+            guard let reference, home?.toOpaque() == Unmanaged.passUnretained(instance).toOpaque() else { return false }
+            return context._withUnsafeGuaranteedRef { context -> Bool in
+                reference._withUnsafeGuaranteedRef { target -> Bool in
+                    let start = (fp - context.stack) &+ Int(base)
+                    let depth = context.frames.count
+                    guard depth < context.callDepthLimit, depth < context.frames.capacity,
+                          start &+ target.frameSize < context.stackCapacity else { return false }
+                    context.frames[depth &- 1].pc = pc
+                    (context.stack + start + target.parameterSlots).update(from: target.frameTemplate,
+                                                                            count: target.frameTemplateCount)
+                    context.frames.append(FrameRecord(function: callee, compiled: reference,
+                                                      instance: Unmanaged.passUnretained(instance), pc: 0, base: start))
+                    code = target.code
+                    compiled = target
+                    ip = target.code
+                    fp = context.stack + start
+                    return true
+                }
+            }
+        }
+
+        /// Returns to the caller if the fast path can: it runs in this instance and this run goes on with it.
+        /// Otherwise changes nothing and returns false: the return is left to `run(until:)`.
+        @inline(__always)
+        mutating func leave() -> Bool {
+            context._withUnsafeGuaranteedRef { context -> Bool in
+                let count = context.frames.count
+                guard count &- 1 > depth else { return false }
+                let caller = context.frames[count &- 2]
+                guard caller.instance.toOpaque() == Unmanaged.passUnretained(instance).toOpaque() else { return false }
+                context.frames.removeLast()
+                caller.compiled._withUnsafeGuaranteedRef { caller in
+                    code = caller.code
+                    compiled = caller
+                }
+                pc = caller.pc
+                fp = context.stack + caller.base
+                return true
+            }
+        }
 
         /// The checked host address of a `size`-byte access.
         @inline(__always)
@@ -44,14 +102,15 @@ extension ExecutionContext {
 
     /// The registers of the function on top of `frames`.
     @inline(__always)
-    func topRegisters() -> Registers {
+    func topRegisters(depth: Int) -> Registers {
         let record = frames[frames.count - 1]
         let instance = record.instance.takeUnretainedValue()
         let compiled = record.compiled.takeUnretainedValue()
         var registers = Registers(
-            code: compiled.code, pc: record.pc, fp: stack + record.base, compiled: compiled, instance: instance,
+            code: compiled.code, ip: compiled.code + record.pc, fp: stack + record.base, compiled: compiled, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
-            memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0))
+            memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), context: Unmanaged.passUnretained(self),
+            depth: depth)
         registers.reloadMemory()
         return registers
     }
@@ -175,10 +234,14 @@ extension ExecutionContext {
     /// calls, returns, exceptions, tables and bulk memory, vectors, atomics, metering (see docs/RATIONALE.md,
     /// "The run loop").
     func run(until depth: Int) throws(Trap) {
-        var vm = topRegisters()
+        var vm = topRegisters(depth: depth)
         while true {
-            if let trap = Self.runInline(&vm) { throw trap }
-            let op = vm.code[vm.pc &- 1]
+            Self.runInline(&vm)
+            if let trap = pendingTrap {
+                pendingTrap = nil
+                throw trap
+            }
+            let op = vm.ip[-1]
             switch op {
             case .meter:
                 fuel &-= 1
@@ -271,15 +334,16 @@ extension ExecutionContext {
     }
 
     /// Runs ops until one that needs a call, which it leaves to `run(until:)` with the pc past it, or until a
-    /// trap, which it returns. Nothing here calls out of line except on the way out, so the compiler keeps the
-    /// registers in machine registers.
+    /// trap, which it leaves in `pendingTrap`. Nothing here calls out of line except on the way out, so the
+    /// compiler keeps the registers in machine registers. (It returns nothing: a constant result would be
+    /// loaded before every dispatch, for the jump-table entries that lead straight to the exit.)
     @inline(never)
-    static func runInline(_ registers: inout Registers) -> Trap? {
+    static func runInline(_ registers: inout Registers) {
         var vm = registers
         defer { registers = vm }
         while true {
-            let op = vm.code[vm.pc]
-            vm.pc &+= 1
+            let op = vm.ip.pointee
+            vm.ip += 1
             do throws(Trap) {
                 switch op {
                 // MARK: Control
@@ -497,15 +561,20 @@ extension ExecutionContext {
                     let value = vm.fp[v128: o.value]
                     p.storeLE(value.low)
                     (p + 8).storeLE(value.high)
-                case .meter, .return, .call, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
+                case .call(let f, let base):
+                    if !vm.enter(vm.functions[Int(f)], base: base) { return }
+                case .return:
+                    if !vm.leave() { return }
+                case .meter, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
                      .throw, .throwReference, .constV128, .refFunction, .tableGet, .tableSet, .tableSize, .tableGrow,
                      .tableFill, .tableCopy, .tableInit, .elementDrop, .memorySize, .memoryGrow, .memoryFill,
                      .memoryCopy, .memoryInit, .dataDrop, .convert, .v128LoadPartial, .v128StoreLane, .simd,
                      .simdLane, .shuffle, .atomic, .atomicFence:
-                    return nil
+                    return
                 }
             } catch {
-                return error
+                vm.context._withUnsafeGuaranteedRef { $0.pendingTrap = error }
+                return
             }
         }
     }

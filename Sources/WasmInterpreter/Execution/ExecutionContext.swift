@@ -22,6 +22,8 @@ public final class ExecutionContext: @unchecked Sendable {
     /// Frame records: the running function's on top (its pc is current only while it is suspended), then its
     /// callers.
     @exclusivity(unchecked) var frames = FrameStack()
+    /// A trap the run loop's inline part met, for its caller to throw.
+    @exclusivity(unchecked) var pendingTrap: Trap?
     /// Invocations from the host that have not returned, innermost last.
     @exclusivity(unchecked) var invocations: [Invocation] = []
     /// First slot above everything in use: where a call from a host function into wasm puts its frame.

@@ -5,7 +5,7 @@
 struct FrameStack {
     private(set) var base: UnsafeMutablePointer<ExecutionContext.FrameRecord>
     private(set) var count = 0
-    private var capacity: Int
+    private(set) var capacity: Int
 
     init(capacity: Int = 256) {
         self.capacity = capacity
@@ -19,7 +19,7 @@ struct FrameStack {
     mutating func append(_ record: ExecutionContext.FrameRecord) {
         if count == capacity { grow() }
         (base + count).initialize(to: record)
-        count += 1
+        count &+= 1
     }
 
     private mutating func grow() {
@@ -31,7 +31,7 @@ struct FrameStack {
     }
 
     @inline(__always)
-    mutating func removeLast() { count -= 1 }
+    mutating func removeLast() { count &-= 1 }
 
     /// Drops every record from index `depth` on.
     mutating func truncate(to depth: Int) { count = min(count, depth) }
