@@ -376,11 +376,12 @@ extension Compiler {
     mutating func memoryOperand(address: Slot, value: Slot, _ argument: MemoryArgument, scratch: Slot)
         -> MemoryOperand
     {
+        let wide = instance.memories[Int(argument.memory)].type.limits.addressType == .i64
         guard let offset = UInt32(exactly: argument.offset) else {
             emit(.addressOffset(offset: argument.offset, address: address, result: scratch))
-            return MemoryOperand(address: scratch, value: value, offset: 0, memory: argument.memory)
+            return MemoryOperand(address: scratch, value: value, offset: 0, memory: argument.memory, wide: wide)
         }
-        return MemoryOperand(address: address, value: value, offset: offset, memory: argument.memory)
+        return MemoryOperand(address: address, value: value, offset: offset, memory: argument.memory, wide: wide)
     }
 
     /// Registers an access in `memoryAccesses`; returns its index.

@@ -78,19 +78,16 @@ extension ExecutionContext {
         /// The checked host address of a `size`-byte access.
         @inline(__always)
         mutating func address(_ o: MemoryOperand, _ size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
-            let (end, overflow) = fp[Int(o.address)].addingReportingOverflow(UInt64(o.offset) &+ size)
             if _fastPath(o.memory == 0) {
-                if _fastPath(!overflow) {
-                    if _fastPath(end <= UInt64(UInt(bitPattern: memory0.size))) {
-                        return memory0.base + Int(bitPattern: UInt(end &- size))
-                    }
+                // A 32-bit address plus a 32-bit offset cannot overflow.
+                let end = UInt64(fp[i32: o.address]) &+ UInt64(o.offset) &+ size
+                if _fastPath(end <= UInt64(UInt(bitPattern: memory0.size))) {
+                    return memory0.base + Int(bitPattern: UInt(end &- size))
                 }
+                // Memory 0 may have grown on another thread.
+                memory0 = memories[0].pointee
             }
-            // Another memory, memory 0 grown by another thread, or out of bounds.
-            let state = memories[Int(o.memory)].pointee
-            if o.memory == 0 { memory0 = state }
-            guard !overflow, end <= UInt64(UInt(bitPattern: state.size)) else { throw .outOfBoundsMemoryAccess }
-            return state.base + Int(bitPattern: UInt(end &- size))
+            return try WasmInterpreter.address(o, size, memories, fp)
         }
 
         /// Refreshes the cached state of memory 0.
@@ -620,10 +617,8 @@ extension ExecutionContext {
 @inline(__always)
 func address(_ o: MemoryOperand, _ size: UInt64, _ memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>,
              _ fp: UnsafeMutablePointer<UInt64>) throws(Trap) -> UnsafeMutableRawPointer {
-    let state = memories[Int(o.memory)].pointee
-    let (effective, overflow) = fp[Int(o.address)].addingReportingOverflow(UInt64(o.offset))
-    guard !overflow, UInt64(state.size) >= size, effective <= UInt64(state.size) - size else {
-        throw .outOfBoundsMemoryAccess
-    }
-    return state.base + Int(effective)
+    let state = memories[o.memoryIndex].pointee
+    let (end, overflow) = o.base(fp).addingReportingOverflow(UInt64(o.offset) &+ size)
+    guard !overflow, end <= UInt64(UInt(bitPattern: state.size)) else { throw .outOfBoundsMemoryAccess }
+    return state.base + Int(bitPattern: UInt(end &- size))
 }

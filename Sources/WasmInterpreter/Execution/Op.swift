@@ -7,7 +7,25 @@ struct MemoryOperand {
     var address: Slot
     var value: Slot
     var offset: UInt32
+    /// The memory's index, with `wide` set for a 64-bit memory: exactly 0 for 32-bit memory 0, the fast path.
     var memory: UInt32
+
+    static let wide: UInt32 = 1 << 31
+
+    init(address: Slot, value: Slot, offset: UInt32, memory: UInt32, wide: Bool) {
+        self.address = address
+        self.value = value
+        self.offset = offset
+        self.memory = wide ? memory | Self.wide : memory
+    }
+
+    var memoryIndex: Int { Int(memory & ~Self.wide) }
+
+    /// The address operand (an i32 for a 32-bit memory, an i64 for a 64-bit one).
+    @inline(__always)
+    func base(_ fp: UnsafeMutablePointer<UInt64>) -> UInt64 {
+        memory & Self.wide != 0 ? fp[i64: address] : UInt64(fp[i32: address])
+    }
 }
 
 /// A memory access that also names its instruction and lane (vector lanes, atomics): kept beside the code, in

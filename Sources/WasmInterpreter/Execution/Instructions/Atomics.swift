@@ -17,17 +17,17 @@ enum Atomics {
         let width = UInt64(1) << UInt64(opcode.naturalAlignment ?? 0)
         // Alignment is checked before bounds (the threads proposal's order), on the effective address as a
         // mathematical sum, so an address that also overflows reports the misalignment.
-        guard (fp[Int(o.address)] % width + UInt64(o.offset) % width) % width == 0 else { throw .unalignedAtomic }
+        guard (o.base(fp) % width + UInt64(o.offset) % width) % width == 0 else { throw .unalignedAtomic }
         let pointer = try address(o, width, memories, fp)
         let operand = fp[slot: o.value]
         let replacement = fp[slot: o.value + 1]
         switch opcode {
         case .memoryAtomicNotify:
-            let memory = instance.memories[Int(o.memory)]
+            let memory = instance.memories[o.memoryIndex]
             fp[slot: o.address] = UInt64(ParkingLot.shared.notify(memory, pointer, count: UInt32(truncatingIfNeeded: operand)))
             return
         case .memoryAtomicWait32, .memoryAtomicWait64:
-            let memory = instance.memories[Int(o.memory)]
+            let memory = instance.memories[o.memoryIndex]
             guard memory.type.limits.isShared else { throw .expectedSharedMemory }
             let timeout = Int64(bitPattern: replacement)
             let interrupted = interruptible.map { context in { context.interruption.load(ordering: .relaxed) } }
