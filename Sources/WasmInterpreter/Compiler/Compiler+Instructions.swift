@@ -275,13 +275,26 @@ extension Compiler {
         case .i64Load16U(var o): { o.value = slot; return .i64Load16U(o) }()
         case .i64Load32S(var o): { o.value = slot; return .i64Load32S(o) }()
         case .i64Load32U(var o): { o.value = slot; return .i64Load32U(o) }()
+        case .i32LoadIndexed(var x): { x.value = slot; return .i32LoadIndexed(x) }()
+        case .i64LoadIndexed(var x): { x.value = slot; return .i64LoadIndexed(x) }()
+        case .i32Load8SIndexed(var x): { x.value = slot; return .i32Load8SIndexed(x) }()
+        case .i32Load8UIndexed(var x): { x.value = slot; return .i32Load8UIndexed(x) }()
+        case .i32Load16SIndexed(var x): { x.value = slot; return .i32Load16SIndexed(x) }()
+        case .i32Load16UIndexed(var x): { x.value = slot; return .i32Load16UIndexed(x) }()
         default: withNumericResult(op, slot)
         }
     }
 
     mutating func emitCopy(_ type: ValueType, from source: Slot, to destination: Slot) {
         guard source != destination else { return }
+        if type != .v128, let previous = lastCopy, previous == code.count - 1,
+           case .copy(let first, let firstDestination) = code[previous] {
+            code[previous] = .copy2(from: first, to: firstDestination, from2: source, to2: destination)
+            lastCopy = nil
+            return
+        }
         emit(type == .v128 ? .copyV128(from: source, to: destination) : .copy(from: source, to: destination))
+        if type != .v128 { lastCopy = code.count - 1 }
     }
 
     /// A branch taken on a run-time condition: one op when the values are in place, else a skip around moves.
@@ -330,13 +343,15 @@ extension Compiler {
             let target = pop()
             let (addressSlot, valueSlot) = (read(target), read(value))
             let operand = memoryOperand(address: addressSlot, value: valueSlot, argument, scratch: target.slot)
+            let op: Op
             switch opcode {
-            case .i32Store8, .i64Store8: emit(.store8(operand))
-            case .i32Store16, .i64Store16: emit(.store16(operand))
-            case .i32Store, .f32Store, .i64Store32: emit(.store32(operand))
-            case .i64Store, .f64Store: emit(.store64(operand))
-            default: emit(.v128Store(operand))
+            case .i32Store8, .i64Store8: op = .store8(operand)
+            case .i32Store16, .i64Store16: op = .store16(operand)
+            case .i32Store, .f32Store, .i64Store32: op = .store32(operand)
+            case .i64Store, .f64Store: op = .store64(operand)
+            default: op = .v128Store(operand)
             }
+            if !fuseAddress(into: op, target) { emit(op) }
             return
         }
         let target = pop()
@@ -367,8 +382,38 @@ extension Compiler {
         case .v128?: push(.v128)
         default: push(.i32)
         }
-        emit(op)
+        if !fuseAddress(into: op, target) { emit(op) }
         emitted(result: target.slot)
+    }
+
+    /// Folds the `i32.add` just emitted into memory op `op` when that sum is `op`'s address and nothing else
+    /// reads it (`target`, the address operand, was its temporary). Returns whether it did.
+    mutating func fuseAddress(into op: Op, _ target: Operand) -> Bool {
+        guard target.source == .own, let last = lastResult, last.index == code.count - 1, last.slot == target.slot,
+              case .i32Add(let base, let index, _) = code[last.index] else { return false }
+        func indexed(_ o: MemoryOperand) -> IndexedAccess? {
+            // Memory 0 with 32-bit addresses, an address read from the sum's slot, no separate offset op.
+            guard o.memory == 0, o.address == target.slot else { return nil }
+            return IndexedAccess(base: base, index: index, value: o.value, offset: o.offset)
+        }
+        let fused: Op?
+        switch op {
+        case .i32Load(let o), .f32Load(let o): fused = indexed(o).map { .i32LoadIndexed($0) }
+        case .i64Load(let o), .f64Load(let o): fused = indexed(o).map { .i64LoadIndexed($0) }
+        case .i32Load8S(let o): fused = indexed(o).map { .i32Load8SIndexed($0) }
+        case .i32Load8U(let o): fused = indexed(o).map { .i32Load8UIndexed($0) }
+        case .i32Load16S(let o): fused = indexed(o).map { .i32Load16SIndexed($0) }
+        case .i32Load16U(let o): fused = indexed(o).map { .i32Load16UIndexed($0) }
+        case .store8(let o): fused = indexed(o).map { .store8Indexed($0) }
+        case .store16(let o): fused = indexed(o).map { .store16Indexed($0) }
+        case .store32(let o): fused = indexed(o).map { .store32Indexed($0) }
+        case .store64(let o): fused = indexed(o).map { .store64Indexed($0) }
+        default: fused = nil
+        }
+        guard let fused else { return false }
+        code[last.index] = fused
+        lastResult = nil
+        return true
     }
 
     /// The operand of an access through `argument` to the address in slot `address`. An offset too large for

@@ -36,8 +36,13 @@ struct Compiler {
 
     /// The operand stack: each value's type, its own slot, and where the value is until it is materialized.
     var stack: [Operand] = []
-    /// The last op emitted, if it computed the value now in `slot` (for `local.set` and compare-and-jump).
-    var lastResult: (index: Int, slot: Slot)?
+    /// The last op emitted, if it computed the value now in `slot` (for `local.set`, compare-and-jump and
+    /// address folding). Cleared wherever a label may be placed: no op before a label may absorb one after it.
+    var lastResult: (index: Int, slot: Slot)? {
+        didSet { if lastResult == nil { lastCopy = nil } }
+    }
+    /// The last op emitted, if it is a single copy that a next copy may join (see `lastResult`).
+    var lastCopy: Int?
 
     struct Operand {
         enum Source: Equatable {
@@ -231,10 +236,7 @@ struct Compiler {
     mutating func emitMoves(_ types: [ValueType], to base: Int) {
         var destination = base
         for entry in stack.suffix(types.count) {
-            if Int(entry.slot) != destination {
-                emit(entry.type == .v128 ? .copyV128(from: entry.slot, to: Slot(destination))
-                                         : .copy(from: entry.slot, to: Slot(destination)))
-            }
+            emitCopy(entry.type, from: entry.slot, to: Slot(destination))
             destination += SlotEncoding.slotCount(entry.type)
         }
     }

@@ -90,6 +90,19 @@ extension ExecutionContext {
             return try WasmInterpreter.address(o, size, memories, fp)
         }
 
+        /// The checked host address of a `size`-byte indexed access (always to 32-bit memory 0).
+        @inline(__always)
+        mutating func address(_ x: IndexedAccess, _ size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
+            let end = UInt64(fp[i32: x.base] &+ fp[i32: x.index]) &+ UInt64(x.offset) &+ size
+            if _fastPath(end <= UInt64(UInt(bitPattern: memory0.size))) {
+                return memory0.base + Int(bitPattern: UInt(end &- size))
+            }
+            // Memory 0 may have grown on another thread.
+            memory0 = memories[0].pointee
+            guard end <= UInt64(UInt(bitPattern: memory0.size)) else { throw .outOfBoundsMemoryAccess }
+            return memory0.base + Int(bitPattern: UInt(end &- size))
+        }
+
         /// Refreshes the cached state of memory 0.
         @inline(__always)
         mutating func reloadMemory() {
@@ -445,6 +458,31 @@ extension ExecutionContext {
                     try vm.address(o, 4).storeLE(UInt32(truncatingIfNeeded: vm.fp[Int(o.value)]))
                 case .store64(let o):
                     try vm.address(o, 8).storeLE(vm.fp[Int(o.value)])
+
+                // MARK: Fused ops
+                case .copy2(let from, let to, let from2, let to2):
+                    vm.fp[Int(to)] = vm.fp[Int(from)]
+                    vm.fp[Int(to2)] = vm.fp[Int(from2)]
+                case .i32LoadIndexed(let x):
+                    vm.fp[i32: x.value] = try vm.address(x, 4).loadLE(UInt32.self)
+                case .i64LoadIndexed(let x):
+                    vm.fp[i64: x.value] = try vm.address(x, 8).loadLE(UInt64.self)
+                case .i32Load8SIndexed(let x):
+                    vm.fp[i32: x.value] = UInt32(bitPattern: Int32(Int8(bitPattern: try vm.address(x, 1).loadLE(UInt8.self))))
+                case .i32Load8UIndexed(let x):
+                    vm.fp[i32: x.value] = UInt32(try vm.address(x, 1).loadLE(UInt8.self))
+                case .i32Load16SIndexed(let x):
+                    vm.fp[i32: x.value] = UInt32(bitPattern: Int32(Int16(bitPattern: try vm.address(x, 2).loadLE(UInt16.self))))
+                case .i32Load16UIndexed(let x):
+                    vm.fp[i32: x.value] = UInt32(try vm.address(x, 2).loadLE(UInt16.self))
+                case .store8Indexed(let x):
+                    try vm.address(x, 1).storeLE(UInt8(truncatingIfNeeded: vm.fp[Int(x.value)]))
+                case .store16Indexed(let x):
+                    try vm.address(x, 2).storeLE(UInt16(truncatingIfNeeded: vm.fp[Int(x.value)]))
+                case .store32Indexed(let x):
+                    try vm.address(x, 4).storeLE(UInt32(truncatingIfNeeded: vm.fp[Int(x.value)]))
+                case .store64Indexed(let x):
+                    try vm.address(x, 8).storeLE(vm.fp[Int(x.value)])
 
                 // MARK: Numeric
                 case .i32Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i32: a] == 0

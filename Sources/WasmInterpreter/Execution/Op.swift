@@ -28,6 +28,15 @@ struct MemoryOperand {
     }
 }
 
+/// An access to 32-bit memory 0 at `fp[base] + fp[index]` (32-bit arithmetic) plus `offset`: a memory op with the
+/// `i32.add` that computed its address folded in.
+struct IndexedAccess {
+    var base: Slot
+    var index: Slot
+    var value: Slot
+    var offset: UInt32
+}
+
 /// A memory access that also names its instruction and lane (vector lanes, atomics): kept beside the code, in
 /// `CompiledFunction.memoryAccesses`, so that `Op` stays small.
 struct MemoryAccess {
@@ -122,6 +131,14 @@ enum Op {
     case i64Load8S(MemoryOperand), i64Load8U(MemoryOperand), i64Load16S(MemoryOperand), i64Load16U(MemoryOperand)
     case i64Load32S(MemoryOperand), i64Load32U(MemoryOperand)
     case store8(MemoryOperand), store16(MemoryOperand), store32(MemoryOperand), store64(MemoryOperand)
+
+    // MARK: Fused ops: two instructions in one dispatch (see `Compiler.fuse`)
+    case copy2(from: Slot, to: Slot, from2: Slot, to2: Slot)
+    case i32LoadIndexed(IndexedAccess), i64LoadIndexed(IndexedAccess)
+    case i32Load8SIndexed(IndexedAccess), i32Load8UIndexed(IndexedAccess)
+    case i32Load16SIndexed(IndexedAccess), i32Load16UIndexed(IndexedAccess)
+    case store8Indexed(IndexedAccess), store16Indexed(IndexedAccess), store32Indexed(IndexedAccess)
+    case store64Indexed(IndexedAccess)
 
     // MARK: Numeric, one case per instruction (operands: lhs, rhs, result)
     case i32Eqz(Slot, Slot), i64Eqz(Slot, Slot)
