@@ -55,6 +55,41 @@ extension ExecutionContext {
             }
         }
 
+        /// The function `call_indirect` reaches, if the fast path finds it. Nil for every failure, which
+        /// `run(until:)` then reports (it looks again).
+        @inline(__always)
+        func indirectCallee(_ table: UInt32, _ type: UInt32, _ index: UInt64) -> Unmanaged<Function>? {
+            let reference = instance.tableReferences[Int(table)]._withUnsafeGuaranteedRef { table in
+                index < UInt64(table.elements.count) ? table.elements[Int(index)] : 0
+            }
+            guard reference != 0 else { return nil }
+            let function = context._withUnsafeGuaranteedRef { $0.store.functionReferences[Int(reference &- 1)] }
+            guard function._withUnsafeGuaranteedRef({ $0.typeID }) == Int(type) else { return nil }
+            return function
+        }
+
+        /// `memory.copy` within memory 0 if it is in bounds of the cached size; otherwise returns false and
+        /// leaves the op to `run(until:)`.
+        @inline(__always)
+        func copyWithinMemory0(base: Slot) -> Bool {
+            let (to, from, count) = (fp[slot: base], fp[slot: base + 1], fp[slot: base + 2])
+            let size = UInt64(UInt(bitPattern: memory0.size))
+            guard from <= size, count <= size &- from, to <= size, count <= size &- to else { return false }
+            (memory0.base + Int(to)).copyMemory(from: memory0.base + Int(from), byteCount: Int(count))
+            return true
+        }
+
+        /// `memory.fill` of memory 0 if it is in bounds of the cached size; otherwise returns false and leaves
+        /// the op to `run(until:)`.
+        @inline(__always)
+        func fillMemory0(base: Slot) -> Bool {
+            let (start, value, count) = (fp[slot: base], UInt8(truncatingIfNeeded: fp[slot: base + 1]), fp[slot: base + 2])
+            let size = UInt64(UInt(bitPattern: memory0.size))
+            guard start <= size, count <= size &- start else { return false }
+            (memory0.base + Int(start)).initializeMemory(as: UInt8.self, repeating: value, count: Int(count))
+            return true
+        }
+
         /// Returns to the caller if the fast path can: it runs in this instance and this run goes on with it.
         /// Otherwise changes nothing and returns false: the return is left to `run(until:)`.
         @inline(__always)
@@ -600,7 +635,14 @@ extension ExecutionContext {
                     if !vm.enter(vm.functions[Int(f)], base: base) { return }
                 case .return:
                     if !vm.leave() { return }
-                case .meter, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
+                case .callIndirect(let table, let type, let index, let base):
+                    guard let callee = vm.indirectCallee(table, type, vm.fp[i64: index]),
+                          vm.enter(callee, base: base) else { return }
+                case .memoryCopy(0, 0, let base):
+                    if !vm.copyWithinMemory0(base: base) { return }
+                case .memoryFill(0, let base):
+                    if !vm.fillMemory0(base: base) { return }
+                case .meter, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
                      .throw, .throwReference, .constV128, .refFunction, .tableGet, .tableSet, .tableSize, .tableGrow,
                      .tableFill, .tableCopy, .tableInit, .elementDrop, .memorySize, .memoryGrow, .memoryFill,
                      .memoryCopy, .memoryInit, .dataDrop, .convert, .v128LoadPartial, .v128StoreLane, .simd,
