@@ -135,14 +135,39 @@ extension Compiler {
             emitted(result: operand.slot)
         }
 
-        /// `op(lhs, rhs, result)`.
+        /// `op(lhs, rhs, result)`, or one op with the previous one if that computed an operand and they fuse.
         func binary(_ op: (Slot, Slot, Slot) -> Op) {
             let rhs = pop()
             let lhs = pop()
             let (a, b) = (read(lhs), read(rhs))
             push(resultType())
+            if let last = lastResult, last.index == code.count - 1 {
+                let computed = { (operand: Operand) in operand.source == .own && operand.slot == last.slot }
+                let other = computed(lhs) ? b : computed(rhs) ? a : nil
+                if let other, let fused = Self.fuse(code[last.index], opcode, other, lhs.slot) {
+                    code[last.index] = fused
+                    emitted(result: lhs.slot)
+                    return
+                }
+            }
             emit(op(a, b, lhs.slot))
             emitted(result: lhs.slot)
+        }
+    }
+
+    /// `first` and then the commutative `second`, which takes `first`'s result and `other`, as one op, if there
+    /// is such an op (see `Op.i32AddAdd`).
+    static func fuse(_ first: Op, _ second: Opcode, _ other: Slot, _ result: Slot) -> Op? {
+        switch (first, second) {
+        case (.i32Add(let a, let b, _), .i32Add): .i32AddAdd(a, b, other, result)
+        case (.i32Mul(let a, let b, _), .i32Add): .i32MulAdd(a, b, other, result)
+        case (.i32Shl(let a, let b, _), .i32Add): .i32ShlAdd(a, b, other, result)
+        case (.i32Xor(let a, let b, _), .i32Add): .i32XorAdd(a, b, other, result)
+        case (.i32Rotl(let a, let b, _), .i32Xor): .i32RotlXor(a, b, other, result)
+        case (.i32And(let a, let b, _), .i32Xor): .i32AndXor(a, b, other, result)
+        case (.f64Mul(let a, let b, _), .f64Add): .f64MulAdd(a, b, other, result)
+        case (.f64Mul(let a, let b, _), .f64Mul): .f64MulMul(a, b, other, result)
+        default: nil
         }
     }
 
@@ -247,6 +272,14 @@ extension Compiler {
         case .f64Min(let a, let b, _): .f64Min(a, b, slot)
         case .f64Max(let a, let b, _): .f64Max(a, b, slot)
         case .f64Copysign(let a, let b, _): .f64Copysign(a, b, slot)
+        case .i32AddAdd(let a, let b, let c, _): .i32AddAdd(a, b, c, slot)
+        case .i32MulAdd(let a, let b, let c, _): .i32MulAdd(a, b, c, slot)
+        case .i32ShlAdd(let a, let b, let c, _): .i32ShlAdd(a, b, c, slot)
+        case .i32XorAdd(let a, let b, let c, _): .i32XorAdd(a, b, c, slot)
+        case .i32RotlXor(let a, let b, let c, _): .i32RotlXor(a, b, c, slot)
+        case .i32AndXor(let a, let b, let c, _): .i32AndXor(a, b, c, slot)
+        case .f64MulAdd(let a, let b, let c, _): .f64MulAdd(a, b, c, slot)
+        case .f64MulMul(let a, let b, let c, _): .f64MulMul(a, b, c, slot)
         default: nil
         }
     }

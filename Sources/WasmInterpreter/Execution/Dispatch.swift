@@ -519,6 +519,17 @@ extension ExecutionContext {
                 case .store64Indexed(let x):
                     try vm.address(x, 8).storeLE(vm.fp[Int(x.value)])
 
+                case .i32AddAdd(let a, let b, let c, let r): vm.fp[i32: r] = vm.fp[i32: a] &+ vm.fp[i32: b] &+ vm.fp[i32: c]
+                case .i32MulAdd(let a, let b, let c, let r): vm.fp[i32: r] = vm.fp[i32: a] &* vm.fp[i32: b] &+ vm.fp[i32: c]
+                case .i32ShlAdd(let a, let b, let c, let r):
+                    vm.fp[i32: r] = (vm.fp[i32: a] << (vm.fp[i32: b] & 31)) &+ vm.fp[i32: c]
+                case .i32XorAdd(let a, let b, let c, let r): vm.fp[i32: r] = (vm.fp[i32: a] ^ vm.fp[i32: b]) &+ vm.fp[i32: c]
+                case .i32RotlXor(let a, let b, let c, let r):
+                    vm.fp[i32: r] = Numeric.rotateLeft(vm.fp[i32: a], vm.fp[i32: b]) ^ vm.fp[i32: c]
+                case .i32AndXor(let a, let b, let c, let r): vm.fp[i32: r] = (vm.fp[i32: a] & vm.fp[i32: b]) ^ vm.fp[i32: c]
+                case .f64MulAdd(let a, let b, let c, let r): vm.fp[f64: r] = vm.fp[f64: a] * vm.fp[f64: b] + vm.fp[f64: c]
+                case .f64MulMul(let a, let b, let c, let r): vm.fp[f64: r] = vm.fp[f64: a] * vm.fp[f64: b] * vm.fp[f64: c]
+
                 // MARK: Numeric
                 case .i32Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i32: a] == 0
                 case .i64Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i64: a] == 0

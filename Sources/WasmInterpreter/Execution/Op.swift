@@ -139,6 +139,10 @@ enum Op {
     case i32Load16SIndexed(IndexedAccess), i32Load16UIndexed(IndexedAccess)
     case store8Indexed(IndexedAccess), store16Indexed(IndexedAccess), store32Indexed(IndexedAccess)
     case store64Indexed(IndexedAccess)
+    /// Two arithmetic instructions where the second takes the first's result: `r = (a op1 b) op2 c`.
+    case i32AddAdd(Slot, Slot, Slot, Slot), i32MulAdd(Slot, Slot, Slot, Slot), i32ShlAdd(Slot, Slot, Slot, Slot)
+    case i32XorAdd(Slot, Slot, Slot, Slot), i32RotlXor(Slot, Slot, Slot, Slot), i32AndXor(Slot, Slot, Slot, Slot)
+    case f64MulAdd(Slot, Slot, Slot, Slot), f64MulMul(Slot, Slot, Slot, Slot)
 
     // MARK: Numeric, one case per instruction (operands: lhs, rhs, result)
     case i32Eqz(Slot, Slot), i64Eqz(Slot, Slot)
