@@ -1,0 +1,65 @@
+;; Instruction sequences that the compiler fuses into single ops (Compiler.fuse, fuseAddress, copy2), each
+;; with the operand orders and result placements that the fusion has to get right. The test compares every
+;; export with the same arithmetic done in Swift.
+(module
+  (memory 1)
+  (func (export "add_add") (param i32 i32 i32) (result i32)
+    (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "add_add_right") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2) (i32.add (local.get 0) (local.get 1))))
+  (func (export "mul_add") (param i32 i32 i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "shl_add") (param i32 i32 i32) (result i32)
+    (i32.add (local.get 2) (i32.shl (local.get 0) (local.get 1))))
+  (func (export "xor_add") (param i32 i32 i32) (result i32)
+    (i32.add (i32.xor (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "rotl_xor") (param i32 i32 i32) (result i32)
+    (i32.xor (i32.rotl (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "and_xor") (param i32 i32 i32) (result i32)
+    (i32.xor (local.get 2) (i32.and (local.get 0) (local.get 1))))
+  (func (export "f64_mul_add") (param f64 f64 f64) (result f64)
+    (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+  (func (export "f64_mul_mul") (param f64 f64 f64) (result f64)
+    (f64.mul (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+  ;; A fused result stored straight into a local, then a second chain that reads the local.
+  (func (export "chain_into_local") (param i32 i32 i32) (result i32) (local i32)
+    (local.set 3 (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
+    (i32.xor (i32.rotl (local.get 3) (i32.const 5)) (local.get 3)))
+  ;; Not fusable: the first result is also kept in a local (local.tee) and used again.
+  (func (export "tee_between") (param i32 i32 i32) (result i32) (local i32)
+    (i32.add (i32.add (local.tee 3 (i32.add (local.get 0) (local.get 1))) (local.get 2)) (local.get 3)))
+  ;; Indexed accesses: the address is base + index (32-bit wrap-around) plus a static offset.
+  (func (export "store_load") (param $base i32) (param $index i32) (param $value i32) (result i64)
+    (i32.store offset=8 (i32.add (local.get $base) (local.get $index)) (local.get $value))
+    (i64.add
+      (i64.add
+        (i64.extend_i32_u (i32.load offset=8 (i32.add (local.get $base) (local.get $index))))
+        (i64.extend_i32_u (i32.load8_s offset=8 (i32.add (local.get $index) (local.get $base)))))
+      (i64.add
+        (i64.extend_i32_u (i32.load16_s offset=9 (i32.add (local.get $base) (local.get $index))))
+        (i64.extend_i32_u (i32.add (i32.load8_u offset=11 (i32.add (local.get $base) (local.get $index)))
+                                   (i32.load16_u offset=10 (i32.add (local.get $base) (local.get $index))))))))
+  (func (export "store64_load64") (param $base i32) (param $index i32) (param $value i64) (result i64)
+    (i64.store (i32.add (local.get $base) (local.get $index)) (local.get $value))
+    (i32.store8 offset=1 (i32.add (local.get $base) (local.get $index)) (i32.const 0xAB))
+    (i32.store16 offset=2 (i32.add (local.get $base) (local.get $index)) (i32.const 0xCDEF))
+    (i64.load (i32.add (local.get $base) (local.get $index))))
+  ;; Copies: a rotation of three locals is consecutive copies; a loop starts between two of them.
+  (func (export "rotate") (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32) (local $t i32)
+    (local.set $a (i32.const 1)) (local.set $b (i32.const 2)) (local.set $c (i32.const 3))
+    (local.set $t (local.get $a))
+    (loop $again
+      (local.set $a (local.get $b))
+      (local.set $b (local.get $c))
+      (local.set $c (local.get $t))
+      (local.set $t (local.get $a))
+      (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (i32.mul (local.get $a) (i32.const 100)) (i32.add (i32.mul (local.get $b) (i32.const 10)) (local.get $c))))
+  ;; Block results moved by a branch (two values, so two copies).
+  (func (export "branch_pair") (param i32 i32) (result i32)
+    (block (result i32 i32)
+      (local.get 1) (local.get 0)
+      (br_if 0 (i32.const 1))
+      (drop) (drop) (i32.const 0) (i32.const 0))
+    (i32.sub))
+)

@@ -1,0 +1,91 @@
+import Testing
+@testable import WasmInterpreter
+
+/// The compiler fuses instruction sequences into single ops (Fixtures/interpreter/fused.wat); each must compute
+/// what the sequence computes, and the fusions must actually happen, or these tests would test nothing new.
+@Suite("Fused ops")
+struct FusionTests {
+    let store = Store()
+    let instance: Instance
+
+    init() throws {
+        instance = try store.instantiate(try Fixture.module("fused"))
+    }
+
+    static let triples: [(UInt32, UInt32, UInt32)] = [
+        (1, 2, 3), (0xFFFF_FFFF, 1, 0x8000_0000), (0x1234_5678, 37, 0x9ABC_DEF0), (7, 0, 0xFFFF_FFFF),
+    ]
+
+    func i32(_ name: String, _ a: UInt32, _ b: UInt32, _ c: UInt32) throws -> UInt32? {
+        guard case .i32(let result)? = try instance.invoke(name, [.i32(a), .i32(b), .i32(c)]).first else { return nil }
+        return result
+    }
+
+    /// The ops of an export's compiled body (it must have run once).
+    func code(_ name: String) -> [Op] {
+        guard let compiled = instance.exportedFunction(name)?.compiled else { return [] }
+        return Array(UnsafeBufferPointer(start: compiled.code, count: compiled.codeCount))
+    }
+
+    @Test("two arithmetic instructions in one op give the sequence's result, whichever operand the first feeds")
+    func arithmetic() throws {
+        let rotl = { (x: UInt32, k: UInt32) in k & 31 == 0 ? x : x << (k & 31) | x >> (32 - k & 31) }
+        let cases: [(String, (UInt32, UInt32, UInt32) -> UInt32)] = [
+            ("add_add", { $0 &+ $1 &+ $2 }), ("add_add_right", { $2 &+ ($0 &+ $1) }),
+            ("mul_add", { $0 &* $1 &+ $2 }), ("shl_add", { $2 &+ ($0 << ($1 & 31)) }),
+            ("xor_add", { ($0 ^ $1) &+ $2 }), ("rotl_xor", { rotl($0, $1) ^ $2 }), ("and_xor", { $2 ^ ($0 & $1) }),
+            ("chain_into_local", { let x = $0 &+ $1 &+ $2; return rotl(x, 5) ^ x }),
+            ("tee_between", { let x = $0 &+ $1; return x &+ $2 &+ x }),
+        ]
+        for (name, expected) in cases {
+            for (a, b, c) in Self.triples {
+                #expect(try i32(name, a, b, c) == expected(a, b, c), "\(name)(\(a), \(b), \(c))")
+            }
+        }
+        #expect(code("add_add").contains { if case .i32AddAdd = $0 { true } else { false } })
+        #expect(code("rotl_xor").contains { if case .i32RotlXor = $0 { true } else { false } })
+        #expect(code("chain_into_local").contains { if case .i32AddAdd(_, _, _, 3) = $0 { true } else { false } })
+    }
+
+    @Test("fused f64 arithmetic rounds each step, as the two instructions do")
+    func floatingPoint() throws {
+        let values: [(Double, Double, Double)] = [(1.5, 2, 0.25), (0.1, 0.2, 0.3), (1e308, 10, -1e308), (.nan, 1, 2)]
+        for (a, b, c) in values {
+            let add = try instance.invoke("f64_mul_add", [.f64(a.bitPattern), .f64(b.bitPattern), .f64(c.bitPattern)])
+            let mul = try instance.invoke("f64_mul_mul", [.f64(a.bitPattern), .f64(b.bitPattern), .f64(c.bitPattern)])
+            guard case .f64(let sum)? = add.first, case .f64(let product)? = mul.first else {
+                Issue.record("no f64 result")
+                continue
+            }
+            let (expectedSum, expectedProduct) = (a * b + c, c * (a * b))
+            #expect(Double(bitPattern: sum) == expectedSum || (expectedSum.isNaN && Double(bitPattern: sum).isNaN))
+            #expect(Double(bitPattern: product) == expectedProduct
+                    || (expectedProduct.isNaN && Double(bitPattern: product).isNaN))
+        }
+        #expect(code("f64_mul_add").contains { if case .f64MulAdd = $0 { true } else { false } })
+    }
+
+    @Test("an address computed by i32.add wraps at 32 bits and keeps its offset; out of bounds still traps")
+    func indexedAccess() throws {
+        #expect(try instance.invoke("store_load", [.i32(100), .i32(20), .i32(0x1234_5678)]) == [.i64(305_438_092)])
+        // 0xFFFFFFFF + 2 wraps to 1: the value lands at 9 (offset 8).
+        #expect(try instance.invoke("store_load", [.i32(0xFFFF_FFFF), .i32(2), .i32(0x80FF_8081)])
+                == [.i64(10_754_195_713)])
+        #expect(try instance.invoke("store64_load64", [.i32(3), .i32(4), .i64(0x1122_3344_5566_7788)])
+                == [.i64(0x1122_3344_CDEF_AB88)])
+        #expect(throws: TrapError.self) { try instance.invoke("store_load", [.i32(65_530), .i32(0), .i32(1)]) }
+        #expect(code("store_load").contains { if case .store32Indexed = $0 { true } else { false } })
+        #expect(code("store_load").contains { if case .i32Load16SIndexed = $0 { true } else { false } })
+    }
+
+    @Test("consecutive copies run as one op, but never across a label")
+    func copies() throws {
+        // (a, b, c) rotates left each iteration, starting from (2, 3, 1) after the copy before the loop.
+        let expected: [UInt32: UInt32] = [1: 231, 2: 312, 3: 123, 4: 231, 5: 312]
+        for (n, value) in expected {
+            #expect(try instance.invoke("rotate", [.i32(n)]) == [.i32(value)], "rotate(\(n))")
+        }
+        #expect(try instance.invoke("branch_pair", [.i32(10), .i32(3)]) == [.i32(UInt32(bitPattern: -7))])
+        #expect(code("rotate").contains { if case .copy2 = $0 { true } else { false } })
+    }
+}
