@@ -41,11 +41,11 @@ extension ExecutionContext {
                     let depth = context.frames.count
                     guard depth < context.callDepthLimit, depth < context.frames.capacity,
                           start &+ target.frameSize < context.stackCapacity else { return false }
-                    context.frames[depth &- 1].pc = pc
-                    (context.stack + start + target.parameterSlots).update(from: target.frameTemplate,
-                                                                            count: target.frameTemplateCount)
+                    context.frames[depth &- 1].ip = ip
+                    target.initializeFrame(at: context.stack + start + target.parameterSlots)
                     context.frames.append(FrameRecord(function: callee, compiled: reference,
-                                                      instance: Unmanaged.passUnretained(instance), pc: 0, base: start))
+                                                      instance: Unmanaged.passUnretained(instance), ip: target.code,
+                                                      base: start))
                     code = target.code
                     compiled = target
                     ip = target.code
@@ -104,7 +104,7 @@ extension ExecutionContext {
                     code = caller.code
                     compiled = caller
                 }
-                pc = caller.pc
+                ip = caller.ip
                 fp = context.stack + caller.base
                 return true
             }
@@ -152,7 +152,7 @@ extension ExecutionContext {
         let instance = record.instance.takeUnretainedValue()
         let compiled = record.compiled.takeUnretainedValue()
         var registers = Registers(
-            code: compiled.code, ip: compiled.code + record.pc, fp: stack + record.base, compiled: compiled, instance: instance,
+            code: compiled.code, ip: record.ip, fp: stack + record.base, compiled: compiled, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
             memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), context: Unmanaged.passUnretained(self),
             depth: depth)
@@ -169,7 +169,7 @@ extension ExecutionContext {
             vm.code = compiled.code
             vm.compiled = compiled
         }
-        vm.pc = record.pc
+        vm.ip = record.ip
         vm.fp = stack + record.base
         if record.instance.toOpaque() != Unmanaged.passUnretained(vm.instance).toOpaque() {
             let instance = record.instance.takeUnretainedValue()
@@ -297,18 +297,18 @@ extension ExecutionContext {
                 if frames.count <= depth { return }
                 reload(&vm)
             case .call(let f, let base):
-                frames[frames.count - 1].pc = vm.pc
+                frames[frames.count - 1].ip = vm.ip
                 try call(vm.functions[Int(f)], base: vm.fp - stack + Int(base))
                 if frames.count <= depth { return }
                 reload(&vm)
             case .callIndirect(let table, let type, let index, let base):
-                frames[frames.count - 1].pc = vm.pc
+                frames[frames.count - 1].ip = vm.ip
                 let callee = try indirectCallee(vm.instance, table, type, vm.fp[i64: index])
                 try call(callee, base: vm.fp - stack + Int(base))
                 if frames.count <= depth { return }
                 reload(&vm)
             case .callRef(let reference, let base):
-                frames[frames.count - 1].pc = vm.pc
+                frames[frames.count - 1].ip = vm.ip
                 try call(try referencedFunction(vm.fp[slot: reference]), base: vm.fp - stack + Int(base), from: vm.instance)
                 if frames.count <= depth { return }
                 reload(&vm)
@@ -329,7 +329,7 @@ extension ExecutionContext {
                 if frames.count <= depth { return }
                 reload(&vm)
             case .throw(let tagIndex, let base):
-                frames[frames.count - 1].pc = vm.pc
+                frames[frames.count - 1].ip = vm.ip
                 let tag = vm.instance.tags[Int(tagIndex)]
                 let count = SlotEncoding.slotCount(tag.type.parameters)
                 let payload = [UInt64](UnsafeBufferPointer(start: vm.fp + Int(base), count: count))
@@ -337,7 +337,7 @@ extension ExecutionContext {
                 if frames.count <= depth { return }
                 reload(&vm)
             case .throwReference(let slot):
-                frames[frames.count - 1].pc = vm.pc
+                frames[frames.count - 1].ip = vm.ip
                 let reference = vm.fp[slot: slot]
                 guard reference != 0 else { throw .nullExceptionReference }
                 try raise(Int(reference - 1), depth: depth)

@@ -42,8 +42,15 @@ public final class ExecutionContext: @unchecked Sendable {
         var function: Unmanaged<Function>
         var compiled: Unmanaged<CompiledFunction>
         var instance: Unmanaged<Instance>
-        var pc: Int
+        /// The op to continue at, in `compiled`'s code (a pointer, so that a call saves it without arithmetic).
+        var ip: UnsafeMutablePointer<Op>
         var base: Int
+
+        /// The index of the op to continue at.
+        var pc: Int {
+            get { ip - compiled._withUnsafeGuaranteedRef { $0.code } }
+            set { ip = compiled._withUnsafeGuaranteedRef { $0.code } + newValue }
+        }
     }
 
     /// A call from the host: how many frames were below it and where its results go.
@@ -198,12 +205,12 @@ public final class ExecutionContext: @unchecked Sendable {
             ?? Unmanaged.passUnretained(compile(function, instance.takeUnretainedValue(), function.definedIndex))
         let fits = reference._withUnsafeGuaranteedRef { compiled in
             guard frames.count < callDepthLimit, base + compiled.frameSize < stackCapacity else { return false }
-            (stack + base + compiled.parameterSlots).update(from: compiled.frameTemplate, count: compiled.frameTemplateCount)
+            compiled.initializeFrame(at: stack + base + compiled.parameterSlots)
             return true
         }
         guard fits else { throw .callStackExhausted }
         frames.append(FrameRecord(function: Unmanaged.passUnretained(function), compiled: reference,
-                                  instance: instance, pc: 0, base: base))
+                                  instance: instance, ip: reference._withUnsafeGuaranteedRef { $0.code }, base: base))
     }
 
     /// Compiles `function` on its first call; threads calling it at the same time compile it once.

@@ -90,7 +90,9 @@ final class CompiledFunction: @unchecked Sendable {
 
     init(code: [Op], parameterSlots: Int, localSlots: Int, constants: [UInt64], frameSize: Int,
          branchTables: [[Int32]], v128Constants: [V128], memoryAccesses: [MemoryAccess], handlers: [ExceptionHandler]) {
-        let template = [UInt64](repeating: 0, count: localSlots - parameterSlots) + constants
+        var template = [UInt64](repeating: 0, count: localSlots - parameterSlots) + constants
+        // Whole groups of four: `initializeFrame` copies them without a loop the optimiser would make a call.
+        template += [UInt64](repeating: 0, count: (4 - template.count % 4) % 4)
         frameTemplate = .allocate(capacity: max(template.count, 1))
         frameTemplate.initialize(from: template, count: template.count)
         frameTemplateCount = template.count
@@ -99,13 +101,27 @@ final class CompiledFunction: @unchecked Sendable {
         codeCount = code.count
         self.parameterSlots = parameterSlots
         self.localSlots = localSlots
-        self.frameSize = frameSize
+        self.frameSize = max(frameSize, parameterSlots + template.count)
         let flat = branchTables.flatMap { [Int32($0.count)] + $0 }
         branchTargets = .allocate(capacity: max(flat.count, 1))
         branchTargets.initialize(from: flat, count: flat.count)
         self.v128Constants = v128Constants
         self.memoryAccesses = memoryAccesses
         self.handlers = handlers
+    }
+
+    /// Writes the template after a new frame's parameters at `slots`.
+    @inline(__always)
+    func initializeFrame(at slots: UnsafeMutablePointer<UInt64>) {
+        var i = 0
+        while i < frameTemplateCount {
+            let (a, b, c, d) = (frameTemplate[i], frameTemplate[i &+ 1], frameTemplate[i &+ 2], frameTemplate[i &+ 3])
+            slots[i] = a
+            slots[i &+ 1] = b
+            slots[i &+ 2] = c
+            slots[i &+ 3] = d
+            i &+= 4
+        }
     }
 
     deinit {
