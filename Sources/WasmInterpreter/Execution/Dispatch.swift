@@ -37,15 +37,16 @@ extension ExecutionContext {
             guard let reference, home?.toOpaque() == Unmanaged.passUnretained(instance).toOpaque() else { return false }
             return context._withUnsafeGuaranteedRef { context -> Bool in
                 reference._withUnsafeGuaranteedRef { target -> Bool in
-                    let start = (fp - context.stack) &+ Int(base)
+                    let start = (Int(bitPattern: fp) &- Int(bitPattern: context.stack)) &>> 3 &+ Int(base)
                     let depth = context.frames.count
-                    guard depth < context.callDepthLimit, depth < context.frames.capacity,
-                          start &+ target.frameSize < context.stackCapacity else { return false }
+                    guard depth < context.frames.limit, start &+ target.frameSize < context.stackCapacity else {
+                        return false
+                    }
                     context.frames[depth &- 1].ip = ip
                     target.initializeFrame(at: context.stack + start + target.parameterSlots)
-                    context.frames.append(FrameRecord(function: callee, compiled: reference,
-                                                      instance: Unmanaged.passUnretained(instance), ip: target.code,
-                                                      base: start))
+                    context.frames.appendWithinLimit(FrameRecord(
+                        function: callee, compiled: reference, instance: Unmanaged.passUnretained(instance),
+                        ip: target.code, base: start))
                     code = target.code
                     compiled = target
                     ip = target.code

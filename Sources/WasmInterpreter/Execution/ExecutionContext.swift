@@ -21,7 +21,7 @@ public final class ExecutionContext: @unchecked Sendable {
 
     /// Frame records: the running function's on top (its pc is current only while it is suspended), then its
     /// callers.
-    @exclusivity(unchecked) var frames = FrameStack()
+    @exclusivity(unchecked) var frames: FrameStack
     /// A trap the run loop's inline part met, for its caller to throw.
     @exclusivity(unchecked) var pendingTrap: Trap?
     /// Invocations from the host that have not returned, innermost last.
@@ -64,6 +64,7 @@ public final class ExecutionContext: @unchecked Sendable {
         self.store = store
         let capacity = max(store.limits.stackSlots, 1024)
         callDepthLimit = store.limits.callDepth
+        frames = FrameStack(maximum: callDepthLimit)
         // calloc: the kernel hands out zeroed pages as the stack is first touched, not all at once.
         if let memory = calloc(capacity, MemoryLayout<UInt64>.stride) {
             stack = memory.bindMemory(to: UInt64.self, capacity: capacity)

@@ -5,10 +5,16 @@
 struct FrameStack {
     private(set) var base: UnsafeMutablePointer<ExecutionContext.FrameRecord>
     private(set) var count = 0
-    private(set) var capacity: Int
+    private var capacity: Int
+    /// The call-depth limit.
+    let maximum: Int
+    /// How many records fit without growing or passing `maximum`: the run loop's fast path checks only this.
+    private(set) var limit: Int
 
-    init(capacity: Int = 256) {
+    init(capacity: Int = 256, maximum: Int) {
         self.capacity = capacity
+        self.maximum = maximum
+        limit = min(capacity, maximum)
         base = .allocate(capacity: capacity)
     }
 
@@ -22,12 +28,20 @@ struct FrameStack {
         count &+= 1
     }
 
+    /// `append` for a caller that checked `count < limit`.
+    @inline(__always)
+    mutating func appendWithinLimit(_ record: ExecutionContext.FrameRecord) {
+        (base + count).initialize(to: record)
+        count &+= 1
+    }
+
     private mutating func grow() {
         let larger = UnsafeMutablePointer<ExecutionContext.FrameRecord>.allocate(capacity: capacity * 2)
         larger.moveInitialize(from: base, count: count)
         base.deallocate()
         base = larger
         capacity *= 2
+        limit = min(capacity, maximum)
     }
 
     @inline(__always)
