@@ -272,8 +272,15 @@ struct Compiler {
         }
     }
 
+    /// Moves the results to the frame's first slots and returns. A single result that the op just emitted
+    /// computed is computed into slot 0 instead: nothing reads the frame after a return.
     mutating func emitReturn() {
-        emitMoves(type.results, to: 0)
+        if type.results.count == 1, let value = stack.last, value.source == .own, let last = lastResult,
+           last.index == code.count - 1, last.slot == value.slot, let direct = Self.withResult(code[last.index], 0) {
+            code[last.index] = direct
+        } else {
+            emitMoves(type.results, to: 0)
+        }
         emit(.return)
     }
 
