@@ -201,32 +201,3 @@ struct Terminal {
     var lineBuffered = true
 }
 
-/// Raises a signal on a process after an interval, once or repeatedly (`proc_raise_interval`, `alarm`).
-final class SignalTimer: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var cancelled = false
-
-    init(kernel: Kernel, process: WasixProcess, signal: Signal, interval: Duration, repeats: Bool) {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        Thread.detachNewThread { [self, weak process] in
-            while true {
-                condition.lock()
-                let deadline = Date(timeIntervalSinceNow: seconds)
-                while !cancelled && condition.wait(until: deadline) {}
-                let fire = !cancelled
-                condition.unlock()
-                // Not holding our lock here: `cancel()` is called with the kernel's.
-                guard fire, let process else { return }
-                kernel.locked { kernel.queue(signal, to: process) }
-                guard repeats else { return }
-            }
-        }
-    }
-
-    func cancel() {
-        condition.lock()
-        cancelled = true
-        condition.signal()
-        condition.unlock()
-    }
-}

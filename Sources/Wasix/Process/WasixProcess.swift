@@ -55,7 +55,7 @@ final class WasixProcess: @unchecked Sendable {
     /// The signal whose default action is ending the process, once one is.
     var terminatingSignal: Signal?
     /// The timer of `proc_raise_interval`, if one is set.
-    var alarm: SignalTimer?
+    var alarm: DeadlineTimer?
 
     /// Set whenever the process or one of its threads has pending signals, so that syscalls can check without
     /// the lock.

@@ -34,9 +34,14 @@ extension Syscalls {
             let signal = Signal(c.u32(0))
             guard signal != nil || c.u32(0) == 0 else { return .inval }
             let interval = c.u64(1)
+            let (kernel, process) = (c.kernel, c.process)
             let timer = signal.flatMap { signal in
-                interval == 0 ? nil : SignalTimer(kernel: c.kernel, process: c.process, signal: signal,
-                                                  interval: .nanoseconds(Int64(clamping: interval)), repeats: c.u32(2) != 0)
+                interval == 0 ? nil : DeadlineTimer(after: .nanoseconds(Int64(clamping: interval)), repeats: c.u32(2) != 0) {
+                    [weak process] in
+                    guard let process else { return false }
+                    kernel.locked { kernel.queue(signal, to: process) }
+                    return true
+                }
             }
             let previous = c.kernel.locked {
                 defer { c.process.alarm = timer }

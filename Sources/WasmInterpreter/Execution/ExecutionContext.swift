@@ -106,10 +106,15 @@ public final class ExecutionContext: @unchecked Sendable {
         for argument in arguments { slot += SlotEncoding.write(argument, to: stack + slot) }
         invocations.append(Invocation(depth: frames.count, base: base, results: type.results))
         defer { invocations.removeLast() }
-        var watchdog: Watchdog?
+        var watchdog: DeadlineTimer?
         if invocations.count == 1 {
             fuel = store.limits.fuel ?? Int.max
-            if let timeout = store.limits.timeout { watchdog = Watchdog(after: timeout, interrupting: self) }
+            if let timeout = store.limits.timeout {
+                watchdog = DeadlineTimer(after: timeout) { [weak self] in
+                    self?.interrupt()
+                    return false
+                }
+            }
         }
         defer {
             watchdog?.cancel()
@@ -302,26 +307,30 @@ public struct ExecutionSnapshot: @unchecked Sendable {
     }
 }
 
-/// Interrupts a context when its time is up, from a thread of its own: a Dispatch queue could be starved by the
-/// very work it is meant to stop.
-final class Watchdog: @unchecked Sendable {
+/// Runs `fire` after an interval, on a thread of its own (a Dispatch queue could be starved by the very work a
+/// timeout is meant to stop), and again every interval while it repeats and `fire` returns true.
+/// Timeouts interrupt contexts with it; WASIX raises `proc_raise_interval` signals with it.
+package final class DeadlineTimer: @unchecked Sendable {
     private let condition = NSCondition()
     private var cancelled = false
 
-    init(after timeout: Duration, interrupting context: ExecutionContext) {
-        let deadline = Date(timeIntervalSinceNow: Double(timeout.components.seconds)
-            + Double(timeout.components.attoseconds) / 1e18)
-        Thread.detachNewThread { [self, weak context] in
-            condition.lock()
-            while !cancelled && condition.wait(until: deadline) {}
-            let fire = !cancelled
-            condition.unlock()
-            if fire { context?.interrupt() }
+    package init(after interval: Duration, repeats: Bool = false, fire: @escaping @Sendable () -> Bool) {
+        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
+        Thread.detachNewThread { [self] in
+            while true {
+                condition.lock()
+                let deadline = Date(timeIntervalSinceNow: seconds)
+                while !cancelled && condition.wait(until: deadline) {}
+                let due = !cancelled
+                condition.unlock()
+                // `fire` runs without our lock held: whoever cancels may hold locks `fire` takes.
+                guard due, fire(), repeats else { return }
+            }
         }
     }
 
-    /// Stops the watchdog before it fires.
-    func cancel() {
+    /// Stops the timer; `fire` does not start after this returns.
+    package func cancel() {
         condition.lock()
         cancelled = true
         condition.signal()
