@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 echo "wat2wasm $(wat2wasm --version)"
 clang-14 --version | head -n 1
 for source in Fixtures/interpreter/*.wat Fixtures/regression/*.wat; do
-    wat2wasm --enable-threads --debug-names "$source" -o "${source%.wat}.wasm"
+    wat2wasm --enable-threads --enable-memory64 --debug-names "$source" -o "${source%.wat}.wasm"
 done
 for source in Fixtures/wasi/*/main.wat Fixtures/wasix/*/main.wat; do
     wat2wasm --enable-memory64 "$source" -o "${source%.wat}.wasm"

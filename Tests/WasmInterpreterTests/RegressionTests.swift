@@ -37,4 +37,25 @@ struct RegressionTests {
         #expect(trap("add", 0xFFFF_FFFF) == "unaligned atomic")
         #expect(trap("load", 65_534) == "out of bounds memory access")
     }
+
+    @Test("a 64-bit atomic address past 2^64 is out of bounds, misaligned or not")
+    func atomicOverflowBounds() throws {
+        let store = Store()
+        let path = Self.directory.appendingPathComponent("atomic-overflow-bounds.wasm").path
+        let instance = try store.instantiate(try ValidatedModule(contentsOfFile: path))
+        func trap(_ address: UInt64) -> String? {
+            do {
+                _ = try instance.invoke("notify", [.i64(address)])
+                return nil
+            } catch let error as TrapError {
+                return error.trap.description
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(trap(UInt64(bitPattern: -4096)) == "out of bounds memory access")  // past 2^64, misaligned
+        #expect(trap(UInt64.max - 196_606) == "out of bounds memory access")  // past 2^64, aligned
+        #expect(trap(2) == "unaligned atomic")  // within 2^64, misaligned and out of bounds
+        #expect(trap(1) == "out of bounds memory access")  // within 2^64, aligned, out of bounds
+    }
 }

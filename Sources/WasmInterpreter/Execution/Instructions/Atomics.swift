@@ -15,9 +15,11 @@ enum Atomics {
                         instance: Instance, fp: UnsafeMutablePointer<UInt64>,
                         interruptible: ExecutionContext?) throws(Trap) {
         let width = UInt64(1) << UInt64(opcode.naturalAlignment ?? 0)
-        // Alignment is checked before bounds (the threads proposal's order), on the effective address as a
-        // mathematical sum, so an address that also overflows reports the misalignment.
-        guard (o.base(fp) % width + UInt64(o.offset) % width) % width == 0 else { throw .unalignedAtomic }
+        // Alignment is checked before bounds, as wasmtime does, except that an effective address past 2^64
+        // (memory64 only) is out of bounds before anything else.
+        let (effective, overflow) = o.base(fp).addingReportingOverflow(UInt64(o.offset))
+        guard !overflow else { throw .outOfBoundsMemoryAccess }
+        guard effective % width == 0 else { throw .unalignedAtomic }
         let pointer = try address(o, width, memories, fp)
         let operand = fp[slot: o.value]
         let replacement = fp[slot: o.value + 1]
