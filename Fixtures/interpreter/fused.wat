@@ -3,6 +3,7 @@
 ;; export with the same arithmetic done in Swift.
 (module
   (memory 1)
+  (data (i32.const 1024) "\05\00\00\00\00\00\00\00")
   (func (export "add_add") (param i32 i32 i32) (result i32)
     (i32.add (i32.add (local.get 0) (local.get 1)) (local.get 2)))
   (func (export "add_add_right") (param i32 i32 i32) (result i32)
@@ -62,4 +63,18 @@
       (br_if 0 (i32.const 1))
       (drop) (drop) (i32.const 0) (i32.const 0))
     (i32.sub))
+;; A load tested by i32.eqz, alone and with the branch that uses the test; the value is also kept.
+  (func (export "load_eqz_branch") (param $address i32) (result i32) (local $v i32)
+    (block $zero
+      (br_if $zero (i32.eqz (local.tee $v (i32.load offset=4 (local.get $address)))))
+      (return (i32.add (local.get $v) (i32.const 1000))))
+    (i32.const -1))
+  (func (export "load_eqz") (param $address i32) (result i32)
+    (i32.eqz (i32.load (local.get $address))))
+  ;; A branch lands between the load and the test: they must stay two ops.
+  (func (export "label_between") (param $address i32) (param $skip i32) (result i32)
+    (block (result i32)
+      (drop (br_if 0 (i32.const 7) (local.get $skip)))
+      (i32.load (local.get $address)))
+    (i32.eqz))
 )

@@ -88,4 +88,19 @@ struct FusionTests {
         #expect(try instance.invoke("branch_pair", [.i32(10), .i32(3)]) == [.i32(UInt32(bitPattern: -7))])
         #expect(code("rotate").contains { if case .copy2 = $0 { true } else { false } })
     }
+
+    @Test("a load tested by i32.eqz is one op, with or without its branch, but not across a label")
+    func loadTest() throws {
+        // Memory holds 5 at 1024 and 0 at 1028.
+        #expect(try instance.invoke("load_eqz_branch", [.i32(1020)]) == [.i32(1005)])
+        #expect(try instance.invoke("load_eqz_branch", [.i32(1024)]) == [.i32(UInt32.max)])
+        #expect(try instance.invoke("load_eqz", [.i32(1024)]) == [.i32(0)])
+        #expect(try instance.invoke("load_eqz", [.i32(1028)]) == [.i32(1)])
+        #expect(try instance.invoke("label_between", [.i32(1028), .i32(0)]) == [.i32(1)])
+        #expect(try instance.invoke("label_between", [.i32(1028), .i32(1)]) == [.i32(0)])
+        #expect(throws: TrapError.self) { try instance.invoke("load_eqz", [.i32(65_534)]) }
+        #expect(code("load_eqz_branch").contains { if case .jumpIfLoadI32Eqz = $0 { true } else { false } })
+        #expect(code("load_eqz").contains { if case .i32LoadEqz = $0 { true } else { false } })
+        #expect(!code("label_between").contains { if case .i32LoadEqz = $0 { true } else { false } })
+    }
 }

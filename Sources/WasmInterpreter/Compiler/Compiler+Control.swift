@@ -10,7 +10,7 @@ extension Compiler {
 
     mutating func beginBlock(_ kind: Block.Kind, _ type: FunctionType) {
         // A label may be placed here: no op before it may be rewritten by what follows.
-        lastResult = nil
+        placeLabel()
         let parameterCount = type.parameters.count
         let base = parameterCount == 0 ? height : Int(stack[stack.count - parameterCount].slot)
         var block = Block(kind: kind, parameters: type.parameters, results: type.results,
@@ -40,7 +40,7 @@ extension Compiler {
     }
 
     mutating func compileElse() {
-        lastResult = nil
+        placeLabel()
         let index = blocks.count - 1
         if !blocks[index].unreachable {
             blocks[index].fixups.append(.op(code.count))
@@ -60,7 +60,7 @@ extension Compiler {
     mutating func compileEnd() {
         // Branches may arrive here with their values in the block's slots: the last op is no longer the only
         // way the result is computed.
-        lastResult = nil
+        placeLabel()
         let block = blocks.removeLast()
         if block.kind == .function {
             if !block.unreachable { emitReturn() }
@@ -93,6 +93,7 @@ extension Compiler {
             let skip = code.count
             emit(.jumpIfNot(condition: condition, target: -1))
             emitBranch(depth)
+            placeLabel()
             code[skip] = Self.retarget(code[skip], Int32(code.count))
         }
     }
@@ -120,6 +121,7 @@ extension Compiler {
             }
         }
         for pad in pads {
+            placeLabel()
             branchTables[table][pad.entry] = Int32(code.count)
             emitBranch(pad.depth)
         }
@@ -131,7 +133,8 @@ extension Compiler {
         guard condition.source == .own, let last = lastResult, last.index == code.count - 1,
               last.slot == condition.slot else { return nil }
         switch code[last.index] {
-        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i32Eqz:
+        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i32Eqz,
+             .i32LoadEqz:
             return code[last.index]
         default:
             return nil
@@ -153,6 +156,8 @@ extension Compiler {
         case (.i32GeU(let a, let b, _), false), (.i32LtU(let a, let b, _), true): .jumpIfI32GeU(a, b, target: target)
         case (.i32Eqz(let a, _), false): .jumpIfI32Eqz(a, target: target)
         case (.i32Eqz(let a, _), true): .jumpIf(condition: a, target: target)
+        case (.i32LoadEqz(var t), false): { t.then = target; return .jumpIfLoadI32Eqz(t) }()
+        case (.i32LoadEqz(var t), true): { t.then = target; return .jumpIfLoadI32Nez(t) }()
         default: .unreachable
         }
     }

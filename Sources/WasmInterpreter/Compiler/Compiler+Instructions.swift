@@ -306,6 +306,7 @@ extension Compiler {
             let skip = code.count
             emit(whenSkipped(-1))
             emitBranch(depth)
+            placeLabel()
             code[skip] = Self.retarget(code[skip], Int32(code.count))
         }
     }

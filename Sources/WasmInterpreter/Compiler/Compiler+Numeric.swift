@@ -4,7 +4,15 @@ extension Compiler {
     /// slots, conversions share `convert`, vector instructions share `simd`.
     mutating func compileNumeric(_ opcode: Opcode) {
         switch opcode {
-        case .i32Eqz: unary { .i32Eqz($0, $1) }
+        case .i32Eqz:
+            unary { operand, result in
+                // Fused with the load that produced the operand, if it did just before.
+                if lastOpIsFusable, case .i32Load(let o) = code[code.count - 1], o.memory == 0, o.value == operand {
+                    code.removeLast()
+                    return .i32LoadEqz(LoadTest(address: o.address, offset: o.offset, value: o.value, then: Int32(result)))
+                }
+                return .i32Eqz(operand, result)
+            }
         case .i64Eqz: unary { .i64Eqz($0, $1) }
         case .i32Eq: binary { .i32Eq($0, $1, $2) }
         case .i32Ne: binary { .i32Ne($0, $1, $2) }
@@ -280,6 +288,7 @@ extension Compiler {
         case .i32AndXor(let a, let b, let c, _): .i32AndXor(a, b, c, slot)
         case .f64MulAdd(let a, let b, let c, _): .f64MulAdd(a, b, c, slot)
         case .f64MulMul(let a, let b, let c, _): .f64MulMul(a, b, c, slot)
+        case .i32LoadEqz(var t): { t.then = Int32(slot); return .i32LoadEqz(t) }()
         default: nil
         }
     }

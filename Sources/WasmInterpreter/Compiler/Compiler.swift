@@ -43,6 +43,8 @@ struct Compiler {
     }
     /// The last op emitted, if it is a single copy that a next copy may join (see `lastResult`).
     var lastCopy: Int?
+    /// Where the last label was placed: the code index a branch may land on.
+    var labelPosition = 0
 
     struct Operand {
         enum Source: Equatable {
@@ -206,6 +208,15 @@ struct Compiler {
         for index in stack.indices { materialize(index) }
     }
 
+    /// Places a label at the next op: nothing emitted so far may absorb what follows.
+    mutating func placeLabel() {
+        labelPosition = code.count
+        lastResult = nil
+    }
+
+    /// Whether the next op may be fused into the last one emitted: no label lies between them.
+    var lastOpIsFusable: Bool { !code.isEmpty && labelPosition != code.count }
+
     /// Records that the op just emitted computed the value of `slot`.
     mutating func emitted(result slot: Slot) {
         lastResult = (code.count - 1, slot)
@@ -286,6 +297,7 @@ struct Compiler {
 
     /// Points every fixup of `block` at the current code index.
     mutating func resolve(_ fixups: [Fixup]) {
+        placeLabel()
         let target = Int32(code.count)
         for fixup in fixups {
             switch fixup {
@@ -314,6 +326,8 @@ struct Compiler {
         case .jumpIfI32GeS(let a, let b, _): .jumpIfI32GeS(a, b, target: target)
         case .jumpIfI32GeU(let a, let b, _): .jumpIfI32GeU(a, b, target: target)
         case .jumpIfI32Eqz(let a, _): .jumpIfI32Eqz(a, target: target)
+        case .jumpIfLoadI32Eqz(var t): { t.then = target; return .jumpIfLoadI32Eqz(t) }()
+        case .jumpIfLoadI32Nez(var t): { t.then = target; return .jumpIfLoadI32Nez(t) }()
         default: op
         }
     }

@@ -416,6 +416,14 @@ extension ExecutionContext {
                     if Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
                 case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.pc = Int(target) }
                 case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.pc = Int(target) }
+                case .jumpIfLoadI32Eqz(let t):
+                    let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
+                    vm.fp[i32: t.value] = value
+                    if value == 0 { vm.pc = Int(t.then) }
+                case .jumpIfLoadI32Nez(let t):
+                    let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
+                    vm.fp[i32: t.value] = value
+                    if value != 0 { vm.pc = Int(t.then) }
                 case .branchTable(let index, let table):
                     let targets = vm.compiled.branchTargets + Int(table)
                     let count = UInt32(targets[0])
@@ -519,6 +527,10 @@ extension ExecutionContext {
                     try vm.address(x, 4).storeLE(UInt32(truncatingIfNeeded: vm.fp[Int(x.value)]))
                 case .store64Indexed(let x):
                     try vm.address(x, 8).storeLE(vm.fp[Int(x.value)])
+                case .i32LoadEqz(let t):
+                    let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
+                    vm.fp[i32: t.value] = value
+                    vm.fp[bool: Slot(t.then)] = value == 0
 
                 case .i32AddAdd(let a, let b, let c, let r): vm.fp[i32: r] = vm.fp[i32: a] &+ vm.fp[i32: b] &+ vm.fp[i32: c]
                 case .i32MulAdd(let a, let b, let c, let r): vm.fp[i32: r] = vm.fp[i32: a] &* vm.fp[i32: b] &+ vm.fp[i32: c]

@@ -37,6 +37,19 @@ struct IndexedAccess {
     var offset: UInt32
 }
 
+/// A 4-byte load from 32-bit memory 0 that `i32.eqz` tests: the loaded value goes to `value`, and `then` is
+/// the slot of the test's result or, in the branch forms, the jump target.
+struct LoadTest {
+    var address: Slot
+    var offset: UInt32
+    var value: Slot
+    var then: Int32
+
+    var operand: MemoryOperand {
+        @inline(__always) get { MemoryOperand(address: address, value: value, offset: offset, memory: 0, wide: false) }
+    }
+}
+
 /// A memory access that also names its instruction and lane (vector lanes, atomics): kept beside the code, in
 /// `CompiledFunction.memoryAccesses`, so that `Op` stays small.
 struct MemoryAccess {
@@ -68,6 +81,8 @@ enum Op {
     case jumpIfI32LeS(Slot, Slot, target: Int32), jumpIfI32LeU(Slot, Slot, target: Int32)
     case jumpIfI32GeS(Slot, Slot, target: Int32), jumpIfI32GeU(Slot, Slot, target: Int32)
     case jumpIfI32Eqz(Slot, target: Int32)
+    /// An `i32.load` tested by `i32.eqz` and a branch: jump if the loaded value is zero (or not).
+    case jumpIfLoadI32Eqz(LoadTest), jumpIfLoadI32Nez(LoadTest)
     /// Jump to target `min(index, count - 1)` of the branch table at offset `table` of
     /// `CompiledFunction.branchTargets` (its count, then its targets).
     case branchTable(index: Slot, table: UInt32)
@@ -139,6 +154,8 @@ enum Op {
     case i32Load16SIndexed(IndexedAccess), i32Load16UIndexed(IndexedAccess)
     case store8Indexed(IndexedAccess), store16Indexed(IndexedAccess), store32Indexed(IndexedAccess)
     case store64Indexed(IndexedAccess)
+    /// An `i32.load` and the `i32.eqz` of its value.
+    case i32LoadEqz(LoadTest)
     /// Two arithmetic instructions where the second takes the first's result: `r = (a op1 b) op2 c`.
     case i32AddAdd(Slot, Slot, Slot, Slot), i32MulAdd(Slot, Slot, Slot, Slot), i32ShlAdd(Slot, Slot, Slot, Slot)
     case i32XorAdd(Slot, Slot, Slot, Slot), i32RotlXor(Slot, Slot, Slot, Slot), i32AndXor(Slot, Slot, Slot, Slot)
