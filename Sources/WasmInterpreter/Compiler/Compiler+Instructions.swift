@@ -287,14 +287,12 @@ extension Compiler {
 
     mutating func emitCopy(_ type: ValueType, from source: Slot, to destination: Slot) {
         guard source != destination else { return }
-        if type != .v128, let previous = lastCopy, previous == code.count - 1,
-           case .copy(let first, let firstDestination) = code[previous] {
-            code[previous] = .copy2(from: first, to: firstDestination, from2: source, to2: destination)
-            lastCopy = nil
+        if type != .v128, lastOpIsFusable, case .copy(let first, let firstDestination) = code[code.count - 1] {
+            code[code.count - 1] = .copy2(from: first, to: firstDestination, from2: source, to2: destination)
+            lastResult = nil
             return
         }
         emit(type == .v128 ? .copyV128(from: source, to: destination) : .copy(from: source, to: destination))
-        if type != .v128 { lastCopy = code.count - 1 }
     }
 
     /// A branch taken on a run-time condition: one op when the values are in place, else a skip around moves.

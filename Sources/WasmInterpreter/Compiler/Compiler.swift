@@ -38,11 +38,7 @@ struct Compiler {
     var stack: [Operand] = []
     /// The last op emitted, if it computed the value now in `slot` (for `local.set`, compare-and-jump and
     /// address folding). Cleared wherever a label may be placed: no op before a label may absorb one after it.
-    var lastResult: (index: Int, slot: Slot)? {
-        didSet { if lastResult == nil { lastCopy = nil } }
-    }
-    /// The last op emitted, if it is a single copy that a next copy may join (see `lastResult`).
-    var lastCopy: Int?
+    var lastResult: (index: Int, slot: Slot)?
     /// Where the last label was placed: the code index a branch may land on.
     var labelPosition = 0
 

@@ -1,8 +1,9 @@
-/// The run loop: one `switch` over the compiled ops of the current function.
+/// The run loop: `runInline`, a `switch` over the ops that need no call, inside `run(until:)`, which handles the
+/// others (see docs/RATIONALE.md, "The run loop").
 extension ExecutionContext {
-    /// The run loop's working state for the current frame. It lives in a local variable that nothing
-    /// captures, so the compiler keeps it in registers; slow paths (calls, returns, exceptions) update the
-    /// frame records and the loop reloads it from the top record.
+    /// The run loop's working state for the current frame. `runInline` keeps it in a local variable that nothing
+    /// captures, so the compiler keeps it in registers; the slow paths in `run(until:)` update the frame records
+    /// and reload it from the top record.
     struct Registers {
         var code: UnsafeMutablePointer<Op>
         /// The next op (a pointer, not an index: dispatch then needs no multiplication).
