@@ -38,14 +38,14 @@ struct RegressionTests {
         #expect(trap("load", 65_534) == "out of bounds memory access")
     }
 
-    @Test("a 64-bit atomic address past 2^64 is out of bounds, misaligned or not")
+    @Test("notify at a 64-bit address past 2^64 is out of bounds, misaligned or not; other atomics check alignment first")
     func atomicOverflowBounds() throws {
         let store = Store()
         let path = Self.directory.appendingPathComponent("atomic-overflow-bounds.wasm").path
         let instance = try store.instantiate(try ValidatedModule(contentsOfFile: path))
-        func trap(_ address: UInt64) -> String? {
+        func trap(_ address: UInt64, _ function: String = "notify") -> String? {
             do {
-                _ = try instance.invoke("notify", [.i64(address)])
+                _ = try instance.invoke(function, [.i64(address)])
                 return nil
             } catch let error as TrapError {
                 return error.trap.description
@@ -57,5 +57,7 @@ struct RegressionTests {
         #expect(trap(UInt64.max - 196_606) == "out of bounds memory access")  // past 2^64, aligned
         #expect(trap(2) == "unaligned atomic")  // within 2^64, misaligned and out of bounds
         #expect(trap(1) == "out of bounds memory access")  // within 2^64, aligned, out of bounds
+        #expect(trap(UInt64.max, "add") == "unaligned atomic")  // past 2^64, misaligned
+        #expect(trap(UInt64.max - 86_513, "add") == "out of bounds memory access")  // past 2^64, aligned
     }
 }

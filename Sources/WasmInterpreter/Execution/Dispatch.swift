@@ -466,7 +466,7 @@ extension ExecutionContext {
                 // MARK: Loads and stores
                 case .addressOffset(let offset, let address, let result):
                     let (sum, overflow) = vm.fp[i64: address].addingReportingOverflow(offset)
-                    vm.fp[i64: result] = overflow ? 0xFFFF_FFFF_FFFF_FFF0 : sum
+                    vm.fp[i64: result] = overflow ? sum | 0xFFFF_FFFF_FFFF_FFF0 : sum
                 case .i32Load(let o):
                     vm.fp[i32: o.value] = try vm.address(o, 4).loadLE(UInt32.self)
                 case .i64Load(let o):

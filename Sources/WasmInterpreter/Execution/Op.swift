@@ -137,7 +137,7 @@ enum Op {
     case memoryInit(data: UInt32, memory: UInt32, base: Slot)
     case dataDrop(UInt32)
     /// `result = address + offset` for a static offset above `UInt32.max`; a sum past 2^64 becomes an address no
-    /// memory reaches, aligned for every access (out of bounds comes first then, also for atomics).
+    /// memory reaches, with the sum's low bits (atomics check alignment first).
     case addressOffset(offset: UInt64, address: Slot, result: Slot)
 
     // MARK: Loads and stores
