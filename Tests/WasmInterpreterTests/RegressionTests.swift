@@ -22,14 +22,7 @@ struct RegressionTests {
         let path = Self.directory.appendingPathComponent("atomic-alignment-first.wasm").path
         let instance = try store.instantiate(try ValidatedModule(contentsOfFile: path))
         func trap(_ function: String, _ address: UInt32) -> String? {
-            do {
-                _ = try instance.invoke(function, [.i32(address)])
-                return nil
-            } catch let error as TrapError {
-                return error.trap.description
-            } catch {
-                return "\(error)"
-            }
+            Self.trap(instance, function, [.i32(address)])
         }
         #expect(try instance.invoke("load", [.i32(2)]) == [.i32(0)])
         #expect(trap("load", 0xFFFF_FFFF) == "unaligned atomic")
@@ -44,14 +37,7 @@ struct RegressionTests {
         let path = Self.directory.appendingPathComponent("atomic-overflow-bounds.wasm").path
         let instance = try store.instantiate(try ValidatedModule(contentsOfFile: path))
         func trap(_ address: UInt64, _ function: String = "notify") -> String? {
-            do {
-                _ = try instance.invoke(function, [.i64(address)])
-                return nil
-            } catch let error as TrapError {
-                return error.trap.description
-            } catch {
-                return "\(error)"
-            }
+            Self.trap(instance, function, [.i64(address)])
         }
         #expect(trap(UInt64(bitPattern: -4096)) == "out of bounds memory access")  // past 2^64, misaligned
         #expect(trap(UInt64.max - 196_606) == "out of bounds memory access")  // past 2^64, aligned
@@ -59,5 +45,17 @@ struct RegressionTests {
         #expect(trap(1) == "out of bounds memory access")  // within 2^64, aligned, out of bounds
         #expect(trap(UInt64.max, "add") == "unaligned atomic")  // past 2^64, misaligned
         #expect(trap(UInt64.max - 86_513, "add") == "out of bounds memory access")  // past 2^64, aligned
+    }
+
+    /// The message of the trap that calling `function` ends with, or nil if it returns.
+    static func trap(_ instance: Instance, _ function: String, _ arguments: [Value]) -> String? {
+        do {
+            _ = try instance.invoke(function, arguments)
+            return nil
+        } catch let error as TrapError {
+            return error.trap.description
+        } catch {
+            return "\(error)"
+        }
     }
 }
