@@ -30,6 +30,7 @@ enum CLI {
           --fuel N              stop with a trap after N loop iterations and calls
           --timeout SECONDS     stop with a trap after this much wall-clock time
           --max-memory-pages N  let no memory grow beyond N pages of 64 KiB (default 65536)
+          --max-table-elements N  let no table grow beyond N elements (default 10000000)
           --max-call-depth N    trap "call stack exhausted" beyond N nested calls (default 100000)
           --max-stack-slots N   size of the value stack in 8-byte slots (default 4194304)
           --version             print the version

@@ -65,6 +65,8 @@ struct RunOptions {
                 limits.timeout = .milliseconds(Int64(seconds * 1000))
             case "--max-memory-pages":
                 limits.memoryPages = UInt64(try number(value(), word))
+            case "--max-table-elements":
+                limits.tableElements = UInt64(try number(value(), word))
             case "--max-call-depth":
                 limits.callDepth = try number(value(), word)
             case "--max-stack-slots":

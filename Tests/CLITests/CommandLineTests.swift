@@ -59,6 +59,15 @@ struct CommandLineTests {
         #expect(timeout.stderr.hasPrefix("error: execution timed out\n"))
     }
 
+    @Test("--max-memory-pages and --max-table-elements make growth beyond them fail")
+    func growthLimits() throws {
+        let file = Self.fixtures.appendingPathComponent("interpreter/limits.wasm").path
+        #expect(try Runner.run(["--max-memory-pages", "4", "--invoke", "grow", file, "4"]).stdout == "-1\n")
+        #expect(try Runner.run(["--max-memory-pages", "4", "--invoke", "grow", file, "3"]).stdout == "1\n")
+        #expect(try Runner.run(["--max-table-elements", "4", "--invoke", "grow_table", file, "4"]).stdout == "-1\n")
+        #expect(try Runner.run(["--max-table-elements", "4", "--invoke", "grow_table", file, "3"]).stdout == "1\n")
+    }
+
     @Test("bad options are usage errors, exit 2")
     func usage() throws {
         #expect(try Runner.run(["--mapdir", "nonsense", "x.wasm"]).status == 2)

@@ -78,4 +78,13 @@ struct LimitTests {
         #expect(try instance.invoke("grow", [.i32(5)]) == [.i32(1)])
         #expect(try instance.invoke("grow", [.i32(5)]) == [.i32(UInt32.max)])
     }
+
+    @Test("a table does not grow past the configured element limit")
+    func tableLimit() throws {
+        let (store, instance) = try instance { $0.tableElements = 10 }
+        defer { withExtendedLifetime(store) {} }
+        #expect(try instance.invoke("grow_table", [.i32(20)]) == [.i32(UInt32.max)])
+        #expect(try instance.invoke("grow_table", [.i32(9)]) == [.i32(1)])
+        #expect(try instance.invoke("grow_table", [.i32(1)]) == [.i32(UInt32.max)])
+    }
 }
