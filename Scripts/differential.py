@@ -110,7 +110,7 @@ def exported_functions(path):
     """(name, parameter types, result types) of each exported function, read from the binary itself: wasmtime's
     Python binding aborts while describing the exports of some modules with v128 values. None if the module
     has imports or types this reader does not know (smith makes neither with these flags). Reference types
-    read as "ref"; only exports of numbers are called.""" 
+    read as "ref"; only exports of numbers are called."""
     data = open(path, "rb").read()
     names = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128"}
     types, functions, exports = [], [], []
@@ -138,7 +138,7 @@ def exported_functions(path):
                 else:
                     length, at = leb(data, at)
                     name = data[at:at + length].decode("utf-8", "replace")
-                    kind, index = data[at + length], None
+                    kind = data[at + length]
                     index, at = leb(data, at + length + 1)
                     if kind == 0:
                         exports.append((name, index))
