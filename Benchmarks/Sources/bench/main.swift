@@ -17,15 +17,18 @@ if arguments.first == "--only", arguments.count >= 2 {
 
 func bytes(_ path: URL) throws -> [UInt8] { [UInt8](try Data(contentsOf: path)) }
 
+/// Wall time of one call of `body`, in seconds.
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ times: [Double]) -> Double { times.sorted()[times.count / 2] }
+
 /// Median wall time of `repetitions` calls of `body`, in seconds.
 func median(_ repetitions: Int, _ body: () throws -> Void) rethrows -> Double {
-    var times: [Double] = []
-    for _ in 0..<repetitions {
-        let start = DispatchTime.now().uptimeNanoseconds
-        try body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    return times.sorted()[times.count / 2]
+    median(try (0..<repetitions).map { _ in try seconds(body) })
 }
 
 let helloPath = directory.appendingPathComponent("../Fixtures/wasi/hello/main.wasm")
@@ -65,9 +68,9 @@ for (name, n, repetitions) in kernels where selected.isEmpty || selected.contain
     }
     var times = [[Double]](repeating: [], count: runs.count)
     for _ in 0..<repetitions {
-        for (index, run) in runs.enumerated() { times[index].append(try median(1) { _ = try run(n) }) }
+        for (index, run) in runs.enumerated() { times[index].append(try seconds { _ = try run(n) }) }
     }
-    report(name, times.map { $0.sorted()[$0.count / 2] })
+    report(name, times.map(median))
 }
 
 if selected.isEmpty || selected.contains("startup") {
