@@ -58,14 +58,16 @@ extension Compiler {
     }
 
     mutating func compileEnd() {
-        // Branches may arrive here with their values in the block's slots: the last op is no longer the only
-        // way the result is computed.
-        placeLabel()
         let block = blocks.removeLast()
+        // No branch reaches the function's end (branches to the function's label return), so its result can
+        // still be computed straight into place.
         if block.kind == .function {
             if !block.unreachable { emitReturn() }
             return
         }
+        // Branches may arrive here with their values in the block's slots: the last op is no longer the only
+        // way the result is computed.
+        placeLabel()
         if block.kind == .tryTable {
             for i in block.handlerIndices { handlers[i].range = Int32(block.tryStart)..<Int32(code.count) }
         }
@@ -105,6 +107,7 @@ extension Compiler {
         // The run loop finds the table by its offset in the flattened tables: a count, then the targets.
         let offset = branchTables.reduce(0) { $0 + 1 + $1.count }
         branchTables.append([Int32](repeating: -1, count: all.count))
+        branchTableSites.append(code.count)
         emit(.branchTable(index: index, table: UInt32(offset)))
         var pads: [(entry: Int, depth: Int)] = []
         for (entry, label) in all.enumerated() {

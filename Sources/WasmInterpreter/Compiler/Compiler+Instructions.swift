@@ -33,7 +33,10 @@ extension Compiler {
             emitReturn()
             markUnreachable()
         case (.call, .index(let f)):
-            compileCall(instance.functions[Int(f)].type) { .call(function: f, base: $0) }
+            let defined = f >= module.importedFunctionTypeIndices.count
+            compileCall(instance.functions[Int(f)].type) {
+                defined ? .callDefined(function: f, base: $0) : .call(function: f, base: $0)
+            }
         case (.returnCall, .index(let f)):
             compileCall(instance.functions[Int(f)].type, { .returnCall(function: f, base: $0) }, tail: true)
         case (.callIndirect, .indexPair(let t, let table)):

@@ -19,6 +19,8 @@ struct Compiler {
 
     var code: [Op] = []
     var branchTables: [[Int32]] = []
+    /// The code index of each branch table's `branchTable` op.
+    var branchTableSites: [Int] = []
     var v128Constants: [V128] = []
     var memoryAccesses: [MemoryAccess] = []
     var handlers: [ExceptionHandler] = []
@@ -138,8 +140,9 @@ struct Compiler {
     static func compile(_ instance: Instance, function index: Int) -> CompiledFunction {
         var compiler = Compiler(instance: instance, function: index)
         compiler.compileBody()
+        compiler.makeJumpsRelative()
         return CompiledFunction(
-            code: compiler.code, parameterSlots: compiler.parameterSlots, localSlots: compiler.localSlotCount,
+            functionIndex: index + instance.module.module.importedFunctionTypeIndices.count, code: compiler.code, parameterSlots: compiler.parameterSlots, localSlots: compiler.localSlotCount,
             constants: compiler.constants, frameSize: compiler.maxHeight + 2, branchTables: compiler.branchTables,
             v128Constants: compiler.v128Constants, memoryAccesses: compiler.memoryAccesses, handlers: compiler.handlers)
     }
@@ -304,27 +307,39 @@ struct Compiler {
         }
     }
 
-    static func retarget(_ op: Op, _ target: Int32) -> Op {
+    static func retarget(_ op: Op, _ target: Int32) -> Op { mapTarget(op) { _ in target } }
+
+    /// `op` with its jump target `t` replaced by `transform(t)`; any other op unchanged.
+    static func mapTarget(_ op: Op, _ transform: (Int32) -> Int32) -> Op {
         switch op {
-        case .jump: .jump(target: target)
-        case .jumpIf(let c, _): .jumpIf(condition: c, target: target)
-        case .jumpIfNot(let c, _): .jumpIfNot(condition: c, target: target)
-        case .branchOnNull(let s, _): .branchOnNull(s, target: target)
-        case .branchOnNonNull(let s, _): .branchOnNonNull(s, target: target)
-        case .jumpIfI32Eq(let a, let b, _): .jumpIfI32Eq(a, b, target: target)
-        case .jumpIfI32Ne(let a, let b, _): .jumpIfI32Ne(a, b, target: target)
-        case .jumpIfI32LtS(let a, let b, _): .jumpIfI32LtS(a, b, target: target)
-        case .jumpIfI32LtU(let a, let b, _): .jumpIfI32LtU(a, b, target: target)
-        case .jumpIfI32GtS(let a, let b, _): .jumpIfI32GtS(a, b, target: target)
-        case .jumpIfI32GtU(let a, let b, _): .jumpIfI32GtU(a, b, target: target)
-        case .jumpIfI32LeS(let a, let b, _): .jumpIfI32LeS(a, b, target: target)
-        case .jumpIfI32LeU(let a, let b, _): .jumpIfI32LeU(a, b, target: target)
-        case .jumpIfI32GeS(let a, let b, _): .jumpIfI32GeS(a, b, target: target)
-        case .jumpIfI32GeU(let a, let b, _): .jumpIfI32GeU(a, b, target: target)
-        case .jumpIfI32Eqz(let a, _): .jumpIfI32Eqz(a, target: target)
-        case .jumpIfLoadI32Eqz(var t): { t.then = target; return .jumpIfLoadI32Eqz(t) }()
-        case .jumpIfLoadI32Nez(var t): { t.then = target; return .jumpIfLoadI32Nez(t) }()
+        case .jump(let t): .jump(target: transform(t))
+        case .jumpIf(let c, let t): .jumpIf(condition: c, target: transform(t))
+        case .jumpIfNot(let c, let t): .jumpIfNot(condition: c, target: transform(t))
+        case .branchOnNull(let s, let t): .branchOnNull(s, target: transform(t))
+        case .branchOnNonNull(let s, let t): .branchOnNonNull(s, target: transform(t))
+        case .jumpIfI32Eq(let a, let b, let t): .jumpIfI32Eq(a, b, target: transform(t))
+        case .jumpIfI32Ne(let a, let b, let t): .jumpIfI32Ne(a, b, target: transform(t))
+        case .jumpIfI32LtS(let a, let b, let t): .jumpIfI32LtS(a, b, target: transform(t))
+        case .jumpIfI32LtU(let a, let b, let t): .jumpIfI32LtU(a, b, target: transform(t))
+        case .jumpIfI32GtS(let a, let b, let t): .jumpIfI32GtS(a, b, target: transform(t))
+        case .jumpIfI32GtU(let a, let b, let t): .jumpIfI32GtU(a, b, target: transform(t))
+        case .jumpIfI32LeS(let a, let b, let t): .jumpIfI32LeS(a, b, target: transform(t))
+        case .jumpIfI32LeU(let a, let b, let t): .jumpIfI32LeU(a, b, target: transform(t))
+        case .jumpIfI32GeS(let a, let b, let t): .jumpIfI32GeS(a, b, target: transform(t))
+        case .jumpIfI32GeU(let a, let b, let t): .jumpIfI32GeU(a, b, target: transform(t))
+        case .jumpIfI32Eqz(let a, let t): .jumpIfI32Eqz(a, target: transform(t))
+        case .jumpIfLoadI32Eqz(var x): { x.then = transform(x.then); return .jumpIfLoadI32Eqz(x) }()
+        case .jumpIfLoadI32Nez(var x): { x.then = transform(x.then); return .jumpIfLoadI32Nez(x) }()
         default: op
+        }
+    }
+
+    /// Turns every jump target into a distance from the op after the jump (a `br_table`'s from the op after
+    /// it), so that the run loop jumps by adding to its op pointer and needs no pointer to the code's start.
+    mutating func makeJumpsRelative() {
+        for i in code.indices { code[i] = Self.mapTarget(code[i]) { $0 - Int32(i) - 1 } }
+        for (table, site) in branchTableSites.enumerated() {
+            branchTables[table] = branchTables[table].map { $0 - Int32(site) - 1 }
         }
     }
 

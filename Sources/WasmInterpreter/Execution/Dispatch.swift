@@ -5,8 +5,7 @@ extension ExecutionContext {
     /// captures, so the compiler keeps it in registers; the slow paths in `run(until:)` update the frame records
     /// and reload it from the top record.
     struct Registers {
-        var code: UnsafeMutablePointer<Op>
-        /// The next op (a pointer, not an index: dispatch then needs no multiplication).
+        /// The next op (a pointer, not an index: dispatch then needs no multiplication). Jumps add to it.
         var ip: UnsafeMutablePointer<Op>
         var fp: UnsafeMutablePointer<UInt64>
         unowned(unsafe) var compiled: CompiledFunction
@@ -23,11 +22,9 @@ extension ExecutionContext {
         let context: Unmanaged<ExecutionContext>
         let depth: Int
 
-        /// The index of the next op.
-        var pc: Int {
-            @inline(__always) get { ip - code }
-            @inline(__always) set { ip = code + newValue }
-        }
+        /// Continues `distance` ops after the next one (jump targets are relative: `Compiler.makeJumpsRelative`).
+        @inline(__always)
+        mutating func jump(_ distance: Int32) { ip += Int(distance) }
 
         /// Enters `callee`, whose arguments are at frame slot `base`, if the fast path can: compiled wasm code of
         /// this instance, within the call-depth, stack and frame-buffer limits. Otherwise changes nothing and
@@ -36,22 +33,25 @@ extension ExecutionContext {
         mutating func enter(_ callee: Unmanaged<Function>, base: Slot) -> Bool {
             let (reference, home) = callee._withUnsafeGuaranteedRef { ($0.compiledReference, $0.definingInstance) }
             guard let reference, home?.toOpaque() == Unmanaged.passUnretained(instance).toOpaque() else { return false }
-            return context._withUnsafeGuaranteedRef { context -> Bool in
+            return enter(reference, base: base)
+        }
+
+        /// `enter` for a callee known to be this instance's, compiled to `reference`.
+        @inline(__always)
+        mutating func enter(_ reference: Unmanaged<CompiledFunction>, base: Slot) -> Bool {
+            context._withUnsafeGuaranteedRef { context -> Bool in
                 reference._withUnsafeGuaranteedRef { target -> Bool in
-                    let start = (Int(bitPattern: fp) &- Int(bitPattern: context.stack)) &>> 3 &+ Int(base)
-                    let depth = context.frames.count
-                    guard depth < context.frames.limit, start &+ target.frameSize < context.stackCapacity else {
-                        return false
-                    }
-                    context.frames[depth &- 1].ip = ip
-                    target.initializeFrame(at: context.stack + start + target.parameterSlots)
-                    context.frames.appendWithinLimit(FrameRecord(
-                        function: callee, compiled: reference, instance: Unmanaged.passUnretained(instance),
-                        ip: target.code, base: start))
-                    code = target.code
+                    let frame = fp + Int(base)
+                    let count = context.frames.count
+                    guard count < context.frames.limit, frame + target.frameSize < context.stackEnd else { return false }
+                    let start = (Int(bitPattern: frame) &- Int(bitPattern: context.stack)) &>> 3
+                    context.frames.call(from: ip, to: FrameRecord(
+                        compiled: reference, instance: Unmanaged.passUnretained(instance), ip: target.code, base: start),
+                        count: count)
+                    target.initializeFrame(at: frame + target.parameterSlots)
                     compiled = target
                     ip = target.code
-                    fp = context.stack + start
+                    fp = frame
                     return true
                 }
             }
@@ -102,10 +102,7 @@ extension ExecutionContext {
                 let caller = context.frames[count &- 2]
                 guard caller.instance.toOpaque() == Unmanaged.passUnretained(instance).toOpaque() else { return false }
                 context.frames.removeLast()
-                caller.compiled._withUnsafeGuaranteedRef { caller in
-                    code = caller.code
-                    compiled = caller
-                }
+                caller.compiled._withUnsafeGuaranteedRef { compiled = $0 }
                 ip = caller.ip
                 fp = context.stack + caller.base
                 return true
@@ -154,7 +151,7 @@ extension ExecutionContext {
         let instance = record.instance.takeUnretainedValue()
         let compiled = record.compiled.takeUnretainedValue()
         var registers = Registers(
-            code: compiled.code, ip: record.ip, fp: stack + record.base, compiled: compiled, instance: instance,
+            ip: record.ip, fp: stack + record.base, compiled: compiled, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
             memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), context: Unmanaged.passUnretained(self),
             depth: depth)
@@ -167,10 +164,7 @@ extension ExecutionContext {
     func reload(_ vm: inout Registers) {
         let record = frames[frames.count - 1]
         // Through `_withUnsafeGuaranteedRef`: a plain `takeUnretainedValue()` costs a retain and a release.
-        record.compiled._withUnsafeGuaranteedRef { compiled in
-            vm.code = compiled.code
-            vm.compiled = compiled
-        }
+        record.compiled._withUnsafeGuaranteedRef { vm.compiled = $0 }
         vm.ip = record.ip
         vm.fp = stack + record.base
         if record.instance.toOpaque() != Unmanaged.passUnretained(vm.instance).toOpaque() {
@@ -298,7 +292,7 @@ extension ExecutionContext {
                 frames.removeLast()
                 if frames.count <= depth { return }
                 reload(&vm)
-            case .call(let f, let base):
+            case .call(let f, let base), .callDefined(let f, let base):
                 frames[frames.count - 1].ip = vm.ip
                 try call(vm.functions[Int(f)], base: vm.fp - stack + Int(base))
                 if frames.count <= depth { return }
@@ -397,38 +391,38 @@ extension ExecutionContext {
                 case .unreachable:
                     throw .unreachable
                 case .jump(let target):
-                    vm.pc = Int(target)
+                    vm.jump(target)
                 case .jumpIf(let condition, let target):
-                    if vm.fp[bool: condition] { vm.pc = Int(target) }
+                    if vm.fp[bool: condition] { vm.jump(target) }
                 case .jumpIfNot(let condition, let target):
-                    if !vm.fp[bool: condition] { vm.pc = Int(target) }
-                case .jumpIfI32Eq(let a, let b, let target): if vm.fp[i32: a] == vm.fp[i32: b] { vm.pc = Int(target) }
-                case .jumpIfI32Ne(let a, let b, let target): if vm.fp[i32: a] != vm.fp[i32: b] { vm.pc = Int(target) }
+                    if !vm.fp[bool: condition] { vm.jump(target) }
+                case .jumpIfI32Eq(let a, let b, let target): if vm.fp[i32: a] == vm.fp[i32: b] { vm.jump(target) }
+                case .jumpIfI32Ne(let a, let b, let target): if vm.fp[i32: a] != vm.fp[i32: b] { vm.jump(target) }
                 case .jumpIfI32LtS(let a, let b, let target):
-                    if Int32(bitPattern: vm.fp[i32: a]) < Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
-                case .jumpIfI32LtU(let a, let b, let target): if vm.fp[i32: a] < vm.fp[i32: b] { vm.pc = Int(target) }
+                    if Int32(bitPattern: vm.fp[i32: a]) < Int32(bitPattern: vm.fp[i32: b]) { vm.jump(target) }
+                case .jumpIfI32LtU(let a, let b, let target): if vm.fp[i32: a] < vm.fp[i32: b] { vm.jump(target) }
                 case .jumpIfI32GtS(let a, let b, let target):
-                    if Int32(bitPattern: vm.fp[i32: a]) > Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
-                case .jumpIfI32GtU(let a, let b, let target): if vm.fp[i32: a] > vm.fp[i32: b] { vm.pc = Int(target) }
+                    if Int32(bitPattern: vm.fp[i32: a]) > Int32(bitPattern: vm.fp[i32: b]) { vm.jump(target) }
+                case .jumpIfI32GtU(let a, let b, let target): if vm.fp[i32: a] > vm.fp[i32: b] { vm.jump(target) }
                 case .jumpIfI32LeS(let a, let b, let target):
-                    if Int32(bitPattern: vm.fp[i32: a]) <= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
-                case .jumpIfI32LeU(let a, let b, let target): if vm.fp[i32: a] <= vm.fp[i32: b] { vm.pc = Int(target) }
+                    if Int32(bitPattern: vm.fp[i32: a]) <= Int32(bitPattern: vm.fp[i32: b]) { vm.jump(target) }
+                case .jumpIfI32LeU(let a, let b, let target): if vm.fp[i32: a] <= vm.fp[i32: b] { vm.jump(target) }
                 case .jumpIfI32GeS(let a, let b, let target):
-                    if Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b]) { vm.pc = Int(target) }
-                case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.pc = Int(target) }
-                case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.pc = Int(target) }
+                    if Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b]) { vm.jump(target) }
+                case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.jump(target) }
+                case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.jump(target) }
                 case .jumpIfLoadI32Eqz(let t):
                     let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
                     vm.fp[i32: t.value] = value
-                    if value == 0 { vm.pc = Int(t.then) }
+                    if value == 0 { vm.jump(t.then) }
                 case .jumpIfLoadI32Nez(let t):
                     let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
                     vm.fp[i32: t.value] = value
-                    if value != 0 { vm.pc = Int(t.then) }
+                    if value != 0 { vm.jump(t.then) }
                 case .branchTable(let index, let table):
                     let targets = vm.compiled.branchTargets + Int(table)
                     let count = UInt32(targets[0])
-                    vm.pc = Int(targets[1 + Int(min(vm.fp[i32: index], count - 1))])
+                    vm.jump(targets[1 + Int(min(vm.fp[i32: index], count - 1))])
                 // MARK: Moves and constants
                 case .copy(let from, let to):
                     vm.fp[Int(to)] = vm.fp[Int(from)]
@@ -458,9 +452,9 @@ extension ExecutionContext {
                 case .refAsNonNull(let slot):
                     if vm.fp[slot: slot] == 0 { throw .nullReference }
                 case .branchOnNull(let slot, let target):
-                    if vm.fp[slot: slot] == 0 { vm.pc = Int(target) }
+                    if vm.fp[slot: slot] == 0 { vm.jump(target) }
                 case .branchOnNonNull(let slot, let target):
-                    if vm.fp[slot: slot] != 0 { vm.pc = Int(target) }
+                    if vm.fp[slot: slot] != 0 { vm.jump(target) }
 
                 // MARK: Tables and memory management
                 // MARK: Loads and stores
@@ -658,6 +652,10 @@ extension ExecutionContext {
                     (p + 8).storeLE(value.high)
                 case .call(let f, let base):
                     if !vm.enter(vm.functions[Int(f)], base: base) { return }
+                case .callDefined(let f, let base):
+                    let callee = vm.functions[Int(f)]
+                    guard let reference = callee._withUnsafeGuaranteedRef({ $0.compiledReference }),
+                          vm.enter(reference, base: base) else { return }
                 case .return:
                     if !vm.leave() { return }
                 case .callIndirect(let table, let type, let index, let base):

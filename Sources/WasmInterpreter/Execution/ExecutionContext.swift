@@ -15,6 +15,8 @@ public final class ExecutionContext: @unchecked Sendable {
     /// The value stack.
     let stack: UnsafeMutablePointer<UInt64>
     let stackCapacity: Int
+    /// `stack + stackCapacity`: a frame must end below it.
+    let stackEnd: UnsafeMutablePointer<UInt64>
     let callDepthLimit: Int
     // The run loop's state is exempt from dynamic exclusivity checks: only the thread that owns the context
     // touches it, and the checks cost more than the work they guard (see docs/RATIONALE.md).
@@ -38,8 +40,8 @@ public final class ExecutionContext: @unchecked Sendable {
 
     /// A suspended function: where to continue and where its frame starts, with its code and instance at hand
     /// so that returning to it needs no lookups.
+    /// (Four words: a call writes one, a return reads one.)
     struct FrameRecord {
-        var function: Unmanaged<Function>
         var compiled: Unmanaged<CompiledFunction>
         var instance: Unmanaged<Instance>
         /// The op to continue at, in `compiled`'s code (a pointer, so that a call saves it without arithmetic).
@@ -73,6 +75,7 @@ public final class ExecutionContext: @unchecked Sendable {
             stack = calloc(1024, MemoryLayout<UInt64>.stride).bindMemory(to: UInt64.self, capacity: 1024)
             stackCapacity = 1024
         }
+        stackEnd = stack + stackCapacity
     }
 
     deinit {
@@ -135,7 +138,7 @@ public final class ExecutionContext: @unchecked Sendable {
     /// - Returns: the results of the outermost invocation that was running when the context was cloned.
     public func resume(returning results: [Value]) throws(TrapError) -> [Value] {
         guard let invocation = invocations.last, let caller = frames.last,
-              case .call(_, let base)? = callSite(caller) else {
+              let base = callSite(caller) else {
             throw TrapError(trap: .host("nothing to resume"), backtrace: [])
         }
         var slot = caller.base + Int(base)
@@ -151,11 +154,13 @@ public final class ExecutionContext: @unchecked Sendable {
         return self.results(base: invocation.base, types: invocation.results)
     }
 
-    /// The call op that suspended `frame` (the op before its pc).
-    private func callSite(_ frame: FrameRecord) -> Op? {
-        guard case .wasm = frame.function.takeUnretainedValue().body,
-              let compiled = frame.function.takeUnretainedValue().compiled, frame.pc > 0 else { return nil }
-        return compiled.code[frame.pc - 1]
+    /// The argument base of the `call` op that suspended `frame` (the op before its pc).
+    private func callSite(_ frame: FrameRecord) -> Slot? {
+        guard frame.pc > 0 else { return nil }
+        switch frame.compiled.takeUnretainedValue().code[frame.pc - 1] {
+        case .call(_, let base), .callDefined(_, let base): return base
+        default: return nil
+        }
     }
 
     private func results(base: Int, types: [ValueType]) -> [Value] {
@@ -215,7 +220,7 @@ public final class ExecutionContext: @unchecked Sendable {
             return true
         }
         guard fits else { throw .callStackExhausted }
-        frames.append(FrameRecord(function: Unmanaged.passUnretained(function), compiled: reference,
+        frames.append(FrameRecord(compiled: reference,
                                   instance: instance, ip: reference._withUnsafeGuaranteedRef { $0.code }, base: base))
     }
 
@@ -233,13 +238,7 @@ public final class ExecutionContext: @unchecked Sendable {
     func backtrace(from depth: Int) -> [String] {
         guard depth < frames.count else { return [] }
         return frames.records(from: depth).reversed().map { record in
-            let function = record.function.takeUnretainedValue()
-            switch function.body {
-            case .wasm(let instance, let index):
-                let instance = instance.takeUnretainedValue()
-                return instance.functionName(index + instance.module.module.importedFunctionTypeIndices.count)
-            case .host: return "<host>"
-            }
+            record.instance.takeUnretainedValue().functionName(record.compiled.takeUnretainedValue().functionIndex)
         }
     }
 
@@ -293,14 +292,9 @@ public struct ExecutionSnapshot: @unchecked Sendable {
 
     /// This state with the frames that ran in `original` running in `replacement`, a clone of it.
     public func rebinding(_ original: Instance, to replacement: Instance) -> ExecutionSnapshot {
-        let importedCount = original.module.module.importedFunctionTypeIndices.count
         let frames = frames.map { record in
             var record = record
-            if case .wasm(let instance, let index) = record.function.takeUnretainedValue().body,
-               instance.takeUnretainedValue() === original {
-                record.function = Unmanaged.passUnretained(replacement.functions[index + importedCount])
-                record.instance = Unmanaged.passUnretained(replacement)
-            }
+            if record.instance.takeUnretainedValue() === original { record.instance = Unmanaged.passUnretained(replacement) }
             return record
         }
         return ExecutionSnapshot(frames: frames, invocations: invocations, stackTop: stackTop, slots: slots)

@@ -28,11 +28,14 @@ struct FrameStack {
         count &+= 1
     }
 
-    /// `append` for a caller that checked `count < limit`.
+    /// Saves the top record's resume point `ip` and pushes `record`, for a caller that read `count` and checked
+    /// it is below `limit`.
     @inline(__always)
-    mutating func appendWithinLimit(_ record: ExecutionContext.FrameRecord) {
-        (base + count).initialize(to: record)
-        count &+= 1
+    mutating func call(from ip: UnsafeMutablePointer<Op>, to record: ExecutionContext.FrameRecord, count: Int) {
+        let top = base + count
+        top[-1].ip = ip
+        top.initialize(to: record)
+        self.count = count &+ 1
     }
 
     private mutating func grow() {

@@ -71,6 +71,8 @@ public final class Function: @unchecked Sendable {
 
 /// A function body translated for the run loop.
 final class CompiledFunction: @unchecked Sendable {
+    /// The function's index in its module, imports included (the same in every instance sharing this code).
+    let functionIndex: Int
     let code: UnsafeMutablePointer<Op>
     let codeCount: Int
     /// Slots of parameters and locals; the locals after the parameters are zeroed on entry.
@@ -88,7 +90,7 @@ final class CompiledFunction: @unchecked Sendable {
     let memoryAccesses: [MemoryAccess]
     let handlers: [ExceptionHandler]
 
-    init(code: [Op], parameterSlots: Int, localSlots: Int, constants: [UInt64], frameSize: Int,
+    init(functionIndex: Int, code: [Op], parameterSlots: Int, localSlots: Int, constants: [UInt64], frameSize: Int,
          branchTables: [[Int32]], v128Constants: [V128], memoryAccesses: [MemoryAccess], handlers: [ExceptionHandler]) {
         var template = [UInt64](repeating: 0, count: localSlots - parameterSlots) + constants
         // Whole groups of four: `initializeFrame` copies them without a loop the optimiser would make a call.
@@ -96,6 +98,7 @@ final class CompiledFunction: @unchecked Sendable {
         frameTemplate = .allocate(capacity: max(template.count, 1))
         frameTemplate.initialize(from: template, count: template.count)
         frameTemplateCount = template.count
+        self.functionIndex = functionIndex
         self.code = .allocate(capacity: max(code.count, 1))
         self.code.initialize(from: code, count: code.count)
         codeCount = code.count
@@ -113,15 +116,17 @@ final class CompiledFunction: @unchecked Sendable {
     /// Writes the template after a new frame's parameters at `slots`.
     @inline(__always)
     func initializeFrame(at slots: UnsafeMutablePointer<UInt64>) {
+        // The first group outside the loop: most templates are one group, and a loop costs more to set up.
+        guard frameTemplateCount > 0 else { return }
         var i = 0
-        while i < frameTemplateCount {
+        repeat {
             let (a, b, c, d) = (frameTemplate[i], frameTemplate[i &+ 1], frameTemplate[i &+ 2], frameTemplate[i &+ 3])
             slots[i] = a
             slots[i &+ 1] = b
             slots[i &+ 2] = c
             slots[i &+ 3] = d
             i &+= 4
-        }
+        } while i < frameTemplateCount
     }
 
     deinit {
