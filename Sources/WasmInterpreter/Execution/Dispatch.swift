@@ -44,9 +44,8 @@ extension ExecutionContext {
                     let frame = fp + Int(base)
                     let count = context.frames.count
                     guard count < context.frames.limit, frame + target.frameSize < context.stackEnd else { return false }
-                    let start = (Int(bitPattern: frame) &- Int(bitPattern: context.stack)) &>> 3
                     context.frames.call(from: ip, to: FrameRecord(
-                        compiled: reference, instance: Unmanaged.passUnretained(instance), ip: target.code, base: start),
+                        compiled: reference, instance: Unmanaged.passUnretained(instance), ip: target.code, fp: frame),
                         count: count)
                     target.initializeFrame(at: frame + target.parameterSlots)
                     compiled = target
@@ -104,7 +103,7 @@ extension ExecutionContext {
                 context.frames.removeLast()
                 caller.compiled._withUnsafeGuaranteedRef { compiled = $0 }
                 ip = caller.ip
-                fp = context.stack + caller.base
+                fp = caller.fp
                 return true
             }
         }
@@ -151,7 +150,7 @@ extension ExecutionContext {
         let instance = record.instance.takeUnretainedValue()
         let compiled = record.compiled.takeUnretainedValue()
         var registers = Registers(
-            ip: record.ip, fp: stack + record.base, compiled: compiled, instance: instance,
+            ip: record.ip, fp: record.fp, compiled: compiled, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
             memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), context: Unmanaged.passUnretained(self),
             depth: depth)
@@ -166,7 +165,7 @@ extension ExecutionContext {
         // Through `_withUnsafeGuaranteedRef`: a plain `takeUnretainedValue()` costs a retain and a release.
         record.compiled._withUnsafeGuaranteedRef { vm.compiled = $0 }
         vm.ip = record.ip
-        vm.fp = stack + record.base
+        vm.fp = record.fp
         if record.instance.toOpaque() != Unmanaged.passUnretained(vm.instance).toOpaque() {
             let instance = record.instance.takeUnretainedValue()
             vm.instance = instance
@@ -250,7 +249,7 @@ extension ExecutionContext {
             let compiled = record.compiled.takeUnretainedValue()
             let instance = record.instance.takeUnretainedValue()
             if let handler = findHandler(compiled, pc: Int32(record.pc - 1), tag: thrown.tag, instance: instance) {
-                let fp = stack + record.base
+                let fp = record.fp
                 var slot = Int(handler.base)
                 for value in handler.kind == .all ? [] : thrown.payload {
                     fp[slot] = value

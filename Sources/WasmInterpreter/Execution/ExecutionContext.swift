@@ -46,7 +46,8 @@ public final class ExecutionContext: @unchecked Sendable {
         var instance: Unmanaged<Instance>
         /// The op to continue at, in `compiled`'s code (a pointer, so that a call saves it without arithmetic).
         var ip: UnsafeMutablePointer<Op>
-        var base: Int
+        /// The frame's first slot, in the value stack (a pointer: a return needs no arithmetic; snapshots rebase it).
+        var fp: UnsafeMutablePointer<UInt64>
 
         /// The index of the op to continue at.
         var pc: Int {
@@ -141,7 +142,7 @@ public final class ExecutionContext: @unchecked Sendable {
               let base = callSite(caller) else {
             throw TrapError(trap: .host("nothing to resume"), backtrace: [])
         }
-        var slot = caller.base + Int(base)
+        var slot = (caller.fp - stack) + Int(base)
         for value in results { slot += SlotEncoding.write(value, to: stack + slot) }
         do {
             try run(until: invocation.depth)
@@ -221,7 +222,7 @@ public final class ExecutionContext: @unchecked Sendable {
         }
         guard fits else { throw .callStackExhausted }
         frames.append(FrameRecord(compiled: reference,
-                                  instance: instance, ip: reference._withUnsafeGuaranteedRef { $0.code }, base: base))
+                                  instance: instance, ip: reference._withUnsafeGuaranteedRef { $0.code }, fp: stack + base))
     }
 
     /// Compiles `function` on its first call; threads calling it at the same time compile it once.
@@ -260,10 +261,10 @@ public final class ExecutionContext: @unchecked Sendable {
     public func snapshot() -> ExecutionSnapshot {
         var used = stackTop
         if let top = frames.last {
-            used = max(used, top.base + top.compiled._withUnsafeGuaranteedRef { $0.frameSize })
+            used = max(used, (top.fp - stack) + top.compiled._withUnsafeGuaranteedRef { $0.frameSize })
         }
         used = min(used, stackCapacity)
-        return ExecutionSnapshot(frames: frames.records(), invocations: invocations, stackTop: stackTop,
+        return ExecutionSnapshot(frames: frames.records(), stack: stack, invocations: invocations, stackTop: stackTop,
                                  slots: Array(UnsafeBufferPointer(start: stack, count: used)))
     }
 
@@ -276,7 +277,10 @@ public final class ExecutionContext: @unchecked Sendable {
             if let base = slots.baseAddress { stack.update(from: base, count: count) }
         }
         frames.truncate(to: 0)
-        for record in snapshot.frames { frames.append(record) }
+        for var record in snapshot.frames {
+            record.fp = stack + (record.fp - snapshot.stack)
+            frames.append(record)
+        }
         invocations = snapshot.invocations
         stackTop = snapshot.stackTop
     }
@@ -286,6 +290,8 @@ public final class ExecutionContext: @unchecked Sendable {
 /// functions and instances without retaining them, so whoever keeps it keeps them alive.
 public struct ExecutionSnapshot: @unchecked Sendable {
     let frames: [ExecutionContext.FrameRecord]
+    /// The value stack `frames` point into (only for rebasing them; the slots are in `slots`).
+    let stack: UnsafeMutablePointer<UInt64>
     let invocations: [ExecutionContext.Invocation]
     let stackTop: Int
     let slots: [UInt64]
@@ -297,7 +303,7 @@ public struct ExecutionSnapshot: @unchecked Sendable {
             if record.instance.takeUnretainedValue() === original { record.instance = Unmanaged.passUnretained(replacement) }
             return record
         }
-        return ExecutionSnapshot(frames: frames, invocations: invocations, stackTop: stackTop, slots: slots)
+        return ExecutionSnapshot(frames: frames, stack: stack, invocations: invocations, stackTop: stackTop, slots: slots)
     }
 }
 

@@ -58,7 +58,8 @@ struct MemoryAccess {
     var lane: UInt8
 }
 
-/// The compiled form of an instruction. Operands name frame slots; branch targets are code indices.
+/// The compiled form of an instruction. Operands name frame slots; a branch target is a distance in ops from the
+/// op after the branch.
 ///
 /// Ops whose operands the compiler always leaves in consecutive slots name only the first (`base`); the others
 /// follow it in stack order and the result, if any, replaces the first.
@@ -86,7 +87,8 @@ enum Op {
     /// Jump to target `min(index, count - 1)` of the branch table at offset `table` of
     /// `CompiledFunction.branchTargets` (its count, then its targets).
     case branchTable(index: Slot, table: UInt32)
-    case `return`
+    /// (Its byte of payload is unused: cases without payload share one tag, which costs a test on dispatch.)
+    case `return`(UInt8 = 0)
     /// Call function `function` of the instance; arguments start at `base`, results replace them.
     case call(function: UInt32, base: Slot)
     /// `call` of a function the instance defines (not an import): the fast path need not check its instance.
