@@ -33,9 +33,10 @@ extension Compiler {
             emitReturn()
             markUnreachable()
         case (.call, .index(let f)):
-            let defined = f >= module.importedFunctionTypeIndices.count
+            let defined = Int(f) - module.importedFunctionTypeIndices.count
+            let code = instance.compiledCode.entries + max(defined, 0)
             compileCall(instance.functions[Int(f)].type) {
-                defined ? .callDefined(function: f, base: $0) : .call(function: f, base: $0)
+                defined < 0 ? .call(function: f, base: $0) : .callDefined(function: f, base: $0, code: code)
             }
         case (.returnCall, .index(let f)):
             compileCall(instance.functions[Int(f)].type, { .returnCall(function: f, base: $0) }, tail: true)

@@ -159,7 +159,7 @@ public final class ExecutionContext: @unchecked Sendable {
     private func callSite(_ frame: FrameRecord) -> Slot? {
         guard frame.pc > 0 else { return nil }
         switch frame.compiled.takeUnretainedValue().code[frame.pc - 1] {
-        case .call(_, let base), .callDefined(_, let base): return base
+        case .call(_, let base), .callDefined(_, let base, _): return base
         default: return nil
         }
     }
@@ -225,12 +225,11 @@ public final class ExecutionContext: @unchecked Sendable {
                                   instance: instance, ip: reference._withUnsafeGuaranteedRef { $0.code }, fp: stack + base))
     }
 
-    /// Compiles `function` on its first call; threads calling it at the same time compile it once.
+    /// Compiles `function` on its first call in the instance's family (see `CompiledCode`).
     func compile(_ function: Function, _ instance: Instance, _ index: Int) -> CompiledFunction {
+        let compiled = instance.compiledCode.code(index) { Compiler.compile(instance, function: index) }
         store.lock.lock()
         defer { store.lock.unlock() }
-        if let compiled = function.compiled { return compiled }
-        let compiled = Compiler.compile(instance, function: index)
         function.compiled = compiled
         return compiled
     }

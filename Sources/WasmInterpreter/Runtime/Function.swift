@@ -1,3 +1,5 @@
+import Foundation
+
 /// A host function: its type and the Swift closure that implements it.
 public struct HostFunction: Sendable {
     public var type: FunctionType
@@ -66,6 +68,37 @@ public final class Function: @unchecked Sendable {
             definingInstance = nil
             definedIndex = 0
         }
+    }
+}
+
+/// The compiled functions of an instance and its clones, which share them: one entry per defined function, set
+/// once. A `callDefined` op points at its callee's entry, so a call finds the callee's code in one load.
+final class CompiledCode: @unchecked Sendable {
+    /// Entries hold a reference each (released in `deinit`): the code outlives any one instance of the family.
+    let entries: UnsafeMutablePointer<Unmanaged<CompiledFunction>?>
+    private let count: Int
+    private let lock = NSLock()
+
+    init(count: Int) {
+        self.count = count
+        entries = .allocate(capacity: max(count, 1))
+        entries.initialize(repeating: nil, count: max(count, 1))
+    }
+
+    deinit {
+        for i in 0..<count { entries[i]?.release() }
+        entries.deallocate()
+    }
+
+    /// The code of defined function `index`, made by `compile` if no instance of the family made it yet
+    /// (threads asking at the same time compile it once).
+    func code(_ index: Int, compile: () -> CompiledFunction) -> CompiledFunction {
+        lock.lock()
+        defer { lock.unlock() }
+        if let entry = entries[index] { return entry.takeUnretainedValue() }
+        let compiled = compile()
+        entries[index] = Unmanaged.passRetained(compiled)
+        return compiled
     }
 }
 
