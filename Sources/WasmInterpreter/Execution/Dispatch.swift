@@ -17,17 +17,9 @@ extension ExecutionContext {
         /// of an access, which also serves other memories and a shared memory grown by another thread (its base
         /// never moves; a stale size is smaller, never larger).
         var memory0: MemoryState
-        /// The running frame's record. Calls and returns on the fast path move it and leave `frames.count`
-        /// alone; `runInline` writes the count back when it returns (a count in memory would put a store and a
-        /// load on every call's and return's critical path).
-        var top: UnsafeMutablePointer<FrameRecord>
-        /// The record of the frame this run returns from (see `run(until:)`): a return from a frame above it
-        /// stays on the fast path.
-        var bottom: UnsafeMutablePointer<FrameRecord>
-        /// The record below which a call may push one on the fast path (`frames.limit`).
-        var highest: UnsafeMutablePointer<FrameRecord>
+        /// The context and the frame count at which this run returns (see `run(until:)`), for calls and
+        /// returns on the fast path.
         let context: Unmanaged<ExecutionContext>
-        /// The frame count at which this run returns.
         let depth: Int
 
         /// Continues `distance` ops after the next one (jump targets are relative: `Compiler.makeJumpsRelative`).
@@ -50,11 +42,11 @@ extension ExecutionContext {
             context._withUnsafeGuaranteedRef { context -> Bool in
                 reference._withUnsafeGuaranteedRef { target -> Bool in
                     let frame = fp + Int(base)
-                    guard top < highest, frame + target.frameSize < context.stackEnd else { return false }
-                    top.pointee.ip = ip
-                    top += 1
-                    top.initialize(to: FrameRecord(
-                        compiled: reference, instance: Unmanaged.passUnretained(instance), ip: target.code, fp: frame))
+                    let count = context.frames.count
+                    guard count < context.frames.limit, frame + target.frameSize < context.stackEnd else { return false }
+                    context.frames.call(from: ip, to: FrameRecord(
+                        compiled: reference, instance: Unmanaged.passUnretained(instance), ip: target.code, fp: frame),
+                        count: count)
                     target.initializeFrame(at: frame + target.parameterSlots)
                     compiled = target
                     ip = target.code
@@ -103,14 +95,17 @@ extension ExecutionContext {
         /// Otherwise changes nothing and returns false: the return is left to `run(until:)`.
         @inline(__always)
         mutating func leave() -> Bool {
-            guard top > bottom else { return false }
-            let caller = top[-1]
-            guard caller.instance.toOpaque() == Unmanaged.passUnretained(instance).toOpaque() else { return false }
-            top -= 1
-            caller.compiled._withUnsafeGuaranteedRef { compiled = $0 }
-            ip = caller.ip
-            fp = caller.fp
-            return true
+            context._withUnsafeGuaranteedRef { context -> Bool in
+                let count = context.frames.count
+                guard count &- 1 > depth else { return false }
+                let caller = context.frames[count &- 2]
+                guard caller.instance.toOpaque() == Unmanaged.passUnretained(instance).toOpaque() else { return false }
+                context.frames.removeLast()
+                caller.compiled._withUnsafeGuaranteedRef { compiled = $0 }
+                ip = caller.ip
+                fp = caller.fp
+                return true
+            }
         }
 
         /// The checked host address of a `size`-byte access.
@@ -157,9 +152,8 @@ extension ExecutionContext {
         var registers = Registers(
             ip: record.ip, fp: record.fp, compiled: compiled, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
-            memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), top: frames.top,
-            bottom: frames.base + depth, highest: frames.base + (frames.limit - 1),
-            context: Unmanaged.passUnretained(self), depth: depth)
+            memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), context: Unmanaged.passUnretained(self),
+            depth: depth)
         registers.reloadMemory()
         return registers
     }
@@ -172,10 +166,6 @@ extension ExecutionContext {
         record.compiled._withUnsafeGuaranteedRef { vm.compiled = $0 }
         vm.ip = record.ip
         vm.fp = record.fp
-        // The slow path may have grown the records' buffer.
-        vm.top = frames.top
-        vm.bottom = frames.base + vm.depth
-        vm.highest = frames.base + (frames.limit - 1)
         if record.instance.toOpaque() != Unmanaged.passUnretained(vm.instance).toOpaque() {
             let instance = record.instance.takeUnretainedValue()
             vm.instance = instance
@@ -390,10 +380,7 @@ extension ExecutionContext {
     @inline(never)
     static func runInline(_ registers: inout Registers) {
         var vm = registers
-        defer {
-            vm.context._withUnsafeGuaranteedRef { $0.frames.setTop(vm.top) }
-            registers = vm
-        }
+        defer { registers = vm }
         while true {
             let op = vm.ip.pointee
             vm.ip += 1

@@ -28,13 +28,15 @@ struct FrameStack {
         count &+= 1
     }
 
-    /// The top record (of a non-empty stack).
-    var top: UnsafeMutablePointer<ExecutionContext.FrameRecord> { base + (count - 1) }
-
-    /// Makes `top` the top record: the run loop pushes and pops records below `limit` by moving a pointer of
-    /// its own, then sets the count with this.
+    /// Saves the top record's resume point `ip` and pushes `record`, for a caller that read `count` and checked
+    /// it is below `limit`.
     @inline(__always)
-    mutating func setTop(_ top: UnsafeMutablePointer<ExecutionContext.FrameRecord>) { count = top - base + 1 }
+    mutating func call(from ip: UnsafeMutablePointer<Op>, to record: ExecutionContext.FrameRecord, count: Int) {
+        let top = base + count
+        top[-1].ip = ip
+        top.initialize(to: record)
+        self.count = count &+ 1
+    }
 
     private mutating func grow() {
         let larger = UnsafeMutablePointer<ExecutionContext.FrameRecord>.allocate(capacity: capacity * 2)
