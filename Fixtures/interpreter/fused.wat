@@ -45,6 +45,17 @@
     (i32.store8 offset=1 (i32.add (local.get $base) (local.get $index)) (i32.const 0xAB))
     (i32.store16 offset=2 (i32.add (local.get $base) (local.get $index)) (i32.const 0xCDEF))
     (i64.load (i32.add (local.get $base) (local.get $index))))
+  ;; Array elements: an index shifted left by the element size (fused with 2 for 4 bytes, 3 for 8) and added
+  ;; to a base; the last load shifts by 3 for 4 bytes, which has no fused form.
+  (func (export "scaled") (param $base i32) (param $index i32) (param $value i64) (result i64) (local $word i32)
+    (local.set $word (i32.wrap_i64 (local.get $value)))
+    (i32.store offset=4 (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 2))) (local.get $word))
+    (i64.store (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))) (i64.const 0x0102030405060708))
+    (i64.store (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))) (local.get $value))
+    (i64.add
+      (i64.extend_i32_u (i32.load offset=4 (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 2)))))
+      (i64.add (i64.load (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))))
+               (i64.extend_i32_u (i32.load (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))))))))
   ;; Copies: a rotation of three locals is consecutive copies; a loop starts between two of them.
   (func (export "rotate") (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32) (local $t i32)
     (local.set $a (i32.const 1)) (local.set $b (i32.const 2)) (local.set $c (i32.const 3))

@@ -78,6 +78,33 @@ struct FusionTests {
         #expect(code("store_load").contains { if case .i32Load16SIndexed = $0 { true } else { false } })
     }
 
+    @Test("an array element's address (index shifted by the element size) wraps at 32 bits; out of bounds traps")
+    func scaledAccess() throws {
+        /// What `scaled` computes, on a little-endian byte map.
+        func expected(_ base: UInt32, _ index: UInt32, _ value: UInt64) -> UInt64 {
+            var memory: [UInt32: UInt8] = [:]
+            func store(_ address: UInt32, _ bytes: Int, _ v: UInt64) {
+                for i in 0..<bytes { memory[address &+ UInt32(i)] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(i))) }
+            }
+            func load(_ address: UInt32, _ bytes: Int) -> UInt64 {
+                (0..<bytes).reduce(0) { $0 | UInt64(memory[address &+ UInt32($1)] ?? 0) << (8 * UInt64($1)) }
+            }
+            let (word, double) = (base &+ (index &<< 2) &+ 4, base &+ (index &<< 3))
+            store(word, 4, value)
+            store(double, 8, value)
+            return load(word, 4) &+ load(double, 8) &+ load(double, 4)
+        }
+        for (base, index, value) in [(UInt32(100), UInt32(1), UInt64(0x1122_3344_5566_7788)), (8, 0x4000_0001, 0xFFFF_FFFF_0000_0001),
+                                     (1000, 7, 42)] {
+            #expect(try instance.invoke("scaled", [.i32(base), .i32(index), .i64(value)]) == [.i64(expected(base, index, value))],
+                    "scaled(\(base), \(index))")
+        }
+        #expect(throws: TrapError.self) { try instance.invoke("scaled", [.i32(65_530), .i32(0), .i64(1)]) }
+        for scaled in ["i32LoadScaled", "i64LoadScaled", "store32Scaled", "store64Scaled"] {
+            #expect(code("scaled").contains { "\($0)".hasPrefix(scaled) }, "\(scaled)")
+        }
+    }
+
     @Test("consecutive copies run as one op, but never across a label")
     func copies() throws {
         // (a, b, c) rotates left each iteration, starting from (2, 3, 1) after the copy before the loop.

@@ -389,34 +389,46 @@ extension Compiler {
         emitted(result: target.slot)
     }
 
-    /// Folds the `i32.add` just emitted into memory op `op` when that sum is `op`'s address and nothing else
-    /// reads it (`target`, the address operand, was its temporary). Returns whether it did.
+    /// Folds the `i32.add` (or `i32.shl` by a constant and `i32.add`) just emitted into memory op `op` when that
+    /// sum is `op`'s address and nothing else reads it (`target`, the address operand, was its temporary).
+    /// Returns whether it did.
     mutating func fuseAddress(into op: Op, _ target: Operand) -> Bool {
-        guard target.source == .own, let last = lastResult, last.index == code.count - 1, last.slot == target.slot,
-              case .i32Add(let base, let index, _) = code[last.index] else { return false }
-        func indexed(_ o: MemoryOperand) -> IndexedAccess? {
-            // Memory 0 with 32-bit addresses, an address read from the sum's slot, no separate offset op.
-            guard o.memory == 0, o.address == target.slot else { return nil }
-            return IndexedAccess(base: base, index: index, value: o.value, offset: o.offset)
+        guard target.source == .own, let last = lastResult, last.index == code.count - 1, last.slot == target.slot
+        else { return false }
+        let (base, index, shift): (Slot, Slot, UInt64?)
+        switch code[last.index] {
+        case .i32Add(let a, let b, _): (base, index, shift) = (a, b, 0)
+        case .i32ShlAdd(let a, let b, let c, _): (base, index, shift) = (c, a, constant(in: b).map { $0 & 31 })
+        default: return false
         }
-        let fused: Op?
-        switch op {
-        case .i32Load(let o), .f32Load(let o): fused = indexed(o).map { .i32LoadIndexed($0) }
-        case .i64Load(let o), .f64Load(let o): fused = indexed(o).map { .i64LoadIndexed($0) }
-        case .i32Load8S(let o): fused = indexed(o).map { .i32Load8SIndexed($0) }
-        case .i32Load8U(let o): fused = indexed(o).map { .i32Load8UIndexed($0) }
-        case .i32Load16S(let o): fused = indexed(o).map { .i32Load16SIndexed($0) }
-        case .i32Load16U(let o): fused = indexed(o).map { .i32Load16UIndexed($0) }
-        case .store8(let o): fused = indexed(o).map { .store8Indexed($0) }
-        case .store16(let o): fused = indexed(o).map { .store16Indexed($0) }
-        case .store32(let o): fused = indexed(o).map { .store32Indexed($0) }
-        case .store64(let o): fused = indexed(o).map { .store64Indexed($0) }
-        default: fused = nil
-        }
-        guard let fused else { return false }
-        code[last.index] = fused
+        // Memory 0 with 32-bit addresses, an address read from the sum's slot, no separate offset op.
+        guard let shift, let (operand, indexedOp) = Self.indexedForm(of: op, shift: shift),
+              operand.memory == 0, operand.address == target.slot else { return false }
+        code[last.index] = indexedOp(IndexedAccess(base: base, index: index, value: operand.value, offset: operand.offset))
         lastResult = nil
         return true
+    }
+
+    /// The operand of memory op `op` and the op that makes the same access at an indexed address whose index is
+    /// shifted left by `shift`, if there is one.
+    static func indexedForm(of op: Op, shift: UInt64) -> (MemoryOperand, (IndexedAccess) -> Op)? {
+        switch (op, shift) {
+        case (.i32Load(let o), 0), (.f32Load(let o), 0): (o, Op.i32LoadIndexed)
+        case (.i64Load(let o), 0), (.f64Load(let o), 0): (o, Op.i64LoadIndexed)
+        case (.i32Load8S(let o), 0): (o, Op.i32Load8SIndexed)
+        case (.i32Load8U(let o), 0): (o, Op.i32Load8UIndexed)
+        case (.i32Load16S(let o), 0): (o, Op.i32Load16SIndexed)
+        case (.i32Load16U(let o), 0): (o, Op.i32Load16UIndexed)
+        case (.store8(let o), 0): (o, Op.store8Indexed)
+        case (.store16(let o), 0): (o, Op.store16Indexed)
+        case (.store32(let o), 0): (o, Op.store32Indexed)
+        case (.store64(let o), 0): (o, Op.store64Indexed)
+        case (.i32Load(let o), 2), (.f32Load(let o), 2): (o, Op.i32LoadScaled)
+        case (.i64Load(let o), 3), (.f64Load(let o), 3): (o, Op.i64LoadScaled)
+        case (.store32(let o), 2): (o, Op.store32Scaled)
+        case (.store64(let o), 3): (o, Op.store64Scaled)
+        default: nil
+        }
     }
 
     /// The operand of an access through `argument` to the address in slot `address`. An offset too large for

@@ -180,6 +180,12 @@ struct Compiler {
         return top
     }
 
+    /// The value of `slot` if it is one of the frame's constant slots.
+    func constant(in slot: Slot) -> UInt64? {
+        let index = Int(slot) - localSlotCount
+        return constants.indices.contains(index) ? constants[index] : nil
+    }
+
     /// The slot an op reads `operand` from; a constant is written to the operand's own slot first.
     mutating func read(_ operand: Operand) -> Slot {
         switch operand.source {

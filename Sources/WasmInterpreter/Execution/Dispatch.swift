@@ -123,10 +123,13 @@ extension ExecutionContext {
             return try WasmInterpreter.address(o, size, memories, fp)
         }
 
-        /// The checked host address of a `size`-byte indexed access (always to 32-bit memory 0).
+        /// The checked host address of a `size`-byte indexed access (always to 32-bit memory 0), its index shifted
+        /// left by `scale`.
         @inline(__always)
-        mutating func address(_ x: IndexedAccess, _ size: UInt64) throws(Trap) -> UnsafeMutableRawPointer {
-            let end = UInt64(fp[i32: x.base] &+ fp[i32: x.index]) &+ UInt64(x.offset) &+ size
+        mutating func address(_ x: IndexedAccess, _ size: UInt64, scale: UInt32 = 0) throws(Trap)
+            -> UnsafeMutableRawPointer
+        {
+            let end = UInt64(fp[i32: x.base] &+ (fp[i32: x.index] &<< scale)) &+ UInt64(x.offset) &+ size
             if _fastPath(end <= UInt64(UInt(bitPattern: memory0.size))) {
                 return memory0.base + Int(bitPattern: UInt(end &- size))
             }
@@ -521,6 +524,14 @@ extension ExecutionContext {
                     try vm.address(x, 4).storeLE(UInt32(truncatingIfNeeded: vm.fp[Int(x.value)]))
                 case .store64Indexed(let x):
                     try vm.address(x, 8).storeLE(vm.fp[Int(x.value)])
+                case .i32LoadScaled(let x):
+                    vm.fp[i32: x.value] = try vm.address(x, 4, scale: 2).loadLE(UInt32.self)
+                case .i64LoadScaled(let x):
+                    vm.fp[i64: x.value] = try vm.address(x, 8, scale: 3).loadLE(UInt64.self)
+                case .store32Scaled(let x):
+                    try vm.address(x, 4, scale: 2).storeLE(UInt32(truncatingIfNeeded: vm.fp[Int(x.value)]))
+                case .store64Scaled(let x):
+                    try vm.address(x, 8, scale: 3).storeLE(vm.fp[Int(x.value)])
                 case .i32LoadEqz(let t):
                     let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
                     vm.fp[i32: t.value] = value

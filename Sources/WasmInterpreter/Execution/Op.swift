@@ -29,7 +29,8 @@ struct MemoryOperand {
 }
 
 /// An access to 32-bit memory 0 at `fp[base] + fp[index]` (32-bit arithmetic) plus `offset`: a memory op with the
-/// `i32.add` that computed its address folded in.
+/// `i32.add` that computed its address folded in. In the `Scaled` ops the index is first shifted left by the
+/// access's size (2 for 4 bytes, 3 for 8): an array element's address, `i32.shl` by a constant folded in too.
 struct IndexedAccess {
     var base: Slot
     var index: Slot
@@ -159,6 +160,8 @@ enum Op {
     case i32Load16SIndexed(IndexedAccess), i32Load16UIndexed(IndexedAccess)
     case store8Indexed(IndexedAccess), store16Indexed(IndexedAccess), store32Indexed(IndexedAccess)
     case store64Indexed(IndexedAccess)
+    case i32LoadScaled(IndexedAccess), i64LoadScaled(IndexedAccess), store32Scaled(IndexedAccess)
+    case store64Scaled(IndexedAccess)
     /// An `i32.load` and the `i32.eqz` of its value.
     case i32LoadEqz(LoadTest)
     /// Two arithmetic instructions where the second takes the first's result: `r = (a op1 b) op2 c`.
