@@ -142,7 +142,8 @@ struct Compiler {
         compiler.compileBody()
         compiler.makeJumpsRelative()
         return CompiledFunction(
-            functionIndex: index + instance.module.module.importedFunctionTypeIndices.count, code: compiler.code, parameterSlots: compiler.parameterSlots, localSlots: compiler.localSlotCount,
+            functionIndex: index + instance.module.module.importedFunctionTypeIndices.count, code: compiler.code,
+            parameterSlots: compiler.parameterSlots, localSlots: compiler.localSlotCount,
             constants: compiler.constants, frameSize: compiler.maxHeight + 2, branchTables: compiler.branchTables,
             v128Constants: compiler.v128Constants, memoryAccesses: compiler.memoryAccesses, handlers: compiler.handlers)
     }
