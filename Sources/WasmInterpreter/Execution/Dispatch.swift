@@ -660,8 +660,6 @@ extension ExecutionContext {
                     let value = vm.fp[v128: o.value]
                     p.storeLE(value.low)
                     (p + 8).storeLE(value.high)
-                case .call(let f, let base):
-                    if !vm.enter(vm.functions[Int(f)], base: base) { return }
                 case .callDefined(_, let base, let code):
                     guard let reference = code.pointee, vm.enter(reference, base: base) else { return }
                 case .return:
@@ -673,7 +671,8 @@ extension ExecutionContext {
                     if !vm.copyWithinMemory0(base: base) { return }
                 case .memoryFill(0, let base):
                     if !vm.fillMemory0(base: base) { return }
-                case .meter, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
+                // `call` names an import: a host function or another instance's (`callDefined` is the fast one).
+                case .meter, .call, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
                      .throw, .throwReference, .constV128, .refFunction, .tableGet, .tableSet, .tableSize, .tableGrow,
                      .tableFill, .tableCopy, .tableInit, .elementDrop, .memorySize, .memoryGrow, .memoryFill,
                      .memoryCopy, .memoryInit, .dataDrop, .convert, .v128LoadPartial, .v128StoreLane, .simd,
