@@ -149,17 +149,21 @@ final class CompiledFunction: @unchecked Sendable {
     /// Writes the template after a new frame's parameters at `slots`.
     @inline(__always)
     func initializeFrame(at slots: UnsafeMutablePointer<UInt64>) {
-        // The first group outside the loop: most templates are one group, and a loop costs more to set up.
-        guard frameTemplateCount > 0 else { return }
-        var i = 0
-        repeat {
+        @inline(__always) func copyGroup(_ i: Int) {
             let (a, b, c, d) = (frameTemplate[i], frameTemplate[i &+ 1], frameTemplate[i &+ 2], frameTemplate[i &+ 3])
             slots[i] = a
             slots[i &+ 1] = b
             slots[i &+ 2] = c
             slots[i &+ 3] = d
+        }
+        // Most templates are one group: it is copied outside the loop, which costs more to set up.
+        guard frameTemplateCount > 0 else { return }
+        copyGroup(0)
+        var i = 4
+        while i < frameTemplateCount {
+            copyGroup(i)
             i &+= 4
-        } while i < frameTemplateCount
+        }
     }
 
     deinit {
