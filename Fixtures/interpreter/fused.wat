@@ -56,16 +56,6 @@
       (i64.extend_i32_u (i32.load offset=4 (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 2)))))
       (i64.add (i64.load (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))))
                (i64.extend_i32_u (i32.load (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 3))))))))
-  ;; x[i] += d: a load, an add and a store back to the same address, whichever side of the add the load is on.
-  (func (export "add_to_memory") (param $p i32) (param $d f64) (result f64)
-    (f64.store offset=8 (local.get $p) (f64.add (f64.load offset=8 (local.get $p)) (local.get $d)))
-    (f64.store offset=8 (local.get $p) (f64.add (local.get $d) (f64.load offset=8 (local.get $p))))
-    (f64.load offset=8 (local.get $p)))
-  ;; The sum stored at another offset: no fusion.
-  (func (export "add_to_other") (param $p i32) (param $d f64) (result f64)
-    (f64.store offset=8 (local.get $p) (f64.const 1.5))
-    (f64.store offset=16 (local.get $p) (f64.add (f64.load offset=8 (local.get $p)) (local.get $d)))
-    (f64.load offset=16 (local.get $p)))
   ;; Copies: a rotation of three locals is consecutive copies; a loop starts between two of them.
   (func (export "rotate") (param $n i32) (result i32) (local $a i32) (local $b i32) (local $c i32) (local $t i32)
     (local.set $a (i32.const 1)) (local.set $b (i32.const 2)) (local.set $c (i32.const 3))

@@ -105,16 +105,6 @@ struct FusionTests {
         }
     }
 
-    @Test("x[i] += d in one op: the sum lands at the loaded address, whichever operand the load is; traps stay")
-    func addToMemory() throws {
-        #expect(try instance.invoke("add_to_memory", [.i32(200), .f64((0.25).bitPattern)]) == [.f64((0.5).bitPattern)])
-        #expect(try instance.invoke("add_to_memory", [.i32(200), .f64((0.25).bitPattern)]) == [.f64((1.0).bitPattern)])
-        #expect(try instance.invoke("add_to_other", [.i32(300), .f64((2.0).bitPattern)]) == [.f64((3.5).bitPattern)])
-        #expect(throws: TrapError.self) { try instance.invoke("add_to_memory", [.i32(65_530), .f64((1.0).bitPattern)]) }
-        #expect(code("add_to_memory").filter { if case .f64AddToMemory = $0 { true } else { false } }.count == 2)
-        #expect(!code("add_to_other").contains { if case .f64AddToMemory = $0 { true } else { false } })
-    }
-
     @Test("consecutive copies run as one op, but never across a label")
     func copies() throws {
         // (a, b, c) rotates left each iteration, starting from (2, 3, 1) after the copy before the loop.

@@ -354,7 +354,7 @@ extension Compiler {
             case .i64Store, .f64Store: op = .store64(operand)
             default: op = .v128Store(operand)
             }
-            if !fuseAddress(into: op, target), !fuseAddToMemory(op, value) { emit(op) }
+            if !fuseAddress(into: op, target) { emit(op) }
             return
         }
         let target = pop()
@@ -405,23 +405,6 @@ extension Compiler {
         guard let shift, let (operand, indexedOp) = Self.indexedForm(of: op, shift: shift),
               operand.memory == 0, operand.address == target.slot else { return false }
         code[last.index] = indexedOp(IndexedAccess(base: base, index: index, value: operand.value, offset: operand.offset))
-        lastResult = nil
-        return true
-    }
-
-    /// Folds an `f64.load`, the `f64.add` that adds a value to it, and store `op` of the sum to the same address
-    /// (the last two ops emitted, then `op`) into one op, when only the add reads the loaded value and only the
-    /// store reads the sum (`value`, its operand). Returns whether it did.
-    mutating func fuseAddToMemory(_ op: Op, _ value: Operand) -> Bool {
-        let (load, add) = (code.count - 2, code.count - 1)
-        guard case .store64(var o) = op, value.source == .own, let last = lastResult, last.index == add,
-              last.slot == value.slot, load >= labelPosition, case .f64Add(let a, let b, _) = code[add],
-              case .f64Load(let loaded) = code[load], loaded.address == o.address, loaded.offset == o.offset,
-              loaded.memory == o.memory, Int(loaded.value) >= localSlotCount + constants.count,
-              (a == loaded.value) != (b == loaded.value) else { return false }
-        o.value = a == loaded.value ? b : a
-        code.removeLast()
-        code[load] = .f64AddToMemory(o)
         lastResult = nil
         return true
     }

@@ -547,9 +547,6 @@ extension ExecutionContext {
                 case .i32AndXor(let a, let b, let c, let r): vm.fp[i32: r] = (vm.fp[i32: a] & vm.fp[i32: b]) ^ vm.fp[i32: c]
                 case .f64MulAdd(let a, let b, let c, let r): vm.fp[f64: r] = vm.fp[f64: a] * vm.fp[f64: b] + vm.fp[f64: c]
                 case .f64MulMul(let a, let b, let c, let r): vm.fp[f64: r] = vm.fp[f64: a] * vm.fp[f64: b] * vm.fp[f64: c]
-                case .f64AddToMemory(let o):
-                    let p = try vm.address(o, 8)
-                    p.storeLE((Double(bitPattern: p.loadLE(UInt64.self)) + vm.fp[f64: o.value]).bitPattern)
 
                 // MARK: Numeric
                 case .i32Eqz(let a, let r): vm.fp[bool: r] = vm.fp[i32: a] == 0

@@ -168,8 +168,6 @@ enum Op {
     case i32AddAdd(Slot, Slot, Slot, Slot), i32MulAdd(Slot, Slot, Slot, Slot), i32ShlAdd(Slot, Slot, Slot, Slot)
     case i32XorAdd(Slot, Slot, Slot, Slot), i32RotlXor(Slot, Slot, Slot, Slot), i32AndXor(Slot, Slot, Slot, Slot)
     case f64MulAdd(Slot, Slot, Slot, Slot), f64MulMul(Slot, Slot, Slot, Slot)
-    /// `f64.load`, `f64.add` of `fp[o.value]` and `f64.store` back to the same address: `x[i] += d`.
-    case f64AddToMemory(MemoryOperand)
 
     // MARK: Numeric, one case per instruction (operands: lhs, rhs, result)
     case i32Eqz(Slot, Slot), i64Eqz(Slot, Slot)
