@@ -228,6 +228,8 @@ public final class ExecutionContext: @unchecked Sendable {
     /// Compiles `function` on its first call in the instance's family (see `CompiledCode`).
     func compile(_ function: Function, _ instance: Instance, _ index: Int) -> CompiledFunction {
         let compiled = instance.compiledCode.code(index) { Compiler.compile(instance, function: index) }
+        // Other threads read `compiledReference` without a lock (see `CompiledCode.code`).
+        atomicMemoryFence(ordering: .releasing)
         store.lock.lock()
         defer { store.lock.unlock() }
         function.compiled = compiled

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A host function: its type and the Swift closure that implements it.
 public struct HostFunction: Sendable {
@@ -97,6 +98,8 @@ final class CompiledCode: @unchecked Sendable {
         defer { lock.unlock() }
         if let entry = entries[index] { return entry.takeUnretainedValue() }
         let compiled = compile()
+        // The run loop reads entries without the lock: the code must be visible before the entry is.
+        atomicMemoryFence(ordering: .releasing)
         entries[index] = Unmanaged.passRetained(compiled)
         return compiled
     }
