@@ -39,8 +39,8 @@ public final class ExecutionContext: @unchecked Sendable {
     public weak var owner: AnyObject?
 
     /// A suspended function: where to continue and where its frame starts, with its code and instance at hand
-    /// so that returning to it needs no lookups.
-    /// (Four words: a call writes one, a return reads one.)
+    /// so that returning to it needs no lookups. Four words, which every call writes: the function itself is
+    /// found from the instance and the code's `functionIndex` when a backtrace needs it.
     struct FrameRecord {
         var compiled: Unmanaged<CompiledFunction>
         var instance: Unmanaged<Instance>
