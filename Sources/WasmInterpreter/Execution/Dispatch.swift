@@ -661,7 +661,8 @@ extension ExecutionContext {
                     p.storeLE(value.low)
                     (p + 8).storeLE(value.high)
                 case .callDefined(_, let base, let code):
-                    guard let reference = code.pointee, vm.enter(reference, base: base) else { return }
+                    guard let reference = CompiledCode.function(in: code.pointee), vm.enter(reference, base: base)
+                    else { return }
                 case .return:
                     if !vm.leave() { return }
                 case .callIndirect(let table, let type, let index, let base):

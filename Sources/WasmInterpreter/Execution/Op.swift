@@ -94,7 +94,7 @@ enum Op {
     case call(function: UInt32, base: Slot)
     /// `call` of a function the instance defines (not an import): the fast path finds its code through `code`,
     /// the callee's entry in the instance's `CompiledCode`, and need not check its instance.
-    case callDefined(function: UInt32, base: Slot, code: UnsafeMutablePointer<Unmanaged<CompiledFunction>?>)
+    case callDefined(function: UInt32, base: Slot, code: UnsafeMutablePointer<CompiledCode.Entry>)
     case callIndirect(table: UInt32, type: UInt32, index: Slot, base: Slot)
     case callRef(reference: Slot, base: Slot)
     case returnCall(function: UInt32, base: Slot)

@@ -75,20 +75,31 @@ public final class Function: @unchecked Sendable {
 /// The compiled functions of an instance and its clones, which share them: one entry per defined function, set
 /// once. A `callDefined` op points at its callee's entry, so a call finds the callee's code in one load.
 final class CompiledCode: @unchecked Sendable {
+    /// One entry per defined function: the address of its `CompiledFunction`, or 0 before it is compiled. Atomic:
+    /// the run loop reads entries without the lock, and a fork's parent and child run on two host threads.
+    typealias Entry = Atomic<UInt>
+
     /// Entries hold a reference each (released in `deinit`): the code outlives any one instance of the family.
-    let entries: UnsafeMutablePointer<Unmanaged<CompiledFunction>?>
+    let entries: UnsafeMutablePointer<Entry>
     private let count: Int
     private let lock = NSLock()
 
     init(count: Int) {
         self.count = count
         entries = .allocate(capacity: max(count, 1))
-        entries.initialize(repeating: nil, count: max(count, 1))
+        for i in 0..<max(count, 1) { (entries + i).initialize(to: Entry(0)) }
     }
 
     deinit {
-        for i in 0..<count { entries[i]?.release() }
+        for i in 0..<count { Self.function(in: entries[i])?.release() }
+        entries.deinitialize(count: max(count, 1))
         entries.deallocate()
+    }
+
+    /// The compiled function `entry` holds, if it holds one yet (for the run loop).
+    @inline(__always)
+    static func function(in entry: borrowing Entry) -> Unmanaged<CompiledFunction>? {
+        UnsafeRawPointer(bitPattern: entry.load(ordering: .acquiring)).map { Unmanaged.fromOpaque($0) }
     }
 
     /// The code of defined function `index`, made by `compile` if no instance of the family made it yet
@@ -96,11 +107,10 @@ final class CompiledCode: @unchecked Sendable {
     func code(_ index: Int, compile: () -> CompiledFunction) -> CompiledFunction {
         lock.lock()
         defer { lock.unlock() }
-        if let entry = entries[index] { return entry.takeUnretainedValue() }
+        if let entry = Self.function(in: entries[index]) { return entry.takeUnretainedValue() }
         let compiled = compile()
-        // The run loop reads entries without the lock: the code must be visible before the entry is.
-        atomicMemoryFence(ordering: .releasing)
-        entries[index] = Unmanaged.passRetained(compiled)
+        let address = UInt(bitPattern: Unmanaged.passRetained(compiled).toOpaque())
+        entries[index].store(address, ordering: .releasing)
         return compiled
     }
 }
