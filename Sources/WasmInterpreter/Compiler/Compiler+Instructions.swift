@@ -34,9 +34,8 @@ extension Compiler {
             markUnreachable()
         case (.call, .index(let f)):
             let defined = Int(f) - module.importedFunctionTypeIndices.count
-            let code = instance.compiledCode.entries + max(defined, 0)
             compileCall(instance.functions[Int(f)].type) {
-                defined < 0 ? .call(function: f, base: $0) : .callDefined(function: f, base: $0, code: code)
+                defined < 0 ? .call(function: f, base: $0) : .callDefined(function: f, base: $0, defined: UInt32(defined))
             }
         case (.returnCall, .index(let f)):
             compileCall(instance.functions[Int(f)].type, { .returnCall(function: f, base: $0) }, tail: true)

@@ -13,6 +13,8 @@ extension ExecutionContext {
         var memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>
         var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
         var functions: UnsafeMutablePointer<Unmanaged<Function>>
+        /// The instance's `CompiledCode` entries.
+        var compiledCode: UnsafeMutablePointer<Unmanaged<CompiledFunction>?>
         /// Memory 0's base and size, cached: reloaded after every call and bulk-memory op, and on the slow path
         /// of an access, which also serves other memories and a shared memory grown by another thread (its base
         /// never moves; a stale size is smaller, never larger).
@@ -155,6 +157,7 @@ extension ExecutionContext {
         var registers = Registers(
             ip: record.ip, fp: record.fp, compiled: compiled, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
+            compiledCode: instance.compiledCode.entries,
             memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), context: Unmanaged.passUnretained(self),
             depth: depth)
         registers.reloadMemory()
@@ -175,6 +178,7 @@ extension ExecutionContext {
             vm.memories = instance.memoryStates
             vm.globals = instance.globalStorage
             vm.functions = instance.functionTable
+            vm.compiledCode = instance.compiledCode.entries
         }
         vm.reloadMemory()
     }
@@ -660,9 +664,8 @@ extension ExecutionContext {
                     let value = vm.fp[v128: o.value]
                     p.storeLE(value.low)
                     (p + 8).storeLE(value.high)
-                case .callDefined(_, let base, let code):
-                    guard let reference = CompiledCode.function(in: code.pointee), vm.enter(reference, base: base)
-                    else { return }
+                case .callDefined(_, let base, let defined):
+                    guard let reference = vm.compiledCode[Int(defined)], vm.enter(reference, base: base) else { return }
                 case .return:
                     if !vm.leave() { return }
                 case .callIndirect(let table, let type, let index, let base):

@@ -92,9 +92,9 @@ enum Op {
     case `return`(UInt8 = 0)
     /// Call function `function` of the instance; arguments start at `base`, results replace them.
     case call(function: UInt32, base: Slot)
-    /// `call` of a function the instance defines (not an import): the fast path finds its code through `code`,
-    /// the callee's entry in the instance's `CompiledCode`, and need not check its instance.
-    case callDefined(function: UInt32, base: Slot, code: UnsafeMutablePointer<CompiledCode.Entry>)
+    /// `call` of a function the instance defines (not an import), its `defined` index: the fast path finds its
+    /// code in the instance's `CompiledCode` and need not check its instance.
+    case callDefined(function: UInt32, base: Slot, defined: UInt32)
     case callIndirect(table: UInt32, type: UInt32, index: Slot, base: Slot)
     case callRef(reference: Slot, base: Slot)
     case returnCall(function: UInt32, base: Slot)

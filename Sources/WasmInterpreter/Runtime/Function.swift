@@ -72,45 +72,44 @@ public final class Function: @unchecked Sendable {
     }
 }
 
-/// The compiled functions of an instance and its clones, which share them: one entry per defined function, set
-/// once. A `callDefined` op points at its callee's entry, so a call finds the callee's code in one load.
+/// The compiled functions of an instance: one entry per defined function, set once. The run loop finds a
+/// `callDefined` op's callee here in one load. A clone starts with a copy (clones run the same code) and goes on
+/// alone: a fork's parent and child run on two host threads, and the run loop reads entries without a lock.
 final class CompiledCode: @unchecked Sendable {
-    /// One entry per defined function: the address of its `CompiledFunction`, or 0 before it is compiled. Atomic:
-    /// the run loop reads entries without the lock, and a fork's parent and child run on two host threads.
-    typealias Entry = Atomic<UInt>
-
-    /// Entries hold a reference each (released in `deinit`): the code outlives any one instance of the family.
-    let entries: UnsafeMutablePointer<Entry>
+    /// Entries hold a reference each (released in `deinit`).
+    let entries: UnsafeMutablePointer<Unmanaged<CompiledFunction>?>
     private let count: Int
     private let lock = NSLock()
 
     init(count: Int) {
         self.count = count
         entries = .allocate(capacity: max(count, 1))
-        for i in 0..<max(count, 1) { (entries + i).initialize(to: Entry(0)) }
+        entries.initialize(repeating: nil, count: max(count, 1))
+    }
+
+    /// A copy of `other`'s entries, for a clone.
+    convenience init(copying other: CompiledCode) {
+        self.init(count: other.count)
+        other.lock.lock()
+        defer { other.lock.unlock() }
+        for i in 0..<count { entries[i] = other.entries[i].map { $0.retain() } }
     }
 
     deinit {
-        for i in 0..<count { Self.function(in: entries[i])?.release() }
-        entries.deinitialize(count: max(count, 1))
+        for i in 0..<count { entries[i]?.release() }
         entries.deallocate()
     }
 
-    /// The compiled function `entry` holds, if it holds one yet (for the run loop).
-    @inline(__always)
-    static func function(in entry: borrowing Entry) -> Unmanaged<CompiledFunction>? {
-        UnsafeRawPointer(bitPattern: entry.load(ordering: .acquiring)).map { Unmanaged.fromOpaque($0) }
-    }
-
-    /// The code of defined function `index`, made by `compile` if no instance of the family made it yet
-    /// (threads asking at the same time compile it once).
+    /// The code of defined function `index`, made by `compile` on first use (threads asking at the same time
+    /// compile it once).
     func code(_ index: Int, compile: () -> CompiledFunction) -> CompiledFunction {
         lock.lock()
         defer { lock.unlock() }
-        if let entry = Self.function(in: entries[index]) { return entry.takeUnretainedValue() }
+        if let entry = entries[index] { return entry.takeUnretainedValue() }
         let compiled = compile()
-        let address = UInt(bitPattern: Unmanaged.passRetained(compiled).toOpaque())
-        entries[index].store(address, ordering: .releasing)
+        // Threads sharing the instance read entries without the lock: the code must be visible before the entry.
+        atomicMemoryFence(ordering: .releasing)
+        entries[index] = Unmanaged.passRetained(compiled)
         return compiled
     }
 }

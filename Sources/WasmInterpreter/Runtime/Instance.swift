@@ -42,7 +42,7 @@ public final class Instance: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var tableReferences: UnsafeMutablePointer<Unmanaged<Table>> = .allocate(capacity: 1)
     /// Memory 0's state, if the instance has a memory (the run loop caches it).
     @exclusivity(unchecked) private(set) var memory0State: UnsafeMutablePointer<MemoryState>?
-    /// The compiled code of the defined functions, shared with clones.
+    /// The compiled code of the defined functions.
     private(set) var compiledCode: CompiledCode
 
     init(module: ValidatedModule, store: Store, compiledCode: CompiledCode? = nil) {
@@ -114,7 +114,7 @@ extension Instance {
     ///   imports wasm functions (they cannot move with it).
     public func clone(into target: Store? = nil) -> Instance? {
         guard let source = self.store, let store = target ?? self.store else { return nil }
-        let copy = Instance(module: module, store: store, compiledCode: compiledCode)
+        let copy = Instance(module: module, store: store, compiledCode: CompiledCode(copying: compiledCode))
         copy.typeIDs = typeIDs
         let importedFunctionCount = module.module.importedFunctionTypeIndices.count
         var replaced: [ObjectIdentifier: ExternalValue] = [:]
