@@ -12,8 +12,7 @@ extension ExecutionContext {
         unowned(unsafe) var instance: Instance
         var memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>
         var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
-        var functions: UnsafeMutablePointer<Unmanaged<Function>>
-        /// The instance's `CompiledCode` entries.
+        /// The instance's `CompiledCode` entries (its functions are `instance.functionTable`, for the slow path).
         var compiledCode: UnsafeMutablePointer<Unmanaged<CompiledFunction>?>
         /// Memory 0's base and size, cached: reloaded after every call and bulk-memory op, and on the slow path
         /// of an access, which also serves other memories and a shared memory grown by another thread (its base
@@ -156,8 +155,7 @@ extension ExecutionContext {
         let compiled = record.compiled.takeUnretainedValue()
         var registers = Registers(
             ip: record.ip, fp: record.fp, compiled: compiled, instance: instance,
-            memories: instance.memoryStates, globals: instance.globalStorage, functions: instance.functionTable,
-            compiledCode: instance.compiledCode.entries,
+            memories: instance.memoryStates, globals: instance.globalStorage, compiledCode: instance.compiledCode.entries,
             memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), context: Unmanaged.passUnretained(self),
             depth: depth)
         registers.reloadMemory()
@@ -177,7 +175,6 @@ extension ExecutionContext {
             vm.instance = instance
             vm.memories = instance.memoryStates
             vm.globals = instance.globalStorage
-            vm.functions = instance.functionTable
             vm.compiledCode = instance.compiledCode.entries
         }
         vm.reloadMemory()
@@ -300,7 +297,7 @@ extension ExecutionContext {
                 reload(&vm)
             case .call(let f, let base), .callDefined(let f, let base, _):
                 frames[frames.count - 1].ip = vm.ip
-                try call(vm.functions[Int(f)], base: vm.fp - stack + Int(base))
+                try call(vm.instance.functionTable[Int(f)], base: vm.fp - stack + Int(base))
                 if frames.count <= depth { return }
                 reload(&vm)
             case .callIndirect(let table, let type, let index, let base):
@@ -315,7 +312,8 @@ extension ExecutionContext {
                 if frames.count <= depth { return }
                 reload(&vm)
             case .returnCall(let f, let base):
-                if try tailCall(vm.functions[Int(f)].takeUnretainedValue(), base: base, fp: vm.fp, from: vm.instance) {
+                if try tailCall(vm.instance.functionTable[Int(f)].takeUnretainedValue(), base: base, fp: vm.fp,
+                                from: vm.instance) {
                     frames.removeLast()
                 }
                 if frames.count <= depth { return }
