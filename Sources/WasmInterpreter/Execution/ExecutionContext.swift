@@ -225,7 +225,7 @@ public final class ExecutionContext: @unchecked Sendable {
                                   instance: instance, ip: reference._withUnsafeGuaranteedRef { $0.code }, fp: stack + base))
     }
 
-    /// Compiles `function` on its first call in the instance's family (see `CompiledCode`).
+    /// Compiles `function` on its first call in its instance (see `CompiledCode`).
     func compile(_ function: Function, _ instance: Instance, _ index: Int) -> CompiledFunction {
         let compiled = instance.compiledCode.code(index) { Compiler.compile(instance, function: index) }
         // Other threads read `compiledReference` without a lock (see `CompiledCode.code`).

@@ -43,7 +43,7 @@ public final class Instance: @unchecked Sendable {
     /// Memory 0's state, if the instance has a memory (the run loop caches it).
     @exclusivity(unchecked) private(set) var memory0State: UnsafeMutablePointer<MemoryState>?
     /// The compiled code of the defined functions.
-    private(set) var compiledCode: CompiledCode
+    let compiledCode: CompiledCode
 
     init(module: ValidatedModule, store: Store, compiledCode: CompiledCode? = nil) {
         self.module = module
