@@ -88,4 +88,60 @@
       (drop (br_if 0 (i32.const 7) (local.get $skip)))
       (i32.load (local.get $address)))
     (i32.eqz))
+  ;; Counted loops: the counter's step and the loop's exit test are one op. Result: iterations * 1000 + counter.
+  (func (export "count_add_ne") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.ne (local.tee $i (i32.add (local.get $i) (local.get $step))) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  (func (export "count_add_lt_u") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.tee $i (i32.add (local.get $i) (local.get $step))) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  (func (export "count_add_lt_s") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.lt_s (local.tee $i (i32.add (local.get $i) (local.get $step))) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  (func (export "count_add_gt_u") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.gt_u (local.tee $i (i32.add (local.get $i) (local.get $step))) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  (func (export "count_add_gt_s") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.gt_s (local.tee $i (i32.add (local.get $i) (local.get $step))) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  (func (export "count_sub_ne") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.ne (local.tee $i (i32.sub (local.get $i) (local.get $step))) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  (func (export "count_sub_gt_u") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.gt_u (local.tee $i (i32.sub (local.get $i) (local.get $step))) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  (func (export "count_sub_gt_s") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.gt_s (local.tee $i (i32.sub (local.get $i) (local.get $step))) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  ;; The counter on the right of the test, the step on the left of the sum: `bound < i` is `i > bound`.
+  (func (export "count_bound_lt_u") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $bound) (local.tee $i (i32.add (local.get $step) (local.get $i))))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  ;; A branch lands between the step and the test (odd iterations skip the step): they must stay two ops.
+  (func (export "count_label_between") (param $i i32) (param $step i32) (param $bound i32) (result i32) (local $n i32)
+    (loop $next
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (block $skip
+        (br_if $skip (i32.and (local.get $n) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (local.get $step))))
+      (br_if $next (i32.lt_u (local.get $i) (local.get $bound))))
+    (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
 )

@@ -130,4 +130,43 @@ struct FusionTests {
         #expect(code("load_eqz").contains { if case .i32LoadEqz = $0 { true } else { false } })
         #expect(!code("label_between").contains { if case .i32LoadEqz = $0 { true } else { false } })
     }
+
+    @Test("a loop's counter step and exit test are one op, for each test and either operand order, not across a label")
+    func countedLoops() throws {
+        /// The loop of the `count_*` functions: step, then go on while `again(counter, bound)`.
+        func expected(_ start: UInt32, _ step: UInt32, _ bound: UInt32, subtract: Bool = false,
+                      stepOnOddIterations: Bool = true, _ again: (UInt32, UInt32) -> Bool) -> UInt32 {
+            var (i, n): (UInt32, UInt32) = (start, 0)
+            repeat {
+                n += 1
+                if stepOnOddIterations || n % 2 == 0 { i = subtract ? i &- step : i &+ step }
+            } while again(i, bound) && n < 1000
+            return n &* 1000 &+ i
+        }
+        let signed = { (x: UInt32) in Int32(bitPattern: x) }
+        let up: [(UInt32, UInt32, UInt32)] = [(0, 1, 10), (7, 5, 57), (0xFFFF_FFFE, 1, 3), (0x7FFF_FFFE, 1, 0x8000_0002)]
+        let down: [(UInt32, UInt32, UInt32)] = [(100, 1, 50), (3, 1, 0xFFFF_FFFD), (0x8000_0001, 1, 0x7FFF_FFFE), (10, 3, 1)]
+        let downByAdding = down.map { ($0.0, 0 &- $0.1, $0.2) }
+        let cases: [(String, [(UInt32, UInt32, UInt32)], Bool, (UInt32, UInt32) -> Bool)] = [
+            ("count_add_ne", up, false, { $0 != $1 }), ("count_add_lt_u", up, false, { $0 < $1 }),
+            ("count_add_lt_s", up, false, { signed($0) < signed($1) }),
+            ("count_add_gt_u", downByAdding, false, { $0 > $1 }),
+            ("count_add_gt_s", downByAdding, false, { signed($0) > signed($1) }),
+            ("count_sub_ne", down, true, { $0 != $1 }), ("count_sub_gt_u", down, true, { $0 > $1 }),
+            ("count_sub_gt_s", down, true, { signed($0) > signed($1) }),
+            ("count_bound_lt_u", downByAdding, false, { $1 < $0 }),
+        ]
+        for (name, inputs, subtract, again) in cases {
+            for (i, step, bound) in inputs {
+                #expect(try i32(name, i, step, bound) == expected(i, step, bound, subtract: subtract, again),
+                        "\(name)(\(i), \(step), \(bound))")
+            }
+            #expect(code(name).contains { "\($0)".contains("JumpIf") && "\($0)".contains("CountedJump") }, "\(name)")
+        }
+        for (i, step, bound) in up {
+            #expect(try i32("count_label_between", i, step, bound)
+                    == expected(i, step, bound, stepOnOddIterations: false) { $0 < $1 })
+        }
+        #expect(!code("count_label_between").contains { "\($0)".contains("CountedJump") })
+    }
 }

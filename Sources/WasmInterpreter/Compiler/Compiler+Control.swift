@@ -85,7 +85,13 @@ extension Compiler {
         let index = blocks.count - 1 - depth
         if branchIsInPlace(depth), let compare = fusableComparison(operand) {
             code.removeLast()
-            emitJump(to: index) { Self.jump(when: compare, negated: false, target: $0) }
+            // A loop's counter step just before, with no label between: one op for both.
+            if lastOpIsFusable, let counted = Self.countedJump(stepping: code[code.count - 1], when: compare) {
+                code.removeLast()
+                emitJump(to: index, counted)
+            } else {
+                emitJump(to: index) { Self.jump(when: compare, negated: false, target: $0) }
+            }
             return
         }
         let condition = read(operand)
@@ -163,6 +169,52 @@ extension Compiler {
         case (.i32LoadEqz(var t), true): { t.then = target; return .jumpIfLoadI32Nez(t) }()
         default: .unreachable
         }
+    }
+
+    /// The `CountedJump` op (given its target) for `step`, an `i32.add` or `i32.sub` that updates a slot in place,
+    /// and `compare`, a comparison of that slot's new value; nil if no op does both.
+    static func countedJump(stepping step: Op, when compare: Op) -> ((Int32) -> Op)? {
+        let (counter, amount, adds): (Slot, Slot, Bool)
+        switch step {
+        case .i32Add(let a, let b, let r) where r == a: (counter, amount, adds) = (a, b, true)
+        case .i32Add(let a, let b, let r) where r == b: (counter, amount, adds) = (b, a, true)
+        case .i32Sub(let a, let b, let r) where r == a: (counter, amount, adds) = (a, b, false)
+        default: return nil
+        }
+        enum Test { case ne, ltU, ltS, gtU, gtS }
+        let (test, lhs, rhs): (Test, Slot, Slot)
+        switch compare {
+        case .i32Ne(let a, let b, _): (test, lhs, rhs) = (.ne, a, b)
+        case .i32LtU(let a, let b, _): (test, lhs, rhs) = (.ltU, a, b)
+        case .i32LtS(let a, let b, _): (test, lhs, rhs) = (.ltS, a, b)
+        case .i32GtU(let a, let b, _): (test, lhs, rhs) = (.gtU, a, b)
+        case .i32GtS(let a, let b, _): (test, lhs, rhs) = (.gtS, a, b)
+        default: return nil
+        }
+        // The counter on the left: `bound < counter` is `counter > bound`.
+        let flipped: Test
+        let bound: Slot
+        if lhs == counter {
+            (flipped, bound) = (test, rhs)
+        } else if rhs == counter {
+            let mirror: [Test: Test] = [.ne: .ne, .ltU: .gtU, .ltS: .gtS, .gtU: .ltU, .gtS: .ltS]
+            (flipped, bound) = (mirror[test] ?? test, lhs)
+        } else {
+            return nil
+        }
+        let make: ((CountedJump) -> Op)? = switch (adds, flipped) {
+        case (true, .ne): Op.i32AddJumpIfNe
+        case (true, .ltU): Op.i32AddJumpIfLtU
+        case (true, .ltS): Op.i32AddJumpIfLtS
+        case (true, .gtU): Op.i32AddJumpIfGtU
+        case (true, .gtS): Op.i32AddJumpIfGtS
+        case (false, .ne): Op.i32SubJumpIfNe
+        case (false, .gtU): Op.i32SubJumpIfGtU
+        case (false, .gtS): Op.i32SubJumpIfGtS
+        default: nil
+        }
+        guard let make else { return nil }
+        return { make(CountedJump(counter: counter, step: amount, bound: bound, target: $0)) }
     }
 
     /// The slot of the first of the top `count` operands (the top slot if `count` is 0).

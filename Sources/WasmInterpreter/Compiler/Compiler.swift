@@ -335,6 +335,14 @@ struct Compiler {
         case .jumpIfI32GeS(let a, let b, let t): .jumpIfI32GeS(a, b, target: transform(t))
         case .jumpIfI32GeU(let a, let b, let t): .jumpIfI32GeU(a, b, target: transform(t))
         case .jumpIfI32Eqz(let a, let t): .jumpIfI32Eqz(a, target: transform(t))
+        case .i32AddJumpIfNe(var x): { x.target = transform(x.target); return .i32AddJumpIfNe(x) }()
+        case .i32AddJumpIfLtU(var x): { x.target = transform(x.target); return .i32AddJumpIfLtU(x) }()
+        case .i32AddJumpIfLtS(var x): { x.target = transform(x.target); return .i32AddJumpIfLtS(x) }()
+        case .i32AddJumpIfGtU(var x): { x.target = transform(x.target); return .i32AddJumpIfGtU(x) }()
+        case .i32AddJumpIfGtS(var x): { x.target = transform(x.target); return .i32AddJumpIfGtS(x) }()
+        case .i32SubJumpIfNe(var x): { x.target = transform(x.target); return .i32SubJumpIfNe(x) }()
+        case .i32SubJumpIfGtU(var x): { x.target = transform(x.target); return .i32SubJumpIfGtU(x) }()
+        case .i32SubJumpIfGtS(var x): { x.target = transform(x.target); return .i32SubJumpIfGtS(x) }()
         case .jumpIfLoadI32Eqz(var x): { x.then = transform(x.then); return .jumpIfLoadI32Eqz(x) }()
         case .jumpIfLoadI32Nez(var x): { x.then = transform(x.then); return .jumpIfLoadI32Nez(x) }()
         default: op
@@ -342,11 +350,16 @@ struct Compiler {
     }
 
     /// Turns every jump target into a distance from the op after the jump (a `br_table`'s from the op after
-    /// it), so that the run loop jumps by adding to its op pointer and needs no pointer to the code's start.
+    /// it), so that the run loop jumps by adding to its op pointer and needs no pointer to the code's start;
+    /// likewise a `br_table`'s table, stored after the code (`CompiledFunction.init`), becomes a distance.
     mutating func makeJumpsRelative() {
         for i in code.indices { code[i] = Self.mapTarget(code[i]) { $0 - Int32(i) - 1 } }
+        let opWords = MemoryLayout<Op>.stride / MemoryLayout<Int32>.stride
         for (table, site) in branchTableSites.enumerated() {
             branchTables[table] = branchTables[table].map { $0 - Int32(site) - 1 }
+            if case .branchTable(let index, let offset) = code[site] {
+                code[site] = .branchTable(index: index, table: UInt32((code.count - site - 1) * opWords) + offset)
+            }
         }
     }
 

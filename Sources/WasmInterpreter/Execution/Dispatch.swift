@@ -8,7 +8,6 @@ extension ExecutionContext {
         /// The next op (a pointer, not an index: dispatch then needs no multiplication). Jumps add to it.
         var ip: UnsafeMutablePointer<Op>
         var fp: UnsafeMutablePointer<UInt64>
-        unowned(unsafe) var compiled: CompiledFunction
         unowned(unsafe) var instance: Instance
         var memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>
         var globals: UnsafeMutablePointer<UnsafeMutablePointer<UInt64>>
@@ -49,7 +48,6 @@ extension ExecutionContext {
                         compiled: reference, instance: Unmanaged.passUnretained(instance), ip: target.code, fp: frame),
                         count: count)
                     target.initializeFrame(at: frame + target.parameterSlots)
-                    compiled = target
                     ip = target.code
                     fp = frame
                     return true
@@ -102,7 +100,6 @@ extension ExecutionContext {
                 let caller = context.frames[count &- 2]
                 guard caller.instance.toOpaque() == Unmanaged.passUnretained(instance).toOpaque() else { return false }
                 context.frames.removeLast()
-                caller.compiled._withUnsafeGuaranteedRef { compiled = $0 }
                 ip = caller.ip
                 fp = caller.fp
                 return true
@@ -152,9 +149,8 @@ extension ExecutionContext {
     func topRegisters(depth: Int) -> Registers {
         let record = frames[frames.count - 1]
         let instance = record.instance.takeUnretainedValue()
-        let compiled = record.compiled.takeUnretainedValue()
         var registers = Registers(
-            ip: record.ip, fp: record.fp, compiled: compiled, instance: instance,
+            ip: record.ip, fp: record.fp, instance: instance,
             memories: instance.memoryStates, globals: instance.globalStorage, compiledCode: instance.compiledCode.entries,
             memory0: MemoryState(base: UnsafeMutableRawPointer(stack), size: 0), context: Unmanaged.passUnretained(self),
             depth: depth)
@@ -162,12 +158,13 @@ extension ExecutionContext {
         return registers
     }
 
+    /// The code of the function on top of `frames` (the one `run(until:)` is running).
+    var topCompiled: CompiledFunction { frames[frames.count - 1].compiled.takeUnretainedValue() }
+
     /// Points `vm` at the function now on top of `frames`, reloading the instance's tables only if it changed.
     @inline(__always)
     func reload(_ vm: inout Registers) {
         let record = frames[frames.count - 1]
-        // Through `_withUnsafeGuaranteedRef`: a plain `takeUnretainedValue()` costs a retain and a release.
-        record.compiled._withUnsafeGuaranteedRef { vm.compiled = $0 }
         vm.ip = record.ip
         vm.fp = record.fp
         if record.instance.toOpaque() != Unmanaged.passUnretained(vm.instance).toOpaque() {
@@ -344,7 +341,7 @@ extension ExecutionContext {
                 if frames.count <= depth { return }
                 reload(&vm)
             case .constV128(let constant, let slot):
-                vm.fp[v128: slot] = vm.compiled.v128Constants[Int(constant)]
+                vm.fp[v128: slot] = topCompiled.v128Constants[Int(constant)]
             case .refFunction(let f, let result):
                 vm.fp[i64: result] = UInt64(vm.instance.functions[Int(f)].address) + 1
             case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elementDrop,
@@ -354,10 +351,10 @@ extension ExecutionContext {
             case .convert(let opcode, let a, let r):
                 vm.fp[Int(r)] = try Numeric.convert(opcode.opcode, vm.fp[Int(a)])
             case .v128LoadPartial(let index):
-                let access = vm.compiled.memoryAccesses[Int(index)]
+                let access = topCompiled.memoryAccesses[Int(index)]
                 try VectorOps.load(access.opcode, access.operand, lane: access.lane, memories: vm.memories, fp: vm.fp)
             case .v128StoreLane(let index):
-                let access = vm.compiled.memoryAccesses[Int(index)]
+                let access = topCompiled.memoryAccesses[Int(index)]
                 try VectorOps.storeLane(access.opcode, access.operand, lane: access.lane, memories: vm.memories,
                                         fp: vm.fp)
             case .simd(let opcode, let base):
@@ -365,9 +362,9 @@ extension ExecutionContext {
             case .simdLane(let opcode, let lane, let base):
                 VectorOps.executeLane(opcode.opcode, lane: lane, base: base, fp: vm.fp)
             case .shuffle(let constant, let base):
-                VectorOps.shuffle(vm.compiled.v128Constants[Int(constant)], base: base, fp: vm.fp)
+                VectorOps.shuffle(topCompiled.v128Constants[Int(constant)], base: base, fp: vm.fp)
             case .atomic(let index):
-                let access = vm.compiled.memoryAccesses[Int(index)]
+                let access = topCompiled.memoryAccesses[Int(index)]
                 try Atomics.execute(access.opcode, access.operand, memories: vm.memories, instance: vm.instance, fp: vm.fp,
                                     interruptible: store.limits.metersExecution ? self : nil)
             case .atomicFence:
@@ -415,6 +412,38 @@ extension ExecutionContext {
                     if Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b]) { vm.jump(target) }
                 case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.jump(target) }
                 case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.jump(target) }
+                case .i32AddJumpIfNe(let x):
+                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
+                    vm.fp[i32: x.counter] = value
+                    if value != vm.fp[i32: x.bound] { vm.jump(x.target) }
+                case .i32AddJumpIfLtU(let x):
+                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
+                    vm.fp[i32: x.counter] = value
+                    if value < vm.fp[i32: x.bound] { vm.jump(x.target) }
+                case .i32AddJumpIfLtS(let x):
+                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
+                    vm.fp[i32: x.counter] = value
+                    if Int32(bitPattern: value) < Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
+                case .i32AddJumpIfGtU(let x):
+                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
+                    vm.fp[i32: x.counter] = value
+                    if value > vm.fp[i32: x.bound] { vm.jump(x.target) }
+                case .i32AddJumpIfGtS(let x):
+                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
+                    vm.fp[i32: x.counter] = value
+                    if Int32(bitPattern: value) > Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
+                case .i32SubJumpIfNe(let x):
+                    let value = vm.fp[i32: x.counter] &- vm.fp[i32: x.step]
+                    vm.fp[i32: x.counter] = value
+                    if value != vm.fp[i32: x.bound] { vm.jump(x.target) }
+                case .i32SubJumpIfGtU(let x):
+                    let value = vm.fp[i32: x.counter] &- vm.fp[i32: x.step]
+                    vm.fp[i32: x.counter] = value
+                    if value > vm.fp[i32: x.bound] { vm.jump(x.target) }
+                case .i32SubJumpIfGtS(let x):
+                    let value = vm.fp[i32: x.counter] &- vm.fp[i32: x.step]
+                    vm.fp[i32: x.counter] = value
+                    if Int32(bitPattern: value) > Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
                 case .jumpIfLoadI32Eqz(let t):
                     let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
                     vm.fp[i32: t.value] = value
@@ -424,9 +453,10 @@ extension ExecutionContext {
                     vm.fp[i32: t.value] = value
                     if value != 0 { vm.jump(t.then) }
                 case .branchTable(let index, let table):
-                    let targets = vm.compiled.branchTargets + Int(table)
-                    let count = UInt32(targets[0])
-                    vm.jump(targets[1 + Int(min(vm.fp[i32: index], count - 1))])
+                    let targets = UnsafeRawPointer(vm.ip) + Int(table) &* MemoryLayout<Int32>.stride
+                    let count = targets.load(as: UInt32.self)
+                    let entry = 1 + Int(min(vm.fp[i32: index], count - 1))
+                    vm.jump(targets.load(fromByteOffset: entry &* MemoryLayout<Int32>.stride, as: Int32.self))
                 // MARK: Moves and constants
                 case .copy(let from, let to):
                     vm.fp[Int(to)] = vm.fp[Int(from)]

@@ -51,6 +51,15 @@ struct LoadTest {
     }
 }
 
+/// A loop's counter step and exit test in one op: `counter = counter + step` (or `- step`), then a jump to `target`
+/// if the new value compares with `bound` as the op says. A loop's `i32.add` (or `i32.sub`) and `br_if` on the sum.
+struct CountedJump {
+    var counter: Slot
+    var step: Slot
+    var bound: Slot
+    var target: Int32
+}
+
 /// A memory access that also names its instruction and lane (vector lanes, atomics): kept beside the code, in
 /// `CompiledFunction.memoryAccesses`, so that `Op` stays small.
 struct MemoryAccess {
@@ -85,8 +94,9 @@ enum Op {
     case jumpIfI32Eqz(Slot, target: Int32)
     /// An `i32.load` tested by `i32.eqz` and a branch: jump if the loaded value is zero (or not).
     case jumpIfLoadI32Eqz(LoadTest), jumpIfLoadI32Nez(LoadTest)
-    /// Jump to target `min(index, count - 1)` of the branch table at offset `table` of
-    /// `CompiledFunction.branchTargets` (its count, then its targets).
+    /// Jump to target `min(index, count - 1)` of a branch table: its count, then its targets, `Int32`s stored
+    /// after the function's code, `table` of them after the op that follows this one (so the run loop finds it
+    /// from its op pointer alone).
     case branchTable(index: Slot, table: UInt32)
     /// (Its byte of payload is unused: cases without payload share one tag, which costs a test on dispatch.)
     case `return`(UInt8 = 0)
@@ -162,6 +172,9 @@ enum Op {
     case store64Indexed(IndexedAccess)
     case i32LoadScaled(IndexedAccess), i64LoadScaled(IndexedAccess), store32Scaled(IndexedAccess)
     case store64Scaled(IndexedAccess)
+    case i32AddJumpIfNe(CountedJump), i32AddJumpIfLtU(CountedJump), i32AddJumpIfLtS(CountedJump)
+    case i32AddJumpIfGtU(CountedJump), i32AddJumpIfGtS(CountedJump)
+    case i32SubJumpIfNe(CountedJump), i32SubJumpIfGtU(CountedJump), i32SubJumpIfGtS(CountedJump)
     /// An `i32.load` and the `i32.eqz` of its value.
     case i32LoadEqz(LoadTest)
     /// Two arithmetic instructions where the second takes the first's result: `r = (a op1 b) op2 c`.

@@ -118,6 +118,8 @@ final class CompiledCode: @unchecked Sendable {
 final class CompiledFunction: @unchecked Sendable {
     /// The function's index in its module, imports included (the same in every instance sharing this code).
     let functionIndex: Int
+    /// The ops, followed in the same allocation by every `br_table`'s targets, flattened: for each table its
+    /// count, then its targets (`Int32`s).
     let code: UnsafeMutablePointer<Op>
     let codeCount: Int
     /// Slots of parameters and locals; the locals after the parameters are zeroed on entry.
@@ -128,8 +130,6 @@ final class CompiledFunction: @unchecked Sendable {
     let frameTemplateCount: Int
     /// Slots the frame needs at most: parameters, locals and the operand stack.
     let frameSize: Int
-    /// Every `br_table`'s targets, flattened: for each table its count, then its targets.
-    let branchTargets: UnsafeMutablePointer<Int32>
     let v128Constants: [V128]
     /// Accesses of the ops that name one (`Op.atomic` and the vector lane ops).
     let memoryAccesses: [MemoryAccess]
@@ -144,15 +144,17 @@ final class CompiledFunction: @unchecked Sendable {
         frameTemplate.initialize(from: template, count: template.count)
         frameTemplateCount = template.count
         self.functionIndex = functionIndex
-        self.code = .allocate(capacity: max(code.count, 1))
+        let flat = branchTables.flatMap { [Int32($0.count)] + $0 }
+        let codeBytes = code.count * MemoryLayout<Op>.stride
+        let storage = UnsafeMutableRawPointer.allocate(
+            byteCount: max(codeBytes + flat.count * MemoryLayout<Int32>.stride, 1), alignment: MemoryLayout<Op>.alignment)
+        self.code = storage.bindMemory(to: Op.self, capacity: code.count)
         self.code.initialize(from: code, count: code.count)
+        (storage + codeBytes).bindMemory(to: Int32.self, capacity: flat.count).initialize(from: flat, count: flat.count)
         codeCount = code.count
         self.parameterSlots = parameterSlots
         self.localSlots = localSlots
         self.frameSize = max(frameSize, parameterSlots + template.count)
-        let flat = branchTables.flatMap { [Int32($0.count)] + $0 }
-        branchTargets = .allocate(capacity: max(flat.count, 1))
-        branchTargets.initialize(from: flat, count: flat.count)
         self.v128Constants = v128Constants
         self.memoryAccesses = memoryAccesses
         self.handlers = handlers
@@ -182,7 +184,6 @@ final class CompiledFunction: @unchecked Sendable {
         code.deinitialize(count: codeCount)
         code.deallocate()
         frameTemplate.deallocate()
-        branchTargets.deallocate()
     }
 }
 
