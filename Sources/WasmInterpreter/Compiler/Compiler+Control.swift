@@ -182,27 +182,17 @@ extension Compiler {
         default: return nil
         }
         enum Test { case ne, ltU, ltS, gtU, gtS }
-        let (test, lhs, rhs): (Test, Slot, Slot)
+        // The test with the counter on the left (`bound < counter` is `counter > bound`), and the bound.
+        let test: Test, bound: Slot
         switch compare {
-        case .i32Ne(let a, let b, _): (test, lhs, rhs) = (.ne, a, b)
-        case .i32LtU(let a, let b, _): (test, lhs, rhs) = (.ltU, a, b)
-        case .i32LtS(let a, let b, _): (test, lhs, rhs) = (.ltS, a, b)
-        case .i32GtU(let a, let b, _): (test, lhs, rhs) = (.gtU, a, b)
-        case .i32GtS(let a, let b, _): (test, lhs, rhs) = (.gtS, a, b)
+        case .i32Ne(counter, let b, _), .i32Ne(let b, counter, _): (test, bound) = (.ne, b)
+        case .i32LtU(counter, let b, _), .i32GtU(let b, counter, _): (test, bound) = (.ltU, b)
+        case .i32LtS(counter, let b, _), .i32GtS(let b, counter, _): (test, bound) = (.ltS, b)
+        case .i32GtU(counter, let b, _), .i32LtU(let b, counter, _): (test, bound) = (.gtU, b)
+        case .i32GtS(counter, let b, _), .i32LtS(let b, counter, _): (test, bound) = (.gtS, b)
         default: return nil
         }
-        // The counter on the left: `bound < counter` is `counter > bound`.
-        let flipped: Test
-        let bound: Slot
-        if lhs == counter {
-            (flipped, bound) = (test, rhs)
-        } else if rhs == counter {
-            let mirror: [Test: Test] = [.ne: .ne, .ltU: .gtU, .ltS: .gtS, .gtU: .ltU, .gtS: .ltS]
-            (flipped, bound) = (mirror[test] ?? test, lhs)
-        } else {
-            return nil
-        }
-        let make: ((CountedJump) -> Op)? = switch (adds, flipped) {
+        let make: ((CountedJump) -> Op)? = switch (adds, test) {
         case (true, .ne): Op.i32AddJumpIfNe
         case (true, .ltU): Op.i32AddJumpIfLtU
         case (true, .ltS): Op.i32AddJumpIfLtS
