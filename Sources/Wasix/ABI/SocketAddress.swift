@@ -75,7 +75,7 @@ struct SocketAddress {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         var octets = self.octets
         _ = inet_ntop(family, &octets, &text, socklen_t(text.count))
-        return String(cString: text)
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Writes the address as an `__wasi_addr_port_t` (20 bytes).

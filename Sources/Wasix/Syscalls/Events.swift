@@ -72,7 +72,7 @@ extension Syscalls {
     ]
 
     /// The host's `eventfd`, looked up at run time (Glibc's module map does not offer it).
-    nonisolated(unsafe) private static let hostEventfd: (@convention(c) (UInt32, Int32) -> Int32)? = {
+    private static let hostEventfd: (@convention(c) (UInt32, Int32) -> Int32)? = {
         guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "eventfd") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) (UInt32, Int32) -> Int32).self)
     }()

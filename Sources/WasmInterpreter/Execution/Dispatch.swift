@@ -26,6 +26,14 @@ extension ExecutionContext {
         @inline(__always)
         mutating func jump(_ distance: Int32) { ip += Int(distance) }
 
+        /// Steps the counter of a counted loop's op by `operation` (`&+` or `&-`) and returns its new value.
+        @inline(__always)
+        func step(_ x: CountedJump, _ operation: (UInt32, UInt32) -> UInt32) -> UInt32 {
+            let value = operation(fp[i32: x.counter], fp[i32: x.step])
+            fp[i32: x.counter] = value
+            return value
+        }
+
         /// Enters `callee`, whose arguments are at frame slot `base`, if the fast path can: compiled wasm code of
         /// this instance, within the call-depth, stack and frame-buffer limits. Otherwise changes nothing and
         /// returns false: the call is left to `run(until:)`.
@@ -412,38 +420,17 @@ extension ExecutionContext {
                     if Int32(bitPattern: vm.fp[i32: a]) >= Int32(bitPattern: vm.fp[i32: b]) { vm.jump(target) }
                 case .jumpIfI32GeU(let a, let b, let target): if vm.fp[i32: a] >= vm.fp[i32: b] { vm.jump(target) }
                 case .jumpIfI32Eqz(let a, let target): if vm.fp[i32: a] == 0 { vm.jump(target) }
-                case .i32AddJumpIfNe(let x):
-                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
-                    vm.fp[i32: x.counter] = value
-                    if value != vm.fp[i32: x.bound] { vm.jump(x.target) }
-                case .i32AddJumpIfLtU(let x):
-                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
-                    vm.fp[i32: x.counter] = value
-                    if value < vm.fp[i32: x.bound] { vm.jump(x.target) }
+                case .i32AddJumpIfNe(let x): if vm.step(x, &+) != vm.fp[i32: x.bound] { vm.jump(x.target) }
+                case .i32AddJumpIfLtU(let x): if vm.step(x, &+) < vm.fp[i32: x.bound] { vm.jump(x.target) }
                 case .i32AddJumpIfLtS(let x):
-                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
-                    vm.fp[i32: x.counter] = value
-                    if Int32(bitPattern: value) < Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
-                case .i32AddJumpIfGtU(let x):
-                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
-                    vm.fp[i32: x.counter] = value
-                    if value > vm.fp[i32: x.bound] { vm.jump(x.target) }
+                    if Int32(bitPattern: vm.step(x, &+)) < Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
+                case .i32AddJumpIfGtU(let x): if vm.step(x, &+) > vm.fp[i32: x.bound] { vm.jump(x.target) }
                 case .i32AddJumpIfGtS(let x):
-                    let value = vm.fp[i32: x.counter] &+ vm.fp[i32: x.step]
-                    vm.fp[i32: x.counter] = value
-                    if Int32(bitPattern: value) > Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
-                case .i32SubJumpIfNe(let x):
-                    let value = vm.fp[i32: x.counter] &- vm.fp[i32: x.step]
-                    vm.fp[i32: x.counter] = value
-                    if value != vm.fp[i32: x.bound] { vm.jump(x.target) }
-                case .i32SubJumpIfGtU(let x):
-                    let value = vm.fp[i32: x.counter] &- vm.fp[i32: x.step]
-                    vm.fp[i32: x.counter] = value
-                    if value > vm.fp[i32: x.bound] { vm.jump(x.target) }
+                    if Int32(bitPattern: vm.step(x, &+)) > Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
+                case .i32SubJumpIfNe(let x): if vm.step(x, &-) != vm.fp[i32: x.bound] { vm.jump(x.target) }
+                case .i32SubJumpIfGtU(let x): if vm.step(x, &-) > vm.fp[i32: x.bound] { vm.jump(x.target) }
                 case .i32SubJumpIfGtS(let x):
-                    let value = vm.fp[i32: x.counter] &- vm.fp[i32: x.step]
-                    vm.fp[i32: x.counter] = value
-                    if Int32(bitPattern: value) > Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
+                    if Int32(bitPattern: vm.step(x, &-)) > Int32(bitPattern: vm.fp[i32: x.bound]) { vm.jump(x.target) }
                 case .jumpIfLoadI32Eqz(let t):
                     let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
                     vm.fp[i32: t.value] = value
