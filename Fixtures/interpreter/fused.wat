@@ -144,4 +144,65 @@
         (local.set $i (i32.add (local.get $i) (local.get $step))))
       (br_if $next (i32.lt_u (local.get $i) (local.get $bound))))
     (i32.add (i32.mul (local.get $n) (i32.const 1000)) (local.get $i)))
+  ;; A load compared by a branch: one op. Each stores $x at 2048, loads from $p and returns whether the test held.
+  (func (export "load_eq") (param $p i32) (param $x i32) (param $v i32) (result i32)
+    (i32.store (i32.const 2048) (local.get $x))
+    (block $yes
+      (br_if $yes (i32.eq (i32.load (local.get $p)) (local.get $v)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "load_ne") (param $p i32) (param $x i32) (param $v i32) (result i32)
+    (i32.store (i32.const 2048) (local.get $x))
+    (block $yes
+      (br_if $yes (i32.ne (i32.load (local.get $p)) (local.get $v)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "load_lt_s") (param $p i32) (param $x i32) (param $v i32) (result i32)
+    (i32.store (i32.const 2048) (local.get $x))
+    (block $yes
+      (br_if $yes (i32.lt_s (i32.load (local.get $p)) (local.get $v)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "load_lt_u") (param $p i32) (param $x i32) (param $v i32) (result i32)
+    (i32.store (i32.const 2048) (local.get $x))
+    (block $yes
+      (br_if $yes (i32.lt_u (i32.load (local.get $p)) (local.get $v)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "load_gt_s") (param $p i32) (param $x i32) (param $v i32) (result i32)
+    (i32.store (i32.const 2048) (local.get $x))
+    (block $yes
+      (br_if $yes (i32.gt_s (i32.load (local.get $p)) (local.get $v)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "load_gt_u") (param $p i32) (param $x i32) (param $v i32) (result i32)
+    (i32.store (i32.const 2048) (local.get $x))
+    (block $yes
+      (br_if $yes (i32.gt_u (i32.load (local.get $p)) (local.get $v)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  ;; The loaded value on the right: `v < loaded` is `loaded > v`.
+  (func (export "load_right_lt_s") (param $p i32) (param $x i32) (param $v i32) (result i32)
+    (i32.store (i32.const 2048) (local.get $x))
+    (block $yes
+      (br_if $yes (i32.lt_s (local.get $v) (i32.load (local.get $p))))
+      (return (i32.const 0)))
+    (i32.const 1))
+  ;; The loaded value also goes to a local: the load must stay, the local must be written.
+  (func (export "load_tee_lt_u") (param $p i32) (param $x i32) (param $v i32) (result i32) (local $t i32)
+    (i32.store (i32.const 2048) (local.get $x))
+    (block $yes
+      (br_if $yes (i32.lt_u (local.tee $t (i32.load (local.get $p))) (local.get $v)))
+      (return (i32.add (local.get $t) (i32.const 1000))))
+    (local.get $t))
+  ;; A branch lands between the load and the comparison ($v is compared with 7 when $x is nonzero).
+  (func (export "load_label_between") (param $p i32) (param $x i32) (param $v i32) (result i32)
+    (block $yes
+      (br_if $yes (i32.lt_u
+        (block (result i32)
+          (drop (br_if 0 (i32.const 7) (local.get $x)))
+          (i32.load (local.get $p)))
+        (local.get $v)))
+      (return (i32.const 0)))
+    (i32.const 1))
 )

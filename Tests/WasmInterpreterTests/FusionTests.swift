@@ -169,4 +169,31 @@ struct FusionTests {
         }
         #expect(!code("count_label_between").contains { "\($0)".contains("CountedJump") })
     }
+
+    @Test("a load compared by a branch is one op, for each test and either order; not if a local keeps the value or a label comes between")
+    func loadComparisons() throws {
+        let signed = { (x: UInt32) in Int32(bitPattern: x) }
+        let cases: [(String, (UInt32, UInt32) -> Bool)] = [
+            ("load_eq", { $0 == $1 }), ("load_ne", { $0 != $1 }), ("load_lt_s", { signed($0) < signed($1) }),
+            ("load_lt_u", { $0 < $1 }), ("load_gt_s", { signed($0) > signed($1) }), ("load_gt_u", { $0 > $1 }),
+            ("load_right_lt_s", { signed($1) < signed($0) }),
+        ]
+        let pairs: [(UInt32, UInt32)] = [(1, 2), (2, 1), (5, 5), (0xFFFF_FFFF, 1), (1, 0xFFFF_FFFF), (0x8000_0000, 0x7FFF_FFFF)]
+        for (name, holds) in cases {
+            for (x, v) in pairs {
+                #expect(try i32(name, 2048, x, v) == (holds(x, v) ? 1 : 0), "\(name)(\(x), \(v))")
+            }
+            #expect(throws: TrapError.self) { try instance.invoke(name, [.i32(65_534), .i32(0), .i32(0)]) }
+            #expect(code(name).contains { "\($0)".contains("LoadComparison") }, "\(name)")
+        }
+        // The local gets the loaded value: returned as is when below 9, plus 1000 otherwise.
+        #expect(try i32("load_tee_lt_u", 2048, 3, 9) == 3)
+        #expect(try i32("load_tee_lt_u", 2048, 12, 9) == 1012)
+        #expect(!code("load_tee_lt_u").contains { "\($0)".contains("LoadComparison") })
+        // Memory at 1028 holds 0; with $x nonzero the branch brings 7 past the load.
+        #expect(try i32("load_label_between", 1028, 0, 1) == 1)
+        #expect(try i32("load_label_between", 1028, 1, 8) == 1)
+        #expect(try i32("load_label_between", 1028, 1, 7) == 0)
+        #expect(!code("load_label_between").contains { "\($0)".contains("LoadComparison") })
+    }
 }

@@ -85,10 +85,11 @@ extension Compiler {
         let index = blocks.count - 1 - depth
         if branchIsInPlace(depth), let compare = fusableComparison(operand) {
             code.removeLast()
-            // A loop's counter step just before, with no label between: one op for both.
-            if lastOpIsFusable, let counted = Self.countedJump(stepping: code[code.count - 1], when: compare) {
+            // A loop's counter step, or a load of the compared value, just before with no label between: one op.
+            if lastOpIsFusable, let fused = Self.countedJump(stepping: code[code.count - 1], when: compare)
+                ?? loadComparison(loading: code[code.count - 1], when: compare) {
                 code.removeLast()
-                emitJump(to: index, counted)
+                emitJump(to: index, fused)
             } else {
                 emitJump(to: index) { Self.jump(when: compare, negated: false, target: $0) }
             }
@@ -205,6 +206,36 @@ extension Compiler {
         }
         guard let make else { return nil }
         return { make(CountedJump(counter: counter, step: amount, bound: bound, target: $0)) }
+    }
+
+    /// The compare-and-jump op (given its target) for `load`, an `i32.load` into a temporary, and `compare`, a
+    /// comparison of the loaded value with another slot; nil if no op does both. The loaded value is then
+    /// written nowhere: the comparison was its only reader.
+    func loadComparison(loading load: Op, when compare: Op) -> ((Int32) -> Op)? {
+        guard case .i32Load(let operand) = load, operand.memory == 0, operand.value >= firstTemporary else { return nil }
+        let loaded = operand.value
+        enum Test { case eq, ne, ltS, ltU, gtS, gtU }
+        // The test with the loaded value on the left, and the other operand.
+        let test: Test, other: Slot
+        switch compare {
+        case .i32Eq(loaded, let b, _), .i32Eq(let b, loaded, _): (test, other) = (.eq, b)
+        case .i32Ne(loaded, let b, _), .i32Ne(let b, loaded, _): (test, other) = (.ne, b)
+        case .i32LtS(loaded, let b, _), .i32GtS(let b, loaded, _): (test, other) = (.ltS, b)
+        case .i32LtU(loaded, let b, _), .i32GtU(let b, loaded, _): (test, other) = (.ltU, b)
+        case .i32GtS(loaded, let b, _), .i32LtS(let b, loaded, _): (test, other) = (.gtS, b)
+        case .i32GtU(loaded, let b, _), .i32LtU(let b, loaded, _): (test, other) = (.gtU, b)
+        default: return nil
+        }
+        guard other != loaded else { return nil }
+        let make: (LoadComparison) -> Op = switch test {
+        case .eq: Op.jumpIfLoadI32Eq
+        case .ne: Op.jumpIfLoadI32Ne
+        case .ltS: Op.jumpIfLoadI32LtS
+        case .ltU: Op.jumpIfLoadI32LtU
+        case .gtS: Op.jumpIfLoadI32GtS
+        case .gtU: Op.jumpIfLoadI32GtU
+        }
+        return { make(LoadComparison(address: operand.address, offset: operand.offset, other: other, target: $0)) }
     }
 
     /// The slot of the first of the top `count` operands (the top slot if `count` is 0).

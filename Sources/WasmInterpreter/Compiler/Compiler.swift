@@ -181,6 +181,9 @@ struct Compiler {
         return top
     }
 
+    /// The first slot of the operand stack, after the locals and constants: a value there is read once.
+    var firstTemporary: Slot { Slot(localSlotCount + constants.count) }
+
     /// The value of `slot` if it is one of the frame's constant slots.
     func constant(in slot: Slot) -> UInt64? {
         let index = Int(slot) - localSlotCount
@@ -345,6 +348,12 @@ struct Compiler {
         case .i32SubJumpIfGtS(var x): { x.target = transform(x.target); return .i32SubJumpIfGtS(x) }()
         case .jumpIfLoadI32Eqz(var x): { x.then = transform(x.then); return .jumpIfLoadI32Eqz(x) }()
         case .jumpIfLoadI32Nez(var x): { x.then = transform(x.then); return .jumpIfLoadI32Nez(x) }()
+        case .jumpIfLoadI32Eq(var x): { x.target = transform(x.target); return .jumpIfLoadI32Eq(x) }()
+        case .jumpIfLoadI32Ne(var x): { x.target = transform(x.target); return .jumpIfLoadI32Ne(x) }()
+        case .jumpIfLoadI32LtS(var x): { x.target = transform(x.target); return .jumpIfLoadI32LtS(x) }()
+        case .jumpIfLoadI32LtU(var x): { x.target = transform(x.target); return .jumpIfLoadI32LtU(x) }()
+        case .jumpIfLoadI32GtS(var x): { x.target = transform(x.target); return .jumpIfLoadI32GtS(x) }()
+        case .jumpIfLoadI32GtU(var x): { x.target = transform(x.target); return .jumpIfLoadI32GtU(x) }()
         default: op
         }
     }

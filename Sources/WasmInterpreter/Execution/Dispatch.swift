@@ -34,6 +34,12 @@ extension ExecutionContext {
             return value
         }
 
+        /// The value a `LoadComparison` loads.
+        @inline(__always)
+        mutating func loaded(_ x: LoadComparison) throws(Trap) -> UInt32 {
+            try address(x.operand, 4).loadLE(UInt32.self)
+        }
+
         /// Enters `callee`, whose arguments are at frame slot `base`, if the fast path can: compiled wasm code of
         /// this instance, within the call-depth, stack and frame-buffer limits. Otherwise changes nothing and
         /// returns false: the call is left to `run(until:)`.
@@ -435,6 +441,14 @@ extension ExecutionContext {
                     let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
                     vm.fp[i32: t.value] = value
                     if value == 0 { vm.jump(t.then) }
+                case .jumpIfLoadI32Eq(let x): if try vm.loaded(x) == vm.fp[i32: x.other] { vm.jump(x.target) }
+                case .jumpIfLoadI32Ne(let x): if try vm.loaded(x) != vm.fp[i32: x.other] { vm.jump(x.target) }
+                case .jumpIfLoadI32LtS(let x):
+                    if Int32(bitPattern: try vm.loaded(x)) < Int32(bitPattern: vm.fp[i32: x.other]) { vm.jump(x.target) }
+                case .jumpIfLoadI32LtU(let x): if try vm.loaded(x) < vm.fp[i32: x.other] { vm.jump(x.target) }
+                case .jumpIfLoadI32GtS(let x):
+                    if Int32(bitPattern: try vm.loaded(x)) > Int32(bitPattern: vm.fp[i32: x.other]) { vm.jump(x.target) }
+                case .jumpIfLoadI32GtU(let x): if try vm.loaded(x) > vm.fp[i32: x.other] { vm.jump(x.target) }
                 case .jumpIfLoadI32Nez(let t):
                     let value = try vm.address(t.operand, 4).loadLE(UInt32.self)
                     vm.fp[i32: t.value] = value

@@ -60,6 +60,18 @@ struct CountedJump {
     var target: Int32
 }
 
+/// An `i32.load` from 32-bit memory 0 compared with slot `other` by a branch: the loaded value goes nowhere else.
+struct LoadComparison {
+    var address: Slot
+    var offset: UInt32
+    var other: Slot
+    var target: Int32
+
+    var operand: MemoryOperand {
+        @inline(__always) get { MemoryOperand(address: address, value: other, offset: offset, memory: 0, wide: false) }
+    }
+}
+
 /// A memory access that also names its instruction and lane (vector lanes, atomics): kept beside the code, in
 /// `CompiledFunction.memoryAccesses`, so that `Op` stays small.
 struct MemoryAccess {
@@ -94,6 +106,10 @@ enum Op {
     case jumpIfI32Eqz(Slot, target: Int32)
     /// An `i32.load` tested by `i32.eqz` and a branch: jump if the loaded value is zero (or not).
     case jumpIfLoadI32Eqz(LoadTest), jumpIfLoadI32Nez(LoadTest)
+    /// An `i32.load` compared by a branch: jump if `loaded <op> other`.
+    case jumpIfLoadI32Eq(LoadComparison), jumpIfLoadI32Ne(LoadComparison)
+    case jumpIfLoadI32LtS(LoadComparison), jumpIfLoadI32LtU(LoadComparison)
+    case jumpIfLoadI32GtS(LoadComparison), jumpIfLoadI32GtU(LoadComparison)
     /// Jump to target `min(index, count - 1)` of a branch table: its count, then its targets, `Int32`s stored
     /// after the function's code, `table` of them after the op that follows this one (so the run loop finds it
     /// from its op pointer alone).
