@@ -172,6 +172,23 @@ extension Compiler {
         }
     }
 
+    /// An i32 comparison seen from one of its operands (`b < a` is `a > b`).
+    enum SlotTest { case eq, ne, ltS, ltU, gtS, gtU }
+
+    /// How `compare` tests `slot`: the test with `slot` on the left, and the slot it is compared with; nil if
+    /// `compare` is no such comparison or `slot` is on neither side.
+    static func test(of slot: Slot, in compare: Op) -> (SlotTest, other: Slot)? {
+        switch compare {
+        case .i32Eq(slot, let b, _), .i32Eq(let b, slot, _): (.eq, b)
+        case .i32Ne(slot, let b, _), .i32Ne(let b, slot, _): (.ne, b)
+        case .i32LtS(slot, let b, _), .i32GtS(let b, slot, _): (.ltS, b)
+        case .i32LtU(slot, let b, _), .i32GtU(let b, slot, _): (.ltU, b)
+        case .i32GtS(slot, let b, _), .i32LtS(let b, slot, _): (.gtS, b)
+        case .i32GtU(slot, let b, _), .i32LtU(let b, slot, _): (.gtU, b)
+        default: nil
+        }
+    }
+
     /// The `CountedJump` op (given its target) for `step`, an `i32.add` or `i32.sub` that updates a slot in place,
     /// and `compare`, a comparison of that slot's new value; nil if no op does both.
     static func countedJump(stepping step: Op, when compare: Op) -> ((Int32) -> Op)? {
@@ -182,17 +199,7 @@ extension Compiler {
         case .i32Sub(let a, let b, let r) where r == a: (counter, amount, adds) = (a, b, false)
         default: return nil
         }
-        enum Test { case ne, ltU, ltS, gtU, gtS }
-        // The test with the counter on the left (`bound < counter` is `counter > bound`), and the bound.
-        let test: Test, bound: Slot
-        switch compare {
-        case .i32Ne(counter, let b, _), .i32Ne(let b, counter, _): (test, bound) = (.ne, b)
-        case .i32LtU(counter, let b, _), .i32GtU(let b, counter, _): (test, bound) = (.ltU, b)
-        case .i32LtS(counter, let b, _), .i32GtS(let b, counter, _): (test, bound) = (.ltS, b)
-        case .i32GtU(counter, let b, _), .i32LtU(let b, counter, _): (test, bound) = (.gtU, b)
-        case .i32GtS(counter, let b, _), .i32LtS(let b, counter, _): (test, bound) = (.gtS, b)
-        default: return nil
-        }
+        guard let (test, bound) = Self.test(of: counter, in: compare) else { return nil }
         let make: ((CountedJump) -> Op)? = switch (adds, test) {
         case (true, .ne): Op.i32AddJumpIfNe
         case (true, .ltU): Op.i32AddJumpIfLtU
@@ -214,19 +221,7 @@ extension Compiler {
     func loadComparison(loading load: Op, when compare: Op) -> ((Int32) -> Op)? {
         guard case .i32Load(let operand) = load, operand.memory == 0, operand.value >= firstTemporary else { return nil }
         let loaded = operand.value
-        enum Test { case eq, ne, ltS, ltU, gtS, gtU }
-        // The test with the loaded value on the left, and the other operand.
-        let test: Test, other: Slot
-        switch compare {
-        case .i32Eq(loaded, let b, _), .i32Eq(let b, loaded, _): (test, other) = (.eq, b)
-        case .i32Ne(loaded, let b, _), .i32Ne(let b, loaded, _): (test, other) = (.ne, b)
-        case .i32LtS(loaded, let b, _), .i32GtS(let b, loaded, _): (test, other) = (.ltS, b)
-        case .i32LtU(loaded, let b, _), .i32GtU(let b, loaded, _): (test, other) = (.ltU, b)
-        case .i32GtS(loaded, let b, _), .i32LtS(let b, loaded, _): (test, other) = (.gtS, b)
-        case .i32GtU(loaded, let b, _), .i32LtU(let b, loaded, _): (test, other) = (.gtU, b)
-        default: return nil
-        }
-        guard other != loaded else { return nil }
+        guard let (test, other) = Self.test(of: loaded, in: compare), other != loaded else { return nil }
         let make: (LoadComparison) -> Op = switch test {
         case .eq: Op.jumpIfLoadI32Eq
         case .ne: Op.jumpIfLoadI32Ne
