@@ -219,7 +219,9 @@ extension Compiler {
     /// comparison of the loaded value with another slot; nil if no op does both. The loaded value is then
     /// written nowhere: the comparison was its only reader.
     func loadComparison(loading load: Op, when compare: Op) -> ((Int32) -> Op)? {
-        guard case .i32Load(let operand) = load, operand.memory == 0, operand.value >= firstTemporary else { return nil }
+        guard case .i32Load(let operand) = load, operand.memory == 0, operand.value >= firstTemporary else {
+            return nil
+        }
         let loaded = operand.value
         guard let (test, other) = Self.test(of: loaded, in: compare), other != loaded else { return nil }
         let make: (LoadComparison) -> Op = switch test {
