@@ -74,11 +74,8 @@ final class WasixProcess: @unchecked Sendable {
         descriptors.limit = UInt32(clamping: configuration.maxOpenFiles)
         let stdio = [configuration.stdin, configuration.stdout, configuration.stderr]
         for (fd, hostFD) in stdio.enumerated() {
-            var info = stat()
-            let filetype: Filetype = fstat(hostFD, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
-                ? .regularFile : .characterDevice
-            // Stdio is presented as a character device (a terminal) unless it is a regular file.
-            let rights = filetype == .regularFile ? Rights.file : Rights.characterDevice
+            // Stdio is what the host descriptor is: a pipe is no terminal.
+            let (filetype, rights) = OpenFile.describe(hostFD: hostFD)
             descriptors[UInt32(fd)] = FileDescriptor(
                 file: OpenFile(hostFD: hostFD, filetype: filetype, ownsHostFD: false),
                 rightsBase: rights, rightsInheriting: 0)
@@ -88,7 +85,7 @@ final class WasixProcess: @unchecked Sendable {
             guard fd >= 0 else { throw PreopenError(path: preopen.hostPath, reason: String(cString: strerror(errno))) }
             _ = try descriptors.insert(FileDescriptor(
                 file: OpenFile(hostFD: fd, filetype: .directory), rightsBase: Rights.directory,
-                rightsInheriting: Rights.directory | Rights.file, preopenPath: preopen.guestPath))
+                rightsInheriting: Rights.all, preopenPath: preopen.guestPath))
         }
     }
 

@@ -25,6 +25,37 @@ final class OpenFile: @unchecked Sendable {
         if ownsHostFD { close(hostFD) }
     }
 
+    /// A host descriptor as WASI describes it: its file type, and the rights its kind and access mode allow. A
+    /// terminal is a character device without seek and tell rights (what libc's `isatty` looks for); any other
+    /// character device (`/dev/null`) keeps them, a pipe is `unknown` and a socket a socket.
+    static func describe(hostFD: Int32) -> (filetype: Filetype, rights: UInt64) {
+        var info = stat()
+        guard fstat(hostFD, &info) == 0 else { return (.unknown, Rights.characterDevice) }
+        var (filetype, rights): (Filetype, UInt64) = switch info.st_mode & S_IFMT {
+        case S_IFREG: (.regularFile, Rights.file)
+        case S_IFDIR: (.directory, Rights.directory)
+        case S_IFCHR where isatty(hostFD) != 0: (.characterDevice, Rights.characterDevice)
+        case S_IFCHR: (.characterDevice, Rights.characterDevice | Rights.fdSeek | Rights.fdTell)
+        case S_IFSOCK: (socketType(hostFD), Rights.socket)
+        default: (.unknown, Rights.characterDevice)
+        }
+        if filetype == .directory { return (filetype, rights) }
+        switch fcntl(hostFD, F_GETFL) & O_ACCMODE {
+        case O_RDONLY: rights &= ~Rights.writing
+        case O_WRONLY: rights &= ~(Rights.fdRead | Rights.fdReaddir)
+        default: break
+        }
+        return (filetype, rights)
+    }
+
+    /// A host socket's type: stream or datagram.
+    private static func socketType(_ hostFD: Int32) -> Filetype {
+        var type: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        let isDatagram = getsockopt(hostFD, SOL_SOCKET, SO_TYPE, &type, &length) == 0 && type == Int32(SOCK_DGRAM.rawValue)
+        return isDatagram ? .socketDgram : .socketStream
+    }
+
     /// The WASI file type of a host `st_mode`.
     static func filetype(mode: mode_t) -> Filetype {
         switch mode & S_IFMT {

@@ -118,11 +118,9 @@ extension Syscalls {
         Syscall("fd_pwrite", [.i32, .i32, .i32, .i64, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
-            var offset = c.u64(3)
-            let total = try transfer(try c.iovecs(1)) { pointer, count in
-                let moved = pwrite(fd.file.hostFD, pointer, count, off_t(clamping: offset))
-                if moved > 0 { offset &+= UInt64(moved) }
-                return moved
+            let offset = c.u64(3)
+            let total = try gathered(try c.iovecs(1)) { vectors, count, done in
+                pwritev(fd.file.hostFD, vectors, count, off_t(clamping: offset &+ UInt64(done)))
             }
             try c.storeSize(total, at: c.u32(4))
             return .success
@@ -137,20 +135,13 @@ extension Syscalls {
             try c.storeSize(total, at: c.u32(3))
             return .success
         },
-        /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32): each buffer is written completely unless
+        /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32): one host `writev`, so that two processes
+        /// sharing a terminal or pipe do not interleave inside one call; continued until all is written unless
         /// the host refuses more.
         Syscall("fd_write", [.i32, .i32, .i32, .i32]) { c in
             let fd = try c.fd(0)
             guard fd.file.filetype != .directory else { return .isdir }
-            let total = try transfer(try c.iovecs(1)) { pointer, count in
-                var written = 0
-                while written < count {
-                    let moved = write(fd.file.hostFD, pointer.map { $0 + written }, count - written)
-                    guard moved > 0 else { return written > 0 ? written : moved }
-                    written += moved
-                }
-                return written
-            }
+            let total = try gathered(try c.iovecs(1)) { vectors, count, _ in writev(fd.file.hostFD, vectors, count) }
             try c.storeSize(total, at: c.u32(3))
             return .success
         },
@@ -207,6 +198,38 @@ extension Syscalls {
     /// Moves data between the guest's buffers and the host, buffer by buffer, with `move(pointer, count)`
     /// (which returns the bytes moved, or a negative value with `errno` set); stops after a short move.
     /// - Returns: the bytes moved. A host error before any byte moved is thrown as its errno.
+    /// Writes `buffers` with as few host calls as possible: `move(vectors, count, done)` writes the iovecs
+    /// (`done` bytes in); a partial write continues with the rest. An error after some bytes counts as success.
+    static func gathered(_ buffers: [UnsafeMutableRawBufferPointer],
+                         _ move: (UnsafePointer<iovec>, Int32, Int) -> Int) throws(Errno) -> Int {
+        var vectors = buffers.filter { $0.count > 0 }.map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        let size = vectors.reduce(0) { $0 + $1.iov_len }
+        var total = 0
+        var first = 0
+        while total < size {
+            let moved = vectors.withUnsafeBufferPointer { vectors in
+                move(vectors.baseAddress! + first, Int32(vectors.count - first), total)
+            }
+            guard moved > 0 else {
+                if total > 0 { return total }
+                if moved == 0 { return 0 }
+                throw .current
+            }
+            total += moved
+            // Skip what was written: whole vectors, then part of the next one.
+            var rest = moved
+            while first < vectors.count, rest >= vectors[first].iov_len {
+                rest -= vectors[first].iov_len
+                first += 1
+            }
+            if rest > 0 {
+                vectors[first].iov_base += rest
+                vectors[first].iov_len -= rest
+            }
+        }
+        return total
+    }
+
     static func transfer(_ buffers: [UnsafeMutableRawBufferPointer],
                          _ move: (UnsafeMutableRawPointer?, Int) -> Int) throws(Errno) -> Int {
         var total = 0

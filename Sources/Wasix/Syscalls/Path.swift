@@ -86,11 +86,11 @@ extension Syscalls {
 
     /// path_open, and path_open2 with its `fdflagsext` (close-on-exec) before the result pointer.
     static func open(_ c: SyscallContext, closeOnExec: Bool = false, resultIndex: Int = 8) throws(Errno) -> Errno {
-        let directory = try c.fd(0)
         let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
         let oflags = UInt16(truncatingIfNeeded: c.u32(4))
         let fdflags = UInt16(truncatingIfNeeded: c.u32(7))
-        let requested = c.u64(5) & directory.rightsInheriting
+        // Rights are not a limit (later WASI versions dropped them): what the host allows is granted.
+        let requested = c.u64(5)
         var flags = O_CLOEXEC | O_NOFOLLOW
         if oflags & OpenFlags.creat != 0 { flags |= O_CREAT }
         if oflags & OpenFlags.excl != 0 { flags |= O_EXCL }
@@ -109,20 +109,10 @@ extension Syscalls {
             hostFD = openat(path.parent, path.name, (flags & ~(O_RDWR | O_WRONLY)) | O_RDONLY)
         }
         guard hostFD >= 0 else { return errno == ELOOP ? .loop : .current }
-        var info = stat()
-        guard fstat(hostFD, &info) == 0 else {
-            close(hostFD)
-            return .current
-        }
-        let filetype = OpenFile.filetype(mode: info.st_mode)
-        let allowed: UInt64 = switch filetype {
-        case .directory: Rights.directory
-        case .regularFile: Rights.file
-        default: Rights.characterDevice
-        }
+        let (filetype, allowed) = OpenFile.describe(hostFD: hostFD)
         let descriptor = FileDescriptor(
             file: OpenFile(hostFD: hostFD, filetype: filetype), rightsBase: requested & allowed,
-            rightsInheriting: c.u64(6) & directory.rightsInheriting, closeOnExec: closeOnExec)
+            rightsInheriting: c.u64(6), closeOnExec: closeOnExec)
         let fd = try c.process.descriptors.insert(descriptor)
         try c.memory.store(fd, at: c.u32(resultIndex))
         return .success

@@ -179,11 +179,9 @@ extension Syscalls {
                 if oflags & OpenFlags.trunc != 0 { flags |= O_TRUNC }
                 if try c.memory.load(op &+ fdflagsAt, as: UInt16.self) & FDFlags.append != 0 { flags |= O_APPEND }
                 let hostFD = try parent.openGuestPath(try path(), flags: flags)
-                var info = stat()
-                let filetype = fstat(hostFD, &info) == 0 ? OpenFile.filetype(mode: info.st_mode) : .unknown
+                let (filetype, allowed) = OpenFile.describe(hostFD: hostFD)
                 descriptors[fd] = FileDescriptor(file: OpenFile(hostFD: hostFD, filetype: filetype),
-                                                 rightsBase: filetype == .directory ? Rights.directory : Rights.file,
-                                                 rightsInheriting: 0)
+                                                 rightsBase: allowed, rightsInheriting: 0)
             case 3:
                 let directory = try path()
                 close(try parent.openGuestPath(directory, flags: O_RDONLY | O_DIRECTORY))

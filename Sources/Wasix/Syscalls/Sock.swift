@@ -23,11 +23,16 @@ extension Syscalls {
             try c.memory.store(UInt16(0), at: c.u32(5))
             return .success
         },
-        /// sock_send(fd, si_data: *ciovec, si_data_len, si_flags: u16, so_datalen: *size)
+        /// sock_send(fd, si_data: *ciovec, si_data_len, si_flags: u16, so_datalen: *size): one host `sendmsg`.
         Syscall("sock_send", [.i32, .i32, .i32, .i32, .i32]) { c in
             let fd = try socketDescriptor(c)
             let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
-            let total = try transfer(try c.iovecs(1)) { send(fd.file.hostFD, $0, $1, flags) }
+            let total = try gathered(try c.iovecs(1)) { vectors, count, _ in
+                var message = msghdr()
+                message.msg_iov = UnsafeMutablePointer(mutating: vectors)
+                message.msg_iovlen = Int(count)
+                return sendmsg(fd.file.hostFD, &message, flags)
+            }
             try c.storeSize(total, at: c.u32(4))
             return .success
         },

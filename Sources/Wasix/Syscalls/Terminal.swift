@@ -9,8 +9,7 @@ extension Syscalls {
     static let terminal: [Syscall] = [
         /// tty_get(state: *tty): cols u32@0, rows u32@4, width u32@8, height u32@12, stdin_tty u8@16,
         /// stdout_tty u8@17, stderr_tty u8@18, echo u8@19, line_buffered u8@20, line_feeds u8@21. Stdio counts
-        /// as a terminal when it is presented as one (a character device); the size is the host terminal's, or
-        /// 80x25.
+        /// as a terminal when its host descriptor is one; the size is the host terminal's, or 80x25.
         Syscall("tty_get", [.i32]) { c in
             let address = c.u32(0)
             var size = winsize()
@@ -22,7 +21,7 @@ extension Syscalls {
             try c.memory.store(UInt32(size.ws_xpixel), at: address &+ 8)
             try c.memory.store(UInt32(size.ws_ypixel), at: address &+ 12)
             for fd in 0..<3 {
-                let isTerminal = c.process.descriptors[UInt32(fd)]?.file.filetype == .characterDevice
+                let isTerminal = c.process.descriptors[UInt32(fd)].map { isatty($0.file.hostFD) != 0 } ?? false
                 try c.memory.store(UInt8(isTerminal ? 1 : 0), at: address &+ 16 &+ UInt32(fd))
             }
             try c.memory.store(UInt8(terminal.echo ? 1 : 0), at: address &+ 19)
