@@ -1,32 +1,24 @@
 import WasmInterpreter
 
-/// The one table of syscalls, and the namespaces they are imported from.
+/// The namespaces the syscall table (`Syscalls.preview1`, `Syscalls.wasix`) is imported from.
 ///
-/// Import names appear only here. The preview1 table serves `wasi_snapshot_preview1`, `wasi_unstable` (with its
-/// struct layouts) and `wasix_32v1`, whose older binaries import the whole preview1 set from it; `wasix_32v1` adds
-/// the WASIX calls. A name may have several shapes (the 2022 and current `proc_join`): the module's import type
-/// picks one.
+/// Preview1 serves `wasi_snapshot_preview1`, `wasi_unstable` (with its struct layouts) and `wasix_32v1`, whose
+/// older binaries import the whole preview1 set from it; `wasix_32v1` and `wasix_64v1` add the WASIX calls, the
+/// latter with 8-byte pointers and sizes.
 enum Registry {
-    /// Every preview1 syscall, in the order of the WASI documentation's groups.
-    static let preview1: [Syscall] = Syscalls.args + Syscalls.clock + Syscalls.fd + Syscalls.path + Syscalls.poll
-        + Syscalls.process + Syscalls.socket
-
-    /// The WASIX additions.
-    static let wasix: [Syscall] = Syscalls.wasixFD + Syscalls.wasixPath + Syscalls.processControl + Syscalls.signals
-        + Syscalls.stack + Syscalls.terminal + Syscalls.threads + Syscalls.wasixSocket + Syscalls.events
-
     static let namespaces: [String: (syscalls: [Syscall], flavor: SyscallContext.Flavor, wordSize: UInt32)] = [
-        "wasi_snapshot_preview1": (preview1, .preview1, 4),
-        "wasi_unstable": (preview1, .preview0, 4),
-        "wasix_32v1": (preview1 + wasix, .preview1, 4),
-        "wasix_64v1": ((preview1 + wasix).map(Wasm64.widened), .preview1, 8),
+        "wasi_snapshot_preview1": (Syscalls.preview1, .preview1, 4),
+        "wasi_unstable": (Syscalls.preview1, .preview0, 4),
+        "wasix_32v1": (Syscalls.preview1 + Syscalls.wasix, .preview1, 4),
+        "wasix_64v1": (Syscalls.preview1 + Syscalls.wasix, .preview1, 8),
         "wasi": (Syscalls.wasiThreads, .preview1, 4),
     ]
 
     /// The syscalls `module` imports, as host functions of `store`, and the memory it imports from `env` (WASIX
     /// binaries import their shared memory): `memory` for a thread's instance, else a new one. Imports we do not
-    /// have are left out, for instantiation to report.
-    static func imports(for module: ValidatedModule, in store: Store, memory: Memory? = nil) -> Imports {
+    /// have are left out, for instantiation to report. With `trace`, the calls it names are traced.
+    static func imports(for module: ValidatedModule, in store: Store, memory: Memory? = nil,
+                        trace: TraceOptions? = nil) -> Imports {
         var imports = Imports()
         var defined: Set<[String]> = []
         for entry in module.module.imports {
@@ -34,14 +26,13 @@ enum Registry {
             case .function(let typeIndex):
                 guard let namespace = namespaces[entry.module], defined.insert([entry.module, entry.name]).inserted
                 else { continue }
+                let imported = Int(typeIndex) < module.module.types.count
+                    ? module.module.types[Int(typeIndex)].functionType : nil
                 for syscall in namespace.syscalls where syscall.name == entry.name {
-                    let host = hostFunction(syscall, flavor: namespace.flavor, wordSize: namespace.wordSize)
+                    guard let type = syscall.type(wordSize: namespace.wordSize) ?? imported else { continue }
+                    let host = hostFunction(syscall, type: type, flavor: namespace.flavor, wordSize: namespace.wordSize,
+                                            traced: trace?.traces(syscall.name) == true ? trace : nil)
                     imports.overload(module: entry.module, name: entry.name, store.hostFunction(host))
-                }
-                if entry.module.hasPrefix("wasix_"), Syscalls.notSupported.contains(entry.name),
-                   Int(typeIndex) < module.module.types.count {
-                    let type = module.module.types[Int(typeIndex)].functionType
-                    imports.overload(module: entry.module, name: entry.name, store.hostFunction(notSupported(type)))
                 }
             case .memory(let type) where entry.module == "env":
                 if let memory = memory ?? store.memory(type) {
@@ -54,32 +45,54 @@ enum Registry {
         return imports
     }
 
-    /// A call we do not implement, as the module imports it: `notsup`, or zeros if it returns something else.
-    private static func notSupported(_ type: FunctionType) -> HostFunction {
-        HostFunction(type: type) { _, _ in
-            type.results == [.i32] ? [.i32(UInt32(Errno.notsup.rawValue))] : type.results.map(Value.defaultValue)
-        }
-    }
-
-    private static func hostFunction(_ syscall: Syscall, flavor: SyscallContext.Flavor, wordSize: UInt32) -> HostFunction {
-        HostFunction(type: syscall.type) { caller, arguments in
-            let failure: [Value] = syscall.results.isEmpty ? [] : [.i32(UInt32(Errno.fault.rawValue))]
+    private static func hostFunction(_ syscall: Syscall, type: FunctionType, flavor: SyscallContext.Flavor,
+                                     wordSize: UInt32, traced trace: TraceOptions?) -> HostFunction {
+        HostFunction(type: type) { caller, arguments in
+            let failure: [Value] = type.results.isEmpty ? [] : [.i32(UInt32(Errno.fault.rawValue))]
             guard let thread = caller.context.owner as? WasixThread, let instance = caller.instance,
                   let memory = caller.memory() else { return failure }
             let context = SyscallContext(thread: thread, instance: instance, memory: GuestMemory(memory: memory),
                                          arguments: arguments, flavor: flavor, wordSize: wordSize)
             let result: UInt32
-            do {
-                result = try syscall.body(context)
-            } catch let error as Errno {
-                result = UInt32(error.rawValue)
+            if let trace {
+                result = try traced(syscall, context, to: trace.output)
+            } else {
+                result = try call(syscall, context)
             }
-            let results: [Value] = syscall.results.isEmpty ? [] : [.i32(result)]
+            let results: [Value] = type.results.isEmpty ? [] : [.i32(result)]
             // Not while the module unwinds for asyncify: a handler must not run in the middle of that.
             if thread.pendingUnwind == nil, thread.process.hasPendingSignals.load(ordering: .acquiring) {
                 try thread.deliverSignals(returning: results)
             }
             return results
+        }
+    }
+
+    /// Calls `syscall`; an errno it throws is its result.
+    private static func call(_ syscall: Syscall, _ context: SyscallContext) throws -> UInt32 {
+        do {
+            return try syscall.body(context)
+        } catch let error as Errno {
+            return UInt32(error.rawValue)
+        }
+    }
+
+    /// Calls `syscall` and writes its trace line to `output`, also when it does not return.
+    private static func traced(_ syscall: Syscall, _ context: SyscallContext, to output: Int32) throws -> UInt32 {
+        let line = TraceLine(syscall, context)
+        let start = ContinuousClock.now
+        func write(_ result: UInt32?) {
+            let elapsed = ContinuousClock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            writeAll(line.text(result: result, seconds: seconds), to: output)
+        }
+        do {
+            let result = try call(syscall, context)
+            write(result)
+            return result
+        } catch {
+            write(nil)
+            throw error
         }
     }
 }

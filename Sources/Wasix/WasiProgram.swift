@@ -34,7 +34,7 @@ public enum WasiProgram {
         let process = try kernel.add { pid in try WasixProcess(kernel: kernel, pid: pid, configuration: configuration) }
         let instance: Instance
         switch Result(catching: { () throws(InstantiationError) in
-            try store.instantiate(module, imports: Registry.imports(for: module, in: store))
+            try store.instantiate(module, imports: Registry.imports(for: module, in: store, trace: configuration.trace))
         }) {
         case .success(let value): instance = value
         case .failure(.trap(let trap)):

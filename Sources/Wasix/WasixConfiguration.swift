@@ -23,6 +23,8 @@ public struct WasixConfiguration: Sendable {
     /// Whether the host's SIGINT (Ctrl-C) is passed to the first process as its SIGINT; a second one ends the
     /// host with status 130 at once (a guest that makes no syscalls never sees the first). For command lines.
     public var forwardsInterrupts = false
+    /// Which syscalls are traced, and where to (`--trace`); `nil` traces none and costs nothing.
+    public var trace: TraceOptions?
     /// How `fork` and `setjmp`/`longjmp` capture a thread's state.
     public var forkMode = ForkMode.native
 

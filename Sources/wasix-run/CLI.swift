@@ -25,6 +25,9 @@ enum CLI {
                                 wildcards, `localhost`, `[::1]:PORT`); without --net or this, no network
           --fork-mode MODE      native (default: copy the interpreter's frames) or asyncify (unwind and rewind
                                 through the module's asyncify exports, as wasmer does)
+          --trace[=PATTERNS]    write a line per syscall to stderr, strace-style: pid and tid, name, decoded
+                                arguments, result and time; PATTERNS (`proc_*,fd_*`) picks the calls
+          --trace-file FILE     write the trace to FILE instead (implies --trace)
           --invoke FUNCTION     call this export instead (after `_initialize` in a reactor), with ARGS
                                 converted to its parameter types, if it has any; print its results
           --fuel N              stop with a trap after N loop iterations and calls
@@ -141,6 +144,17 @@ enum CLI {
             arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
         configuration.commands = options.commands
         configuration.forkMode = options.forkMode
+        if let patterns = options.trace {
+            var output: Int32 = 2
+            if let path = options.traceFile {
+                output = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+                guard output >= 0 else {
+                    printError("error: cannot open \(path): \(String(cString: strerror(errno)))")
+                    return 1
+                }
+            }
+            configuration.trace = TraceOptions(patterns: patterns, output: output)
+        }
         configuration.network = options.network
         configuration.forwardsInterrupts = true
         if let maxProcesses = options.maxProcesses { configuration.maxProcesses = maxProcesses }

@@ -14,6 +14,9 @@ struct RunOptions {
     var forkMode = WasixConfiguration.ForkMode.native
     var network = NetworkAccess()
     var limits = Store.ResourceLimits()
+    /// `--trace[=PATTERNS]`: the patterns (empty for every call), and `--trace-file`.
+    var trace: [String]?
+    var traceFile: String?
 
     /// Parses options up to the module file; everything after the file belongs to the guest.
     init(_ words: [String]) throws(UsageError) {
@@ -24,7 +27,14 @@ struct RunOptions {
                 guard let value = rest.popFirst() else { throw UsageError("\(word) needs a value") }
                 return value
             }
+            if word == "--trace" || word.hasPrefix("--trace=") {
+                trace = word == "--trace" ? [] : word.dropFirst("--trace=".count).split(separator: ",").map(String.init)
+                continue
+            }
             switch word {
+            case "--trace-file":
+                traceFile = try value()
+                trace = trace ?? []
             case "--dir":
                 let path = try value()
                 preopens.append(.init(guestPath: path, hostPath: path))

@@ -1,23 +1,24 @@
 /// `args_*` and `environ_*`: NUL-terminated strings in one buffer plus an array of pointers into it.
 extension Syscalls {
-    static let args: [Syscall] = [
-        /// args_sizes_get(argc: *u32, argv_buf_size: *u32)
-        Syscall("args_sizes_get", [.i32, .i32]) { c in
-            try writeSizes(c.process.arguments, c)
-        },
-        /// args_get(argv: **u8, argv_buf: *u8)
-        Syscall("args_get", [.i32, .i32]) { c in
-            try writeStrings(c.process.arguments, c)
-        },
-        /// environ_sizes_get(count: *u32, buf_size: *u32)
-        Syscall("environ_sizes_get", [.i32, .i32]) { c in
-            try writeSizes(c.process.environment, c)
-        },
-        /// environ_get(environ: **u8, environ_buf: *u8)
-        Syscall("environ_get", [.i32, .i32]) { c in
-            try writeStrings(c.process.environment, c)
-        },
-    ]
+    /// args_sizes_get(argc: *u32, argv_buf_size: *u32)
+    static func argsSizesGet(_ c: SyscallContext) throws -> Errno {
+        try writeSizes(c.process.arguments, c)
+    }
+
+    /// args_get(argv: **u8, argv_buf: *u8)
+    static func argsGet(_ c: SyscallContext) throws -> Errno {
+        try writeStrings(c.process.arguments, c)
+    }
+
+    /// environ_sizes_get(count: *u32, buf_size: *u32)
+    static func environSizesGet(_ c: SyscallContext) throws -> Errno {
+        try writeSizes(c.process.environment, c)
+    }
+
+    /// environ_get(environ: **u8, environ_buf: *u8)
+    static func environGet(_ c: SyscallContext) throws -> Errno {
+        try writeStrings(c.process.environment, c)
+    }
 
     private static func writeSizes(_ strings: [String], _ c: SyscallContext) throws(Errno) -> Errno {
         try c.storeSize(strings.count, at: c.u32(0))

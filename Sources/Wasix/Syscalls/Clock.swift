@@ -6,20 +6,19 @@ import Darwin
 
 /// `clock_res_get`, `clock_time_get`: realtime, monotonic, process and thread CPU time.
 extension Syscalls {
-    static let clock: [Syscall] = [
-        /// clock_res_get(id: u32, resolution: *u64) -> inval for an unknown clock
-        Syscall("clock_res_get", [.i32, .i32]) { c in
-            var spec = timespec()
-            guard clock_getres(try hostClock(c.u32(0)), &spec) == 0 else { return .current }
-            try c.memory.store(nanoseconds(spec), at: c.u32(1))
-            return .success
-        },
-        /// clock_time_get(id: u32, precision: u64, time: *u64) -> inval for an unknown clock
-        Syscall("clock_time_get", [.i32, .i64, .i32]) { c in
-            try c.memory.store(try now(c.u32(0)), at: c.u32(2))
-            return .success
-        },
-    ]
+    /// clock_res_get(id: u32, resolution: *u64) -> inval for an unknown clock
+    static func clockResGet(_ c: SyscallContext) throws -> Errno {
+        var spec = timespec()
+        guard clock_getres(try hostClock(c.u32(0)), &spec) == 0 else { return .current }
+        try c.memory.store(nanoseconds(spec), at: c.u32(1))
+        return .success
+    }
+
+    /// clock_time_get(id: u32, precision: u64, time: *u64) -> inval for an unknown clock
+    static func clockTimeGet(_ c: SyscallContext) throws -> Errno {
+        try c.memory.store(try now(c.u32(0)), at: c.u32(2))
+        return .success
+    }
 
     /// The host clock for a WASI clock id.
     static func hostClock(_ id: UInt32) throws(Errno) -> clockid_t {

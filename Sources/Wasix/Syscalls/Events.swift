@@ -8,68 +8,69 @@ import Foundation
 /// Event loops: `fd_event` (an eventfd) and epoll, built on the host's `poll` so that it works wherever the
 /// descriptors are host descriptors (edge-triggered interest is served level-triggered).
 extension Syscalls {
-    static let events: [Syscall] = [
-        /// fd_event(initial: u64, flags: eventfdflags, fd: *fd): a counter read and written 8 bytes at a time;
-        /// flag 1 (semaphore) makes a read take 1 instead of everything.
-        Syscall("fd_event", [.i64, .i32, .i32]) { c in
-            guard let eventfd = hostEventfd else { return .notsup }
-            let hostFD = eventfd(UInt32(clamping: c.u64(0)), (c.u32(1) & 1 != 0 ? 1 : 0) | O_CLOEXEC)
-            guard hostFD >= 0 else { return .current }
-            let fd = try c.process.descriptors.insert(FileDescriptor(
-                file: OpenFile(hostFD: hostFD, filetype: .unknown),
-                rightsBase: Rights.fdRead | Rights.fdWrite | Rights.fdFdstatSetFlags | Rights.pollFdReadwrite,
-                rightsInheriting: 0))
-            try c.memory.store(fd, at: c.u32(2))
-            return .success
-        },
-        /// epoll_create(fd: *fd)
-        Syscall("epoll_create", [.i32]) { c in
-            let placeholder = Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC)
-            guard placeholder >= 0 else { return .current }
-            let file = OpenFile(hostFD: placeholder, filetype: .unknown)
-            file.epoll = EpollInterest()
-            let fd = try c.process.descriptors.insert(FileDescriptor(file: file, rightsBase: Rights.pollFdReadwrite,
-                                                                      rightsInheriting: 0))
-            try c.memory.store(fd, at: c.u32(0))
-            return .success
-        },
-        /// epoll_ctl(epfd, op: 0 add / 1 modify / 2 delete, fd, event: *epoll_event): epoll_event is events
-        /// u32@0 (1 in, 2 out, 4 rdhup, 8 pri, 16 err, 32 hup, 64 et, 128 oneshot) and 24 data bytes @8.
-        Syscall("epoll_ctl", [.i32, .i32, .i32, .i32]) { c in
-            guard let interest = try c.fd(0).file.epoll else { return .inval }
-            let target = try c.process.descriptors.get(c.u32(2))
-            guard target.file.epoll !== interest else { return .inval }
-            let op = c.u32(1)
-            let entry = op == 2 ? nil : EpollInterest.Entry(
-                file: target.file, events: try c.memory.load(c.u32(3), as: UInt32.self),
-                data: try c.memory.bytes(c.u32(3) &+ 8, 24))
-            return interest.change(fd: c.u32(2), op: op, entry: entry)
-        },
-        /// epoll_wait(epfd, events: *epoll_event, maxevents, timeout: ns (u64 max: none), count: *size)
-        Syscall("epoll_wait", [.i32, .i32, .i32, .i64, .i32]) { c in
-            guard let interest = try c.fd(0).file.epoll else { return .inval }
-            let deadline = c.u64(3) >= 1 << 62 ? nil : DispatchTime.now().uptimeNanoseconds &+ c.u64(3)
-            var ready: [(events: UInt32, data: [UInt8])] = []
-            while true {
-                ready = interest.poll(maximum: Int(c.u32(2)), milliseconds: 0)
-                if !ready.isEmpty { break }
-                let now = DispatchTime.now().uptimeNanoseconds
-                if let deadline, now >= deadline { break }
-                let slice = Int32(min((deadline.map { $0 - now } ?? .max) / 1_000_000 + 1, 50))
-                ready = interest.poll(maximum: Int(c.u32(2)), milliseconds: slice)
-                if !ready.isEmpty { break }
-                if c.kernel.locked({ c.thread.hasDeliverableSignal }) { return .intr }
-            }
-            for (index, event) in ready.enumerated() {
-                let address = c.u32(1) &+ UInt32(index * 32)
-                try c.memory.store(event.events, at: address)
-                try c.memory.store(UInt32(0), at: address &+ 4)
-                try c.memory.write(event.data, at: address &+ 8)
-            }
-            try c.storeSize(ready.count, at: c.u32(4))
-            return .success
-        },
-    ]
+    /// fd_event(initial: u64, flags: eventfdflags, fd: *fd): a counter read and written 8 bytes at a time;
+    /// flag 1 (semaphore) makes a read take 1 instead of everything.
+    static func fdEvent(_ c: SyscallContext) throws -> Errno {
+        guard let eventfd = hostEventfd else { return .notsup }
+        let hostFD = eventfd(UInt32(clamping: c.u64(0)), (c.u32(1) & 1 != 0 ? 1 : 0) | O_CLOEXEC)
+        guard hostFD >= 0 else { return .current }
+        let fd = try c.process.descriptors.insert(FileDescriptor(
+            file: OpenFile(hostFD: hostFD, filetype: .unknown),
+            rightsBase: Rights.fdRead | Rights.fdWrite | Rights.fdFdstatSetFlags | Rights.pollFdReadwrite,
+            rightsInheriting: 0))
+        try c.memory.store(fd, at: c.u32(2))
+        return .success
+    }
+
+    /// epoll_create(fd: *fd)
+    static func epollCreate(_ c: SyscallContext) throws -> Errno {
+        let placeholder = Glibc.open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard placeholder >= 0 else { return .current }
+        let file = OpenFile(hostFD: placeholder, filetype: .unknown)
+        file.epoll = EpollInterest()
+        let fd = try c.process.descriptors.insert(FileDescriptor(file: file, rightsBase: Rights.pollFdReadwrite,
+                                                                  rightsInheriting: 0))
+        try c.memory.store(fd, at: c.u32(0))
+        return .success
+    }
+
+    /// epoll_ctl(epfd, op: 0 add / 1 modify / 2 delete, fd, event: *epoll_event): epoll_event is events
+    /// u32@0 (1 in, 2 out, 4 rdhup, 8 pri, 16 err, 32 hup, 64 et, 128 oneshot) and 24 data bytes @8.
+    static func epollCtl(_ c: SyscallContext) throws -> Errno {
+        guard let interest = try c.fd(0).file.epoll else { return .inval }
+        let target = try c.process.descriptors.get(c.u32(2))
+        guard target.file.epoll !== interest else { return .inval }
+        let op = c.u32(1)
+        let entry = op == 2 ? nil : EpollInterest.Entry(
+            file: target.file, events: try c.memory.load(c.u32(3), as: UInt32.self),
+            data: try c.memory.bytes(c.u32(3) &+ 8, 24))
+        return interest.change(fd: c.u32(2), op: op, entry: entry)
+    }
+
+    /// epoll_wait(epfd, events: *epoll_event, maxevents, timeout: ns (u64 max: none), count: *size)
+    static func epollWait(_ c: SyscallContext) throws -> Errno {
+        guard let interest = try c.fd(0).file.epoll else { return .inval }
+        let deadline = c.u64(3) >= 1 << 62 ? nil : DispatchTime.now().uptimeNanoseconds &+ c.u64(3)
+        var ready: [(events: UInt32, data: [UInt8])] = []
+        while true {
+            ready = interest.poll(maximum: Int(c.u32(2)), milliseconds: 0)
+            if !ready.isEmpty { break }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if let deadline, now >= deadline { break }
+            let slice = Int32(min((deadline.map { $0 - now } ?? .max) / 1_000_000 + 1, 50))
+            ready = interest.poll(maximum: Int(c.u32(2)), milliseconds: slice)
+            if !ready.isEmpty { break }
+            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { return .intr }
+        }
+        for (index, event) in ready.enumerated() {
+            let address = c.u32(1) &+ UInt32(index * 32)
+            try c.memory.store(event.events, at: address)
+            try c.memory.store(UInt32(0), at: address &+ 4)
+            try c.memory.write(event.data, at: address &+ 8)
+        }
+        try c.storeSize(ready.count, at: c.u32(4))
+        return .success
+    }
 
     /// The host's `eventfd`, looked up at run time (Glibc's module map does not offer it).
     private static let hostEventfd: (@convention(c) (UInt32, Int32) -> Int32)? = {

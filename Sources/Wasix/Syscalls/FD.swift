@@ -6,194 +6,212 @@ import Darwin
 
 /// The `fd_*` calls.
 extension Syscalls {
-    static let fd: [Syscall] = [
-        /// fd_advise(fd, offset: u64, len: u64, advice: u8)
-        Syscall("fd_advise", [.i32, .i64, .i64, .i32]) { c in
-            let fd = try c.fd(0)
-            guard c.u32(3) <= 5 else { return .inval }
-            guard fd.file.filetype == .regularFile else { return fd.file.filetype == .directory ? .badf : .spipe }
-            return .success
-        },
-        /// fd_allocate(fd, offset: u64, len: u64)
-        Syscall("fd_allocate", [.i32, .i64, .i64]) { c in
-            let fd = try c.fd(0)
-            guard fd.file.filetype == .regularFile else { return .badf }
-            var info = stat()
-            guard fstat(fd.file.hostFD, &info) == 0 else { return .current }
-            let end = c.u64(1) &+ c.u64(2)
-            guard end >= c.u64(1), end <= UInt64(Int64.max) else { return .fbig }
-            if end > UInt64(info.st_size), ftruncate(fd.file.hostFD, off_t(end)) != 0 { return .current }
-            return .success
-        },
-        /// fd_close(fd)
-        Syscall("fd_close", [.i32]) { c in
-            guard c.process.descriptors.remove(c.u32(0)) != nil else { return .badf }
-            return .success
-        },
-        /// fd_datasync(fd)
-        Syscall("fd_datasync", [.i32]) { c in
-            let fd = try c.fd(0)
-            return fdatasync(fd.file.hostFD) == 0 || fd.file.filetype == .characterDevice ? .success : .current
-        },
-        /// fd_sync(fd)
-        Syscall("fd_sync", [.i32]) { c in
-            let fd = try c.fd(0)
-            return fsync(fd.file.hostFD) == 0 || fd.file.filetype == .characterDevice ? .success : .current
-        },
-        /// fd_fdstat_get(fd, stat: *fdstat): filetype u8@0, flags u16@2, rights_base u64@8, rights_inheriting u64@16
-        Syscall("fd_fdstat_get", [.i32, .i32]) { c in
-            let fd = try c.fd(0)
-            let address = c.u32(1)
-            let hostFlags = fcntl(fd.file.hostFD, F_GETFL)
-            var flags: UInt16 = 0
-            if hostFlags >= 0 {
-                if hostFlags & O_APPEND != 0 { flags |= FDFlags.append }
-                if hostFlags & O_NONBLOCK != 0 { flags |= FDFlags.nonblock }
-                if hostFlags & O_DSYNC != 0 { flags |= FDFlags.dsync }
-                if hostFlags & O_SYNC == O_SYNC { flags |= FDFlags.sync }
-            }
-            try c.memory.write([UInt8](repeating: 0, count: 24), at: address)
-            try c.memory.store(fd.file.filetype.rawValue, at: address)
-            try c.memory.store(flags, at: address &+ 2)
-            try c.memory.store(fd.rightsBase, at: address &+ 8)
-            try c.memory.store(fd.rightsInheriting, at: address &+ 16)
-            return .success
-        },
-        /// fd_fdstat_set_flags(fd, flags: u16): only append and nonblock can change.
-        Syscall("fd_fdstat_set_flags", [.i32, .i32]) { c in
-            let fd = try c.fd(0)
-            let flags = UInt16(truncatingIfNeeded: c.u32(1))
-            guard flags & ~(FDFlags.append | FDFlags.nonblock) == 0 else { return .notsup }
-            var hostFlags = fcntl(fd.file.hostFD, F_GETFL)
-            guard hostFlags >= 0 else { return .current }
-            hostFlags &= ~(O_APPEND | O_NONBLOCK)
-            if flags & FDFlags.append != 0 { hostFlags |= O_APPEND }
-            if flags & FDFlags.nonblock != 0 { hostFlags |= O_NONBLOCK }
-            return fcntl(fd.file.hostFD, F_SETFL, hostFlags) == 0 ? .success : .current
-        },
-        /// fd_fdstat_set_rights(fd, base: u64, inheriting: u64): rights can only shrink.
-        Syscall("fd_fdstat_set_rights", [.i32, .i64, .i64]) { c in
-            var fd = try c.fd(0)
-            let (base, inheriting) = (c.u64(1), c.u64(2))
-            guard base & ~fd.rightsBase == 0, inheriting & ~fd.rightsInheriting == 0 else { return .notcapable }
-            fd.rightsBase = base
-            fd.rightsInheriting = inheriting
-            c.process.descriptors[c.u32(0)] = fd
-            return .success
-        },
-        /// fd_filestat_get(fd, buf: *filestat)
-        Syscall("fd_filestat_get", [.i32, .i32]) { c in
-            let fd = try c.fd(0)
-            var info = stat()
-            guard fstat(fd.file.hostFD, &info) == 0 else { return .current }
-            try writeFilestat(info, filetype: fd.file.filetype, to: c.u32(1), c)
-            return .success
-        },
-        /// fd_filestat_set_size(fd, size: u64)
-        Syscall("fd_filestat_set_size", [.i32, .i64]) { c in
-            let fd = try c.fd(0)
-            guard c.u64(1) <= UInt64(Int64.max) else { return .inval }
-            return ftruncate(fd.file.hostFD, off_t(c.u64(1))) == 0 ? .success : .current
-        },
-        /// fd_filestat_set_times(fd, atim: u64, mtim: u64, fst_flags: u16)
-        Syscall("fd_filestat_set_times", [.i32, .i64, .i64, .i32]) { c in
-            let fd = try c.fd(0)
-            var times = try timespecs(c.u64(1), c.u64(2), UInt16(truncatingIfNeeded: c.u32(3)))
-            return futimens(fd.file.hostFD, &times) == 0 ? .success : .current
-        },
-        /// fd_pread(fd, iovs: *iovec, iovs_len: u32, offset: u64, nread: *u32)
-        Syscall("fd_pread", [.i32, .i32, .i32, .i64, .i32]) { c in
-            let fd = try c.fd(0)
-            guard fd.file.filetype != .directory else { return .isdir }
-            var offset = c.u64(3)
-            let total = try transfer(try c.iovecs(1)) { pointer, count in
-                let moved = pread(fd.file.hostFD, pointer, count, off_t(clamping: offset))
-                if moved > 0 { offset &+= UInt64(moved) }
-                return moved
-            }
-            try c.storeSize(total, at: c.u32(4))
-            return .success
-        },
-        /// fd_pwrite(fd, iovs: *ciovec, iovs_len: u32, offset: u64, nwritten: *u32)
-        Syscall("fd_pwrite", [.i32, .i32, .i32, .i64, .i32]) { c in
-            let fd = try c.fd(0)
-            guard fd.file.filetype != .directory else { return .isdir }
-            let offset = c.u64(3)
-            let total = try gathered(try c.iovecs(1)) { vectors, count, done in
-                pwritev(fd.file.hostFD, vectors, count, off_t(clamping: offset &+ UInt64(done)))
-            }
-            try c.storeSize(total, at: c.u32(4))
-            return .success
-        },
-        /// fd_read(fd, iovs: *iovec, iovs_len: u32, nread: *u32)
-        Syscall("fd_read", [.i32, .i32, .i32, .i32]) { c in
-            let fd = try c.fd(0)
-            guard fd.file.filetype != .directory else { return .isdir }
-            // Pipes, sockets and terminals may block: wait in a way that a signal can interrupt.
-            if fd.file.filetype != .regularFile { try waitReady(c, fd, events: POLLIN) }
-            let total = try transfer(try c.iovecs(1)) { read(fd.file.hostFD, $0, $1) }
-            try c.storeSize(total, at: c.u32(3))
-            return .success
-        },
-        /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32): one host `writev`, so that two processes
-        /// sharing a terminal or pipe do not interleave inside one call; continued until all is written unless
-        /// the host refuses more.
-        Syscall("fd_write", [.i32, .i32, .i32, .i32]) { c in
-            let fd = try c.fd(0)
-            guard fd.file.filetype != .directory else { return .isdir }
-            let total = try gathered(try c.iovecs(1)) { vectors, count, _ in writev(fd.file.hostFD, vectors, count) }
-            try c.storeSize(total, at: c.u32(3))
-            return .success
-        },
-        /// fd_prestat_get(fd, buf: *prestat): tag u8@0 (0 = directory), name_len u32@4
-        Syscall("fd_prestat_get", [.i32, .i32]) { c in
-            guard let path = try c.fd(0).preopenPath else { return .badf }
-            try c.memory.store(UInt32(0), at: c.u32(1))
-            try c.memory.store(UInt32(path.utf8.count), at: c.u32(1) &+ 4)
-            return .success
-        },
-        /// fd_prestat_dir_name(fd, path: *u8, path_len: u32)
-        Syscall("fd_prestat_dir_name", [.i32, .i32, .i32]) { c in
-            guard let path = try c.fd(0).preopenPath else { return .badf }
-            let bytes = Array(path.utf8)
-            guard c.u32(2) >= bytes.count else { return .nametoolong }
-            try c.memory.write(bytes, at: c.u32(1))
-            return .success
-        },
-        /// fd_readdir(fd, buf: *u8, buf_len: u32, cookie: u64, bufused: *u32)
-        Syscall("fd_readdir", [.i32, .i32, .i32, .i64, .i32]) { c in
-            try readDirectory(c)
-        },
-        /// fd_renumber(fd, to): moves `fd` onto `to`, closing what `to` was.
-        Syscall("fd_renumber", [.i32, .i32]) { c in
-            try c.process.descriptors.renumber(c.u32(0), to: c.u32(1))
-            return .success
-        },
-        /// fd_seek(fd, offset: i64, whence: u8, newoffset: *u64)
-        Syscall("fd_seek", [.i32, .i64, .i32, .i32]) { c in
-            let fd = try c.fd(0)
-            guard fd.file.filetype != .directory else { return .badf }
-            let whence: Int32
-            switch (c.flavor, c.u32(2)) {
-            case (.preview1, 0), (.preview0, 2): whence = SEEK_SET
-            case (.preview1, 1), (.preview0, 0): whence = SEEK_CUR
-            case (.preview1, 2), (.preview0, 1): whence = SEEK_END
-            default: return .inval
-            }
-            let result = lseek(fd.file.hostFD, off_t(Int64(bitPattern: c.u64(1))), whence)
-            guard result >= 0 else { return .current }
-            try c.memory.store(UInt64(result), at: c.u32(3))
-            return .success
-        },
-        /// fd_tell(fd, offset: *u64)
-        Syscall("fd_tell", [.i32, .i32]) { c in
-            let fd = try c.fd(0)
-            let result = lseek(fd.file.hostFD, 0, SEEK_CUR)
-            guard result >= 0 else { return .current }
-            try c.memory.store(UInt64(result), at: c.u32(1))
-            return .success
-        },
-    ]
+    /// fd_advise(fd, offset: u64, len: u64, advice: u8)
+    static func fdAdvise(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        guard c.u32(3) <= 5 else { return .inval }
+        guard fd.file.filetype == .regularFile else { return fd.file.filetype == .directory ? .badf : .spipe }
+        return .success
+    }
+
+    /// fd_allocate(fd, offset: u64, len: u64)
+    static func fdAllocate(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        guard fd.file.filetype == .regularFile else { return .badf }
+        var info = stat()
+        guard fstat(fd.file.hostFD, &info) == 0 else { return .current }
+        let end = c.u64(1) &+ c.u64(2)
+        guard end >= c.u64(1), end <= UInt64(Int64.max) else { return .fbig }
+        if end > UInt64(info.st_size), ftruncate(fd.file.hostFD, off_t(end)) != 0 { return .current }
+        return .success
+    }
+
+    /// fd_close(fd)
+    static func fdClose(_ c: SyscallContext) throws -> Errno {
+        guard c.process.descriptors.remove(c.u32(0)) != nil else { return .badf }
+        return .success
+    }
+
+    /// fd_datasync(fd)
+    static func fdDatasync(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        return fdatasync(fd.file.hostFD) == 0 || fd.file.filetype == .characterDevice ? .success : .current
+    }
+
+    /// fd_sync(fd)
+    static func fdSync(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        return fsync(fd.file.hostFD) == 0 || fd.file.filetype == .characterDevice ? .success : .current
+    }
+
+    /// fd_fdstat_get(fd, stat: *fdstat): filetype u8@0, flags u16@2, rights_base u64@8, rights_inheriting u64@16
+    static func fdFdstatGet(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        let address = c.u32(1)
+        let hostFlags = fcntl(fd.file.hostFD, F_GETFL)
+        var flags: UInt16 = 0
+        if hostFlags >= 0 {
+            if hostFlags & O_APPEND != 0 { flags |= FDFlags.append }
+            if hostFlags & O_NONBLOCK != 0 { flags |= FDFlags.nonblock }
+            if hostFlags & O_DSYNC != 0 { flags |= FDFlags.dsync }
+            if hostFlags & O_SYNC == O_SYNC { flags |= FDFlags.sync }
+        }
+        try c.memory.write([UInt8](repeating: 0, count: 24), at: address)
+        try c.memory.store(fd.file.filetype.rawValue, at: address)
+        try c.memory.store(flags, at: address &+ 2)
+        try c.memory.store(fd.rightsBase, at: address &+ 8)
+        try c.memory.store(fd.rightsInheriting, at: address &+ 16)
+        return .success
+    }
+
+    /// fd_fdstat_set_flags(fd, flags: u16): only append and nonblock can change.
+    static func fdFdstatSetFlags(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        let flags = UInt16(truncatingIfNeeded: c.u32(1))
+        guard flags & ~(FDFlags.append | FDFlags.nonblock) == 0 else { return .notsup }
+        var hostFlags = fcntl(fd.file.hostFD, F_GETFL)
+        guard hostFlags >= 0 else { return .current }
+        hostFlags &= ~(O_APPEND | O_NONBLOCK)
+        if flags & FDFlags.append != 0 { hostFlags |= O_APPEND }
+        if flags & FDFlags.nonblock != 0 { hostFlags |= O_NONBLOCK }
+        return fcntl(fd.file.hostFD, F_SETFL, hostFlags) == 0 ? .success : .current
+    }
+
+    /// fd_fdstat_set_rights(fd, base: u64, inheriting: u64): rights can only shrink.
+    static func fdFdstatSetRights(_ c: SyscallContext) throws -> Errno {
+        var fd = try c.fd(0)
+        let (base, inheriting) = (c.u64(1), c.u64(2))
+        guard base & ~fd.rightsBase == 0, inheriting & ~fd.rightsInheriting == 0 else { return .notcapable }
+        fd.rightsBase = base
+        fd.rightsInheriting = inheriting
+        c.process.descriptors[c.u32(0)] = fd
+        return .success
+    }
+
+    /// fd_filestat_get(fd, buf: *filestat)
+    static func fdFilestatGet(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        var info = stat()
+        guard fstat(fd.file.hostFD, &info) == 0 else { return .current }
+        try writeFilestat(info, filetype: fd.file.filetype, to: c.u32(1), c)
+        return .success
+    }
+
+    /// fd_filestat_set_size(fd, size: u64)
+    static func fdFilestatSetSize(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        guard c.u64(1) <= UInt64(Int64.max) else { return .inval }
+        return ftruncate(fd.file.hostFD, off_t(c.u64(1))) == 0 ? .success : .current
+    }
+
+    /// fd_filestat_set_times(fd, atim: u64, mtim: u64, fst_flags: u16)
+    static func fdFilestatSetTimes(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        var times = try timespecs(c.u64(1), c.u64(2), UInt16(truncatingIfNeeded: c.u32(3)))
+        return futimens(fd.file.hostFD, &times) == 0 ? .success : .current
+    }
+
+    /// fd_pread(fd, iovs: *iovec, iovs_len: u32, offset: u64, nread: *u32)
+    static func fdPread(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        guard fd.file.filetype != .directory else { return .isdir }
+        var offset = c.u64(3)
+        let total = try transfer(try c.iovecs(1)) { pointer, count in
+            let moved = pread(fd.file.hostFD, pointer, count, off_t(clamping: offset))
+            if moved > 0 { offset &+= UInt64(moved) }
+            return moved
+        }
+        try c.storeSize(total, at: c.u32(4))
+        return .success
+    }
+
+    /// fd_pwrite(fd, iovs: *ciovec, iovs_len: u32, offset: u64, nwritten: *u32)
+    static func fdPwrite(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        guard fd.file.filetype != .directory else { return .isdir }
+        let offset = c.u64(3)
+        let total = try gathered(try c.iovecs(1)) { vectors, count, done in
+            pwritev(fd.file.hostFD, vectors, count, off_t(clamping: offset &+ UInt64(done)))
+        }
+        try c.storeSize(total, at: c.u32(4))
+        return .success
+    }
+
+    /// fd_read(fd, iovs: *iovec, iovs_len: u32, nread: *u32)
+    static func fdRead(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        guard fd.file.filetype != .directory else { return .isdir }
+        // Pipes, sockets and terminals may block: wait in a way that a signal can interrupt.
+        if fd.file.filetype != .regularFile { try waitReady(c, fd, events: POLLIN) }
+        let total = try transfer(try c.iovecs(1)) { read(fd.file.hostFD, $0, $1) }
+        try c.storeSize(total, at: c.u32(3))
+        return .success
+    }
+
+    /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32): one host `writev`, so that two processes
+    /// sharing a terminal or pipe do not interleave inside one call; continued until all is written unless
+    /// the host refuses more.
+    static func fdWrite(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        guard fd.file.filetype != .directory else { return .isdir }
+        let total = try gathered(try c.iovecs(1)) { vectors, count, _ in writev(fd.file.hostFD, vectors, count) }
+        try c.storeSize(total, at: c.u32(3))
+        return .success
+    }
+
+    /// fd_prestat_get(fd, buf: *prestat): tag u8@0 (0 = directory), name_len u32@4
+    static func fdPrestatGet(_ c: SyscallContext) throws -> Errno {
+        guard let path = try c.fd(0).preopenPath else { return .badf }
+        try c.memory.store(UInt32(0), at: c.u32(1))
+        try c.memory.store(UInt32(path.utf8.count), at: c.u32(1) &+ 4)
+        return .success
+    }
+
+    /// fd_prestat_dir_name(fd, path: *u8, path_len: u32)
+    static func fdPrestatDirName(_ c: SyscallContext) throws -> Errno {
+        guard let path = try c.fd(0).preopenPath else { return .badf }
+        let bytes = Array(path.utf8)
+        guard c.u32(2) >= bytes.count else { return .nametoolong }
+        try c.memory.write(bytes, at: c.u32(1))
+        return .success
+    }
+
+    /// fd_readdir(fd, buf: *u8, buf_len: u32, cookie: u64, bufused: *u32)
+    static func fdReaddir(_ c: SyscallContext) throws -> Errno {
+        try readDirectory(c)
+    }
+
+    /// fd_renumber(fd, to): moves `fd` onto `to`, closing what `to` was.
+    static func fdRenumber(_ c: SyscallContext) throws -> Errno {
+        try c.process.descriptors.renumber(c.u32(0), to: c.u32(1))
+        return .success
+    }
+
+    /// fd_seek(fd, offset: i64, whence: u8, newoffset: *u64)
+    static func fdSeek(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        guard fd.file.filetype != .directory else { return .badf }
+        let whence: Int32
+        switch (c.flavor, c.u32(2)) {
+        case (.preview1, 0), (.preview0, 2): whence = SEEK_SET
+        case (.preview1, 1), (.preview0, 0): whence = SEEK_CUR
+        case (.preview1, 2), (.preview0, 1): whence = SEEK_END
+        default: return .inval
+        }
+        let result = lseek(fd.file.hostFD, off_t(Int64(bitPattern: c.u64(1))), whence)
+        guard result >= 0 else { return .current }
+        try c.memory.store(UInt64(result), at: c.u32(3))
+        return .success
+    }
+
+    /// fd_tell(fd, offset: *u64)
+    static func fdTell(_ c: SyscallContext) throws -> Errno {
+        let fd = try c.fd(0)
+        let result = lseek(fd.file.hostFD, 0, SEEK_CUR)
+        guard result >= 0 else { return .current }
+        try c.memory.store(UInt64(result), at: c.u32(1))
+        return .success
+    }
 
     /// Moves data between the guest's buffers and the host, buffer by buffer, with `move(pointer, count)`
     /// (which returns the bytes moved, or a negative value with `errno` set); stops after a short move.

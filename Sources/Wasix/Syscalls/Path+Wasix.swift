@@ -6,34 +6,34 @@ import Darwin
 
 /// The working directory (`getcwd`, `chdir`) and `path_open2`.
 extension Syscalls {
-    static let wasixPath: [Syscall] = [
-        /// path_open2(fd, dirflags, path, path_len, oflags, rights_base: u64, rights_inheriting: u64, fdflags,
-        /// fdflagsext, fd: *fd): path_open with close-on-exec (fdflagsext bit 0).
-        Syscall("path_open2", [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32, .i32]) { c in
-            try open(c, closeOnExec: c.u32(8) & 1 != 0, resultIndex: 9)
-        },
-        /// getcwd(buf: *u8, len: *size): `*len` is the capacity in and the length out; too small is `overflow`,
-        /// with the size needed (terminating NUL included) in `*len`.
-        Syscall("getcwd", [.i32, .i32]) { c in
-            let path = Array(c.process.workingDirectory.utf8)
-            let capacity = try c.loadWord(at: c.u32(1))
-            guard capacity > path.count else {
-                try c.storeSize(path.count + 1, at: c.u32(1))
-                return .overflow
-            }
-            try c.memory.write(path + [0], at: c.u32(0))
-            try c.storeSize(path.count, at: c.u32(1))
-            return .success
-        },
-        /// chdir(path: string): the directory must exist inside a preopened one.
-        Syscall("chdir", [.i32, .i32]) { c in
-            let path = c.process.absolutePath(try c.string(0))
-            let directory = try c.process.openGuestPath(path, flags: O_RDONLY | O_DIRECTORY)
-            close(directory)
-            c.process.workingDirectory = path
-            return .success
-        },
-    ]
+    /// path_open2(fd, dirflags, path, path_len, oflags, rights_base: u64, rights_inheriting: u64, fdflags,
+    /// fdflagsext, fd: *fd): path_open with close-on-exec (fdflagsext bit 0).
+    static func pathOpen2(_ c: SyscallContext) throws -> Errno {
+        try open(c, closeOnExec: c.u32(8) & 1 != 0, resultIndex: 9)
+    }
+
+    /// getcwd(buf: *u8, len: *size): `*len` is the capacity in and the length out; too small is `overflow`,
+    /// with the size needed (terminating NUL included) in `*len`.
+    static func getcwd(_ c: SyscallContext) throws -> Errno {
+        let path = Array(c.process.workingDirectory.utf8)
+        let capacity = try c.loadWord(at: c.u32(1))
+        guard capacity > path.count else {
+            try c.storeSize(path.count + 1, at: c.u32(1))
+            return .overflow
+        }
+        try c.memory.write(path + [0], at: c.u32(0))
+        try c.storeSize(path.count, at: c.u32(1))
+        return .success
+    }
+
+    /// chdir(path: string): the directory must exist inside a preopened one.
+    static func chdir(_ c: SyscallContext) throws -> Errno {
+        let path = c.process.absolutePath(try c.string(0))
+        let directory = try c.process.openGuestPath(path, flags: O_RDONLY | O_DIRECTORY)
+        close(directory)
+        c.process.workingDirectory = path
+        return .success
+    }
 }
 
 extension WasixProcess {

@@ -6,74 +6,81 @@ import Darwin
 
 /// The `path_*` calls. Every path is resolved inside its directory descriptor by `SandboxPath`.
 extension Syscalls {
-    static let path: [Syscall] = [
-        /// path_create_directory(fd, path, path_len)
-        Syscall("path_create_directory", [.i32, .i32, .i32]) { c in
-            let path = try resolve(c, fd: 0, path: 1, follow: false)
-            return mkdirat(path.parent, path.name, 0o777) == 0 ? .success : .current
-        },
-        /// path_filestat_get(fd, flags: lookupflags, path, path_len, buf: *filestat)
-        Syscall("path_filestat_get", [.i32, .i32, .i32, .i32, .i32]) { c in
-            let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
-            var info = stat()
-            guard fstatat(path.parent, path.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .current }
-            try writeFilestat(info, to: c.u32(4), c)
-            return .success
-        },
-        /// path_filestat_set_times(fd, flags, path, path_len, atim: u64, mtim: u64, fst_flags: u16)
-        Syscall("path_filestat_set_times", [.i32, .i32, .i32, .i32, .i64, .i64, .i32]) { c in
-            let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
-            var times = try timespecs(c.u64(4), c.u64(5), UInt16(truncatingIfNeeded: c.u32(6)))
-            return utimensat(path.parent, path.name, &times, AT_SYMLINK_NOFOLLOW) == 0 ? .success : .current
-        },
-        /// path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len)
-        Syscall("path_link", [.i32, .i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            let source = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
-            let target = try resolve(c, fd: 4, path: 5, follow: false)
-            return linkat(source.parent, source.name, target.parent, target.name, 0) == 0 ? .success : .current
-        },
-        /// path_open(fd, dirflags, path, path_len, oflags: u16, rights_base: u64, rights_inheriting: u64,
-        ///           fdflags: u16, opened_fd: *fd)
-        Syscall("path_open", [.i32, .i32, .i32, .i32, .i32, .i64, .i64, .i32, .i32]) { c in
-            try open(c)
-        },
-        /// path_readlink(fd, path, path_len, buf: *u8, buf_len: u32, bufused: *u32)
-        Syscall("path_readlink", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            let path = try resolve(c, fd: 0, path: 1, follow: false)
-            let target = Array(try SandboxPath.readLink(path.name, in: path.parent).utf8)
-            let count = min(target.count, Int(c.u32(4)))
-            try c.memory.write(target.prefix(count), at: c.u32(3))
-            try c.storeSize(count, at: c.u32(5))
-            return .success
-        },
-        /// path_remove_directory(fd, path, path_len)
-        Syscall("path_remove_directory", [.i32, .i32, .i32]) { c in
-            let path = try resolve(c, fd: 0, path: 1, follow: false)
-            guard path.name != "." else { return .inval }
-            return unlinkat(path.parent, path.name, AT_REMOVEDIR) == 0 ? .success : .current
-        },
-        /// path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len)
-        Syscall("path_rename", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            let source = try resolve(c, fd: 0, path: 1, follow: false)
-            let target = try resolve(c, fd: 3, path: 4, follow: false)
-            guard source.name != ".", target.name != "." else { return .busy }
-            return renameat(source.parent, source.name, target.parent, target.name) == 0 ? .success : .current
-        },
-        /// path_symlink(old_path, old_path_len, fd, new_path, new_path_len): an absolute target is `perm`;
-        /// a relative one is stored as given, and resolution refuses it later if it leads outside.
-        Syscall("path_symlink", [.i32, .i32, .i32, .i32, .i32]) { c in
-            let target = try c.string(0)
-            guard !target.hasPrefix("/") else { return .perm }
-            let link = try resolve(c, fd: 2, path: 3, follow: false)
-            return symlinkat(target, link.parent, link.name) == 0 ? .success : .current
-        },
-        /// path_unlink_file(fd, path, path_len)
-        Syscall("path_unlink_file", [.i32, .i32, .i32]) { c in
-            let path = try resolve(c, fd: 0, path: 1, follow: false)
-            guard !path.mustBeDirectory else { return .notdir }
-            return unlinkat(path.parent, path.name, 0) == 0 ? .success : .current
-        },
-    ]
+    /// path_create_directory(fd, path, path_len)
+    static func pathCreateDirectory(_ c: SyscallContext) throws -> Errno {
+        let path = try resolve(c, fd: 0, path: 1, follow: false)
+        return mkdirat(path.parent, path.name, 0o777) == 0 ? .success : .current
+    }
+
+    /// path_filestat_get(fd, flags: lookupflags, path, path_len, buf: *filestat)
+    static func pathFilestatGet(_ c: SyscallContext) throws -> Errno {
+        let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+        var info = stat()
+        guard fstatat(path.parent, path.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .current }
+        try writeFilestat(info, to: c.u32(4), c)
+        return .success
+    }
+
+    /// path_filestat_set_times(fd, flags, path, path_len, atim: u64, mtim: u64, fst_flags: u16)
+    static func pathFilestatSetTimes(_ c: SyscallContext) throws -> Errno {
+        let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+        var times = try timespecs(c.u64(4), c.u64(5), UInt16(truncatingIfNeeded: c.u32(6)))
+        return utimensat(path.parent, path.name, &times, AT_SYMLINK_NOFOLLOW) == 0 ? .success : .current
+    }
+
+    /// path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len)
+    static func pathLink(_ c: SyscallContext) throws -> Errno {
+        let source = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+        let target = try resolve(c, fd: 4, path: 5, follow: false)
+        return linkat(source.parent, source.name, target.parent, target.name, 0) == 0 ? .success : .current
+    }
+
+    /// path_open(fd, dirflags, path, path_len, oflags: u16, rights_base: u64, rights_inheriting: u64,
+    ///           fdflags: u16, opened_fd: *fd)
+    static func pathOpen(_ c: SyscallContext) throws -> Errno {
+        try open(c)
+    }
+
+    /// path_readlink(fd, path, path_len, buf: *u8, buf_len: u32, bufused: *u32)
+    static func pathReadlink(_ c: SyscallContext) throws -> Errno {
+        let path = try resolve(c, fd: 0, path: 1, follow: false)
+        let target = Array(try SandboxPath.readLink(path.name, in: path.parent).utf8)
+        let count = min(target.count, Int(c.u32(4)))
+        try c.memory.write(target.prefix(count), at: c.u32(3))
+        try c.storeSize(count, at: c.u32(5))
+        return .success
+    }
+
+    /// path_remove_directory(fd, path, path_len)
+    static func pathRemoveDirectory(_ c: SyscallContext) throws -> Errno {
+        let path = try resolve(c, fd: 0, path: 1, follow: false)
+        guard path.name != "." else { return .inval }
+        return unlinkat(path.parent, path.name, AT_REMOVEDIR) == 0 ? .success : .current
+    }
+
+    /// path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len)
+    static func pathRename(_ c: SyscallContext) throws -> Errno {
+        let source = try resolve(c, fd: 0, path: 1, follow: false)
+        let target = try resolve(c, fd: 3, path: 4, follow: false)
+        guard source.name != ".", target.name != "." else { return .busy }
+        return renameat(source.parent, source.name, target.parent, target.name) == 0 ? .success : .current
+    }
+
+    /// path_symlink(old_path, old_path_len, fd, new_path, new_path_len): an absolute target is `perm`;
+    /// a relative one is stored as given, and resolution refuses it later if it leads outside.
+    static func pathSymlink(_ c: SyscallContext) throws -> Errno {
+        let target = try c.string(0)
+        guard !target.hasPrefix("/") else { return .perm }
+        let link = try resolve(c, fd: 2, path: 3, follow: false)
+        return symlinkat(target, link.parent, link.name) == 0 ? .success : .current
+    }
+
+    /// path_unlink_file(fd, path, path_len)
+    static func pathUnlinkFile(_ c: SyscallContext) throws -> Errno {
+        let path = try resolve(c, fd: 0, path: 1, follow: false)
+        guard !path.mustBeDirectory else { return .notdir }
+        return unlinkat(path.parent, path.name, 0) == 0 ? .success : .current
+    }
 
     /// Resolves the path in arguments `path`, `path + 1` inside the directory descriptor in argument `fd`.
     static func resolve(_ c: SyscallContext, fd: Int, path: Int, follow: Bool) throws(Errno) -> SandboxPath {

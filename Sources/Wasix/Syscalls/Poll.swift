@@ -7,13 +7,6 @@ import Foundation
 
 /// `poll_oneoff`: waits for clocks and descriptor readiness.
 extension Syscalls {
-    static let poll: [Syscall] = [
-        /// poll_oneoff(in: *subscription, out: *event, nsubscriptions: u32, nevents: *u32)
-        Syscall("poll_oneoff", [.i32, .i32, .i32, .i32]) { c in
-            try pollOneoff(c)
-        },
-    ]
-
     private struct Subscription {
         var userdata: UInt64
         var type: EventType
@@ -22,10 +15,11 @@ extension Syscalls {
         var deadline: UInt64 = 0
     }
 
+    /// poll_oneoff(in: *subscription, out: *event, nsubscriptions: u32, nevents: *u32).
     /// Subscriptions are 48 bytes (preview1: userdata u64@0, tag u8@8, clock {id u32@16, timeout u64@24,
     /// precision u64@32, flags u16@40} or fd u32@16) or 56 (preview0: the clock has an identifier u64@16 first).
     /// Events are 32 bytes: userdata u64@0, error u16@8, type u8@10, nbytes u64@16, flags u16@24.
-    private static func pollOneoff(_ c: SyscallContext) throws(Errno) -> Errno {
+    static func pollOneoff(_ c: SyscallContext) throws(Errno) -> Errno {
         let count = c.u32(2)
         guard count > 0, count <= 4096 else { return .inval }
         let size: UInt32 = c.flavor == .preview1 ? 48 : 56

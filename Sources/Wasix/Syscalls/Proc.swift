@@ -7,38 +7,39 @@ import WasmInterpreter
 
 /// `proc_exit`, `proc_raise`, `sched_yield` and `random_get`.
 extension Syscalls {
-    static let process: [Syscall] = [
-        /// proc_exit(code: u32) -> does not return
-        Syscall("proc_exit", [.i32], returns: []) { c in
-            throw Trap.exit(Int32(bitPattern: c.u32(0)))
-        },
-        /// proc_raise(signal: u8), preview1 numbering: queued on the calling process and delivered as the call
-        /// returns (a terminating default action ends the process with 128 + the WASIX number).
-        Syscall("proc_raise", [.i32]) { c in
-            guard c.u32(0) != 0 else { return .success }
-            guard let signal = Signal(preview1: c.u32(0)) else { return .inval }
-            c.kernel.send(signal, to: c.process.pid)
-            return .success
-        },
-        /// sched_yield()
-        Syscall("sched_yield", []) { _ in
-            sched_yield()
-            return .success
-        },
-        /// random_get(buf: *u8, buf_len: u32): cryptographically secure bytes.
-        Syscall("random_get", [.i32, .i32]) { c in
-            let buffer = try c.memory.buffer(c.u32(0), c.u32(1))
-            var generator = SystemRandomNumberGenerator()
-            var index = 0
-            while index < buffer.count {
-                var word = generator.next()
-                for _ in 0..<min(8, buffer.count - index) {
-                    buffer[index] = UInt8(truncatingIfNeeded: word)
-                    word >>= 8
-                    index += 1
-                }
+    /// proc_exit(code: u32) -> does not return
+    static func procExit(_ c: SyscallContext) throws -> Errno {
+        throw Trap.exit(Int32(bitPattern: c.u32(0)))
+    }
+
+    /// proc_raise(signal: u8), preview1 numbering: queued on the calling process and delivered as the call
+    /// returns (a terminating default action ends the process with 128 + the WASIX number).
+    static func procRaise(_ c: SyscallContext) throws -> Errno {
+        guard c.u32(0) != 0 else { return .success }
+        guard let signal = Signal(preview1: c.u32(0)) else { return .inval }
+        c.kernel.send(signal, to: c.process.pid)
+        return .success
+    }
+
+    /// sched_yield()
+    static func schedYield(_ c: SyscallContext) throws -> Errno {
+        sched_yield()
+        return .success
+    }
+
+    /// random_get(buf: *u8, buf_len: u32): cryptographically secure bytes.
+    static func randomGet(_ c: SyscallContext) throws -> Errno {
+        let buffer = try c.memory.buffer(c.u32(0), c.u32(1))
+        var generator = SystemRandomNumberGenerator()
+        var index = 0
+        while index < buffer.count {
+            var word = generator.next()
+            for _ in 0..<min(8, buffer.count - index) {
+                buffer[index] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                index += 1
             }
-            return .success
-        },
-    ]
+        }
+        return .success
+    }
 }

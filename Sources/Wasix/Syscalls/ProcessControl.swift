@@ -7,87 +7,94 @@ import WasmInterpreter
 
 /// WASIX processes: fork, join, exec, spawn and ids.
 extension Syscalls {
-    static let processControl: [Syscall] = [
-        /// proc_fork(copy_memory: bool, pid: *pid): 0 in the child, the child's pid in the parent. Without
-        /// `copy_memory` (vfork) the parent waits until the child has exec'd or exited.
-        Syscall("proc_fork", [.i32, .i32]) { c in
-            if c.kernel.configuration.forkMode == .asyncify {
-                return try Asyncify.syscall(c, .fork(pidAddress: c.u32(1), parentWaits: c.u32(0) == 0))
-            }
-            return try fork(c, parentWaits: c.u32(0) == 0)
-        },
-        /// proc_join(pid: *pid, status: *exitcode), the 2022 form: `*pid` is a child or -1 for any; out come the
-        /// pid and the raw exit code.
-        Syscall("proc_join", [.i32, .i32]) { c in
-            let requested = try c.memory.load(c.u32(0), as: UInt32.self)
-            let wanted = requested == UInt32.max || requested == 0 ? nil : requested
-            guard let (pid, status) = try c.kernel.join(c.thread, pid: wanted, blocking: true) else { return .child }
-            try c.memory.store(pid, at: c.u32(0))
-            try c.memory.store(UInt32(bitPattern: status.code), at: c.u32(1))
-            return .success
-        },
-        /// proc_join(pid: *option_pid, flags: join_flags, status: *join_status): option_pid is tag u8@0 (1 =
-        /// some), pid u32@4; join_status is tag u8@0 (0 nothing, 1 exited, 2 signal), then u16 code@2, u8
-        /// signal@4.
-        Syscall("proc_join", [.i32, .i32, .i32]) { c in
-            let wanted = try c.memory.load(c.u32(0), as: UInt8.self) == 1
-                ? try c.memory.load(c.u32(0) &+ 4, as: UInt32.self) : nil
-            let joined = try c.kernel.join(c.thread, pid: wanted, blocking: c.u32(1) & 1 == 0)
-            try c.memory.write([UInt8](repeating: 0, count: 6), at: c.u32(2))
-            try c.memory.store(UInt8(1), at: c.u32(0))
-            try c.memory.store(joined?.pid ?? 0, at: c.u32(0) &+ 4)
-            switch joined?.status {
-            case nil:
-                break
-            case .exited(let code)?:
-                try c.memory.store(UInt8(1), at: c.u32(2))
-                try c.memory.store(UInt16(truncatingIfNeeded: code), at: c.u32(2) &+ 2)
-            case .signaled(let signal)?:
-                try c.memory.store(UInt8(2), at: c.u32(2))
-                try c.memory.store(UInt16(128 + UInt16(signal.rawValue)), at: c.u32(2) &+ 2)
-                try c.memory.store(signal.rawValue, at: c.u32(2) &+ 4)
-            }
-            return .success
-        },
-        /// proc_exit2(code): proc_exit that would return to the parent of a proc_fork_env, which is not
-        /// supported (ENOTSUP), so it always ends the process.
-        Syscall("proc_exit2", [.i32], returns: []) { c in
-            throw Trap.exit(Int32(bitPattern: c.u32(0)))
-        },
-        /// proc_id(pid: *pid)
-        Syscall("proc_id", [.i32]) { c in
-            try c.memory.store(c.process.pid, at: c.u32(0))
-            return .success
-        },
-        /// proc_parent(pid, parent: *pid): the parent of `pid` (0 for the first process).
-        Syscall("proc_parent", [.i32, .i32]) { c in
-            let pid = c.u32(0)
-            guard let process = pid == c.process.pid ? c.process : c.kernel.process(pid) else { return .srch }
-            try c.memory.store(process.parentPID, at: c.u32(1))
-            return .success
-        },
-        /// proc_exec(name: string, args: string): runs another program in this process; args are separated by
-        /// newlines, argv[0] first. Does not return: a failure ends the process with status 45 (`noexec`).
-        Syscall("proc_exec", [.i32, .i32, .i32, .i32], returns: []) { c in
-            try execOrExit(c, name: try c.string(0), arguments: try c.string(2), environment: nil, path: nil)
-        },
-        /// proc_exec2(name: string, args: string, envs: string): as `proc_exec`, with the environment given.
-        Syscall("proc_exec2", [.i32, .i32, .i32, .i32, .i32, .i32], returns: []) { c in
-            try execOrExit(c, name: try c.string(0), arguments: try c.string(2), environment: try c.string(4), path: nil)
-        },
-        /// proc_exec3(name, args, envs: string, search_path: bool, path: string): as `proc_exec2`, but a failure
-        /// returns its errno; with `search_path`, a bare name is looked up in the directories of `path`.
-        Syscall("proc_exec3", [.i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            try exec(c, name: try c.string(0), arguments: try c.string(2), environment: try c.string(4),
-                     path: c.u32(6) != 0 ? try c.string(7) : nil)
-        },
-        /// proc_spawn2(name, args, envs: string, fd_ops: *fd_op, n, signal_dispositions: *, n, search_path: bool,
-        /// path: string, pid: *pid): posix_spawn. fd_op is 56 bytes: cmd u8@0 (0 close, 1 dup2, 2 open, 3 chdir),
-        /// fd u32@4, src_fd u32@8, path ptr@12 len@16, oflags u16@24, rights u64@32, fdflags u16@48, fdflagsext u16@50.
-        Syscall("proc_spawn2", [.i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            try spawn(c)
-        },
-    ]
+    /// proc_fork(copy_memory: bool, pid: *pid): 0 in the child, the child's pid in the parent. Without
+    /// `copy_memory` (vfork) the parent waits until the child has exec'd or exited.
+    static func procFork(_ c: SyscallContext) throws -> Errno {
+        if c.kernel.configuration.forkMode == .asyncify {
+            return try Asyncify.syscall(c, .fork(pidAddress: c.u32(1), parentWaits: c.u32(0) == 0))
+        }
+        return try fork(c, parentWaits: c.u32(0) == 0)
+    }
+
+    /// proc_join(pid: *pid, status: *exitcode), the 2022 form: `*pid` is a child or -1 for any; out come the
+    /// pid and the raw exit code.
+    static func procJoin2022(_ c: SyscallContext) throws -> Errno {
+        let requested = try c.memory.load(c.u32(0), as: UInt32.self)
+        let wanted = requested == UInt32.max || requested == 0 ? nil : requested
+        guard let (pid, status) = try c.kernel.join(c.thread, pid: wanted, blocking: true) else { return .child }
+        try c.memory.store(pid, at: c.u32(0))
+        try c.memory.store(UInt32(bitPattern: status.code), at: c.u32(1))
+        return .success
+    }
+
+    /// proc_join(pid: *option_pid, flags: join_flags, status: *join_status): option_pid is tag u8@0 (1 =
+    /// some), pid u32@4; join_status is tag u8@0 (0 nothing, 1 exited, 2 signal), then u16 code@2, u8
+    /// signal@4.
+    static func procJoin(_ c: SyscallContext) throws -> Errno {
+        let wanted = try c.memory.load(c.u32(0), as: UInt8.self) == 1
+            ? try c.memory.load(c.u32(0) &+ 4, as: UInt32.self) : nil
+        let joined = try c.kernel.join(c.thread, pid: wanted, blocking: c.u32(1) & 1 == 0)
+        try c.memory.write([UInt8](repeating: 0, count: 6), at: c.u32(2))
+        try c.memory.store(UInt8(1), at: c.u32(0))
+        try c.memory.store(joined?.pid ?? 0, at: c.u32(0) &+ 4)
+        switch joined?.status {
+        case nil:
+            break
+        case .exited(let code)?:
+            try c.memory.store(UInt8(1), at: c.u32(2))
+            try c.memory.store(UInt16(truncatingIfNeeded: code), at: c.u32(2) &+ 2)
+        case .signaled(let signal)?:
+            try c.memory.store(UInt8(2), at: c.u32(2))
+            try c.memory.store(UInt16(128 + UInt16(signal.rawValue)), at: c.u32(2) &+ 2)
+            try c.memory.store(signal.rawValue, at: c.u32(2) &+ 4)
+        }
+        return .success
+    }
+
+    /// proc_exit2(code): proc_exit that would return to the parent of a proc_fork_env, which is not
+    /// supported (ENOTSUP), so it always ends the process.
+    static func procExit2(_ c: SyscallContext) throws -> Errno {
+        throw Trap.exit(Int32(bitPattern: c.u32(0)))
+    }
+
+    /// proc_id(pid: *pid)
+    static func procId(_ c: SyscallContext) throws -> Errno {
+        try c.memory.store(c.process.pid, at: c.u32(0))
+        return .success
+    }
+
+    /// proc_parent(pid, parent: *pid): the parent of `pid` (0 for the first process).
+    static func procParent(_ c: SyscallContext) throws -> Errno {
+        let pid = c.u32(0)
+        guard let process = pid == c.process.pid ? c.process : c.kernel.process(pid) else { return .srch }
+        try c.memory.store(process.parentPID, at: c.u32(1))
+        return .success
+    }
+
+    /// proc_exec(name: string, args: string): runs another program in this process; args are separated by
+    /// newlines, argv[0] first. Does not return: a failure ends the process with status 45 (`noexec`).
+    static func procExec(_ c: SyscallContext) throws -> Errno {
+        try execOrExit(c, name: try c.string(0), arguments: try c.string(2), environment: nil, path: nil)
+    }
+
+    /// proc_exec2(name: string, args: string, envs: string): as `proc_exec`, with the environment given.
+    static func procExec2(_ c: SyscallContext) throws -> Errno {
+        try execOrExit(c, name: try c.string(0), arguments: try c.string(2), environment: try c.string(4), path: nil)
+    }
+
+    /// proc_exec3(name, args, envs: string, search_path: bool, path: string): as `proc_exec2`, but a failure
+    /// returns its errno; with `search_path`, a bare name is looked up in the directories of `path`.
+    static func procExec3(_ c: SyscallContext) throws -> Errno {
+        try exec(c, name: try c.string(0), arguments: try c.string(2), environment: try c.string(4),
+                 path: c.u32(6) != 0 ? try c.string(7) : nil)
+    }
+
+    /// proc_spawn2(name, args, envs: string, fd_ops: *fd_op, n, signal_dispositions: *, n, search_path: bool,
+    /// path: string, pid: *pid): posix_spawn. fd_op is 56 bytes: cmd u8@0 (0 close, 1 dup2, 2 open, 3 chdir),
+    /// fd u32@4, src_fd u32@8, path ptr@12 len@16, oflags u16@24, rights u64@32, fdflags u16@48, fdflagsext u16@50.
+    static func procSpawn2(_ c: SyscallContext) throws -> Errno {
+        try spawn(c)
+    }
 
     /// Forks the calling process: the child gets clones of the instance (memories, tables, all globals) and of
     /// the execution state inside this call, a copy of the descriptor table, and the `setjmp` points.

@@ -8,259 +8,272 @@ import Darwin
 /// which open them: TCP and UDP over IPv4 and IPv6 on host sockets, behind `WasixConfiguration.network` (without
 /// it `sock_open` and `resolve` are `notcapable`; an endpoint it does not allow is `acces`).
 extension Syscalls {
-    static let socket: [Syscall] = [
-        /// sock_accept(fd, flags: fdflags, result: *fd)
-        Syscall("sock_accept", [.i32, .i32, .i32]) { c in
-            try accept(c, resultIndex: 2, addressIndex: nil)
-        },
-        /// sock_recv(fd, ri_data: *iovec, ri_data_len, ri_flags: u16, ro_datalen: *size, ro_flags: *u16)
-        Syscall("sock_recv", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let flags = receiveFlags(c.u32(3))
-            if flags & Int32(MSG_DONTWAIT) == 0 { try waitReady(c, fd, events: POLLIN) }
-            let total = try transfer(try c.iovecs(1)) { recv(fd.file.hostFD, $0, $1, flags) }
-            try c.storeSize(total, at: c.u32(4))
-            try c.memory.store(UInt16(0), at: c.u32(5))
-            return .success
-        },
-        /// sock_send(fd, si_data: *ciovec, si_data_len, si_flags: u16, so_datalen: *size): one host `sendmsg`.
-        Syscall("sock_send", [.i32, .i32, .i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
-            let total = try gathered(try c.iovecs(1)) { vectors, count, _ in
-                var message = msghdr()
-                message.msg_iov = UnsafeMutablePointer(mutating: vectors)
-                message.msg_iovlen = Int(count)
-                return sendmsg(fd.file.hostFD, &message, flags)
-            }
-            try c.storeSize(total, at: c.u32(4))
-            return .success
-        },
-        /// sock_shutdown(fd, how: sdflags) — 1 = RD, 2 = WR.
-        Syscall("sock_shutdown", [.i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let how: Int32
-            switch c.u32(1) {
-            case 1: how = Int32(SHUT_RD)
-            case 2: how = Int32(SHUT_WR)
-            case 3: how = Int32(SHUT_RDWR)
-            default: return .inval
-            }
-            return shutdown(fd.file.hostFD, how) == 0 ? .success : .current
-        },
-    ]
+    /// sock_accept(fd, flags: fdflags, result: *fd)
+    static func sockAccept(_ c: SyscallContext) throws -> Errno {
+        try accept(c, resultIndex: 2, addressIndex: nil)
+    }
 
-    static let wasixSocket: [Syscall] = [
-        /// sock_open(af: u8, type: u8, proto: u16, fd: *fd): af 1 inet4, 2 inet6; type 1 stream, 2 dgram.
-        Syscall("sock_open", [.i32, .i32, .i32, .i32]) { c in
-            guard c.kernel.configuration.network.isEnabled else { return .notcapable }
-            let family = try SocketAddress.family(c.u32(0))
-            let (kind, filetype): (Int32, Filetype) = switch c.u32(1) {
-            case 1: (Int32(SOCK_STREAM.rawValue), .socketStream)
-            case 2: (Int32(SOCK_DGRAM.rawValue), .socketDgram)
-            default: throw Errno.prototype
+    /// sock_recv(fd, ri_data: *iovec, ri_data_len, ri_flags: u16, ro_datalen: *size, ro_flags: *u16)
+    static func sockRecv(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        let flags = receiveFlags(c.u32(3))
+        if flags & Int32(MSG_DONTWAIT) == 0 { try waitReady(c, fd, events: POLLIN) }
+        let total = try transfer(try c.iovecs(1)) { recv(fd.file.hostFD, $0, $1, flags) }
+        try c.storeSize(total, at: c.u32(4))
+        try c.memory.store(UInt16(0), at: c.u32(5))
+        return .success
+    }
+
+    /// sock_send(fd, si_data: *ciovec, si_data_len, si_flags: u16, so_datalen: *size): one host `sendmsg`.
+    static func sockSend(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
+        let total = try gathered(try c.iovecs(1)) { vectors, count, _ in
+            var message = msghdr()
+            message.msg_iov = UnsafeMutablePointer(mutating: vectors)
+            message.msg_iovlen = Int(count)
+            return sendmsg(fd.file.hostFD, &message, flags)
+        }
+        try c.storeSize(total, at: c.u32(4))
+        return .success
+    }
+
+    /// sock_shutdown(fd, how: sdflags) — 1 = RD, 2 = WR.
+    static func sockShutdown(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        let how: Int32
+        switch c.u32(1) {
+        case 1: how = Int32(SHUT_RD)
+        case 2: how = Int32(SHUT_WR)
+        case 3: how = Int32(SHUT_RDWR)
+        default: return .inval
+        }
+        return shutdown(fd.file.hostFD, how) == 0 ? .success : .current
+    }
+
+    /// sock_open(af: u8, type: u8, proto: u16, fd: *fd): af 1 inet4, 2 inet6; type 1 stream, 2 dgram.
+    static func sockOpen(_ c: SyscallContext) throws -> Errno {
+        guard c.kernel.configuration.network.isEnabled else { return .notcapable }
+        let family = try SocketAddress.family(c.u32(0))
+        let (kind, filetype): (Int32, Filetype) = switch c.u32(1) {
+        case 1: (Int32(SOCK_STREAM.rawValue), .socketStream)
+        case 2: (Int32(SOCK_DGRAM.rawValue), .socketDgram)
+        default: throw Errno.prototype
+        }
+        let hostFD = Glibc.socket(family, kind | Int32(SOCK_CLOEXEC.rawValue), Int32(c.u32(2)))
+        guard hostFD >= 0 else { return .current }
+        try c.memory.store(try c.process.descriptors.insert(socket(hostFD, filetype)), at: c.u32(3))
+        return .success
+    }
+
+    /// sock_pair(af, type, proto, fd0: *fd, fd1: *fd): a connected pair (a local socketpair, whatever `af`).
+    static func sockPair(_ c: SyscallContext) throws -> Errno {
+        let (kind, filetype): (Int32, Filetype) = c.u32(1) == 2
+            ? (Int32(SOCK_DGRAM.rawValue), .socketDgram) : (Int32(SOCK_STREAM.rawValue), .socketStream)
+        var ends: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, kind | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else { return .current }
+        let (first, second) = try c.process.descriptors.insertPair(socket(ends[0], filetype), socket(ends[1], filetype))
+        try c.memory.store(first, at: c.u32(3))
+        try c.memory.store(second, at: c.u32(4))
+        return .success
+    }
+
+    /// sock_bind(fd, addr: *addr_port)
+    static func sockBind(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        let address = try allowedAddress(c, at: c.u32(1))
+        return address.withSockaddr { bind(fd.file.hostFD, $0, $1) } == 0 ? .success : .current
+    }
+
+    /// sock_listen(fd, backlog)
+    static func sockListen(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        return listen(fd.file.hostFD, Int32(clamping: c.u32(1))) == 0 ? .success : .current
+    }
+
+    /// sock_accept(fd, flags: fdflags, fd: *fd, addr: *addr_port): the 2022 WASIX form, as sock_accept_v2.
+    static func sockAcceptV2(_ c: SyscallContext) throws -> Errno {
+        try accept(c, resultIndex: 2, addressIndex: 3)
+    }
+
+    /// sock_connect(fd, addr: *addr_port)
+    static func sockConnect(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        let address = try allowedAddress(c, at: c.u32(1))
+        return address.withSockaddr { connect(fd.file.hostFD, $0, $1) } == 0 ? .success : .current
+    }
+
+    /// sock_recv_from(fd, ri_data: *iovec, ri_data_len, ri_flags, ro_datalen: *size, ro_flags: *u16,
+    /// addr: *addr_port): one datagram (or what a stream has), and where it came from.
+    static func sockRecvFrom(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        let flags = receiveFlags(c.u32(3))
+        if flags & Int32(MSG_DONTWAIT) == 0 { try waitReady(c, fd, events: POLLIN) }
+        let buffers = try c.iovecs(1)
+        var data = [UInt8](repeating: 0, count: min(buffers.reduce(0) { $0 + $1.count }, 1 << 20))
+        var source = SocketAddress()
+        let count = data.withUnsafeMutableBytes { bytes in
+            source.fill { recvfrom(fd.file.hostFD, bytes.baseAddress, bytes.count, flags, $0, $1) }
+        }
+        guard count >= 0 else { return .current }
+        scatter(data[0..<count], into: buffers)
+        try c.storeSize(count, at: c.u32(4))
+        try c.memory.store(UInt16(count > data.count ? 4 : 0), at: c.u32(5))
+        try source.write(to: c.memory, at: c.u32(6))
+        return .success
+    }
+
+    /// sock_send_to(fd, si_data: *ciovec, si_data_len, si_flags, addr: *addr_port, so_datalen: *size)
+    static func sockSendTo(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        let address = try allowedAddress(c, at: c.u32(4))
+        // At most 1 MiB a call (a datagram is smaller; a stream send may be partial): iovecs may all point at the
+        // same large buffer, and copying them whole is the guest's to multiply.
+        var data: [UInt8] = []
+        for buffer in try c.iovecs(1) where data.count < 1 << 20 {
+            data += buffer.prefix((1 << 20) - data.count)
+        }
+        let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
+        let count = data.withUnsafeBytes { bytes in
+            address.withSockaddr { sendto(fd.file.hostFD, bytes.baseAddress, bytes.count, flags, $0, $1) }
+        }
+        guard count >= 0 else { return .current }
+        try c.storeSize(count, at: c.u32(5))
+        return .success
+    }
+
+    /// sock_addr_local(fd, addr: *addr_port)
+    static func sockAddrLocal(_ c: SyscallContext) throws -> Errno {
+        try reportAddress(c, getsockname)
+    }
+
+    /// sock_addr_peer(fd, addr: *addr_port)
+    static func sockAddrPeer(_ c: SyscallContext) throws -> Errno {
+        try reportAddress(c, getpeername)
+    }
+
+    /// sock_status(fd, status: *u8): 1 (opened) for a socket the host has open, 3 (failed) after an error.
+    static func sockStatus(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        var error: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        let failed = getsockopt(fd.file.hostFD, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0
+        try c.memory.store(UInt8(failed ? 3 : 1), at: c.u32(1))
+        return .success
+    }
+
+    /// sock_set_opt_flag(fd, option, flag: bool)
+    static func sockSetOptFlag(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        guard let (level, name) = SocketOption.flag(c.u32(1)) else { return .noprotoopt }
+        var value: Int32 = c.u32(2) != 0 ? 1 : 0
+        return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
+            ? .success : .current
+    }
+
+    /// sock_get_opt_flag(fd, option, flag: *bool)
+    static func sockGetOptFlag(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        guard let (level, name) = SocketOption.flag(c.u32(1)) else { return .noprotoopt }
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { return .current }
+        try c.memory.store(UInt8(value != 0 ? 1 : 0), at: c.u32(2))
+        return .success
+    }
+
+    /// sock_set_opt_size(fd, option, size: u64): buffer sizes, low-water marks, TTLs.
+    static func sockSetOptSize(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        guard let (level, name) = SocketOption.size(c.u32(1)) else { return .noprotoopt }
+        var value = Int32(clamping: c.u64(2))
+        return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
+            ? .success : .current
+    }
+
+    /// sock_get_opt_size(fd, option, size: *u64)
+    static func sockGetOptSize(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        guard let (level, name) = SocketOption.size(c.u32(1)) else { return .noprotoopt }
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { return .current }
+        try c.memory.store(UInt64(max(value, 0)), at: c.u32(2))
+        return .success
+    }
+
+    /// sock_set_opt_time(fd, option, time: *option_timestamp): receive and send timeouts, linger.
+    static func sockSetOptTime(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        let nanoseconds = try c.memory.load(c.u32(2), as: UInt8.self) == 1
+            ? try c.memory.load(c.u32(2) &+ 8, as: UInt64.self) : 0
+        if c.u32(1) == 13 {
+            var linger = Glibc.linger(l_onoff: try c.memory.load(c.u32(2), as: UInt8.self) == 1 ? 1 : 0,
+                                      l_linger: Int32(clamping: nanoseconds / 1_000_000_000))
+            return setsockopt(fd.file.hostFD, SOL_SOCKET, SO_LINGER, &linger,
+                              socklen_t(MemoryLayout<Glibc.linger>.size)) == 0 ? .success : .current
+        }
+        guard let name = SocketOption.time(c.u32(1)) else { return .noprotoopt }
+        var time = timeval(tv_sec: Int(nanoseconds / 1_000_000_000), tv_usec: Int(nanoseconds % 1_000_000_000 / 1000))
+        return setsockopt(fd.file.hostFD, SOL_SOCKET, name, &time, socklen_t(MemoryLayout<timeval>.size)) == 0
+            ? .success : .current
+    }
+
+    /// sock_get_opt_time(fd, option, time: *option_timestamp)
+    static func sockGetOptTime(_ c: SyscallContext) throws -> Errno {
+        let fd = try socketDescriptor(c)
+        guard let name = SocketOption.time(c.u32(1)) else { return .noprotoopt }
+        var time = timeval()
+        var length = socklen_t(MemoryLayout<timeval>.size)
+        guard getsockopt(fd.file.hostFD, SOL_SOCKET, name, &time, &length) == 0 else { return .current }
+        let nanoseconds = UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_usec) * 1000
+        try c.memory.write([UInt8](repeating: 0, count: 16), at: c.u32(2))
+        try c.memory.store(UInt8(nanoseconds == 0 ? 0 : 1), at: c.u32(2))
+        try c.memory.store(nanoseconds, at: c.u32(2) &+ 8)
+        return .success
+    }
+
+    /// resolve(host: string, port: u16, addrs: *addr, naddrs, count: *size): the host's addresses (18-byte
+    /// `__wasi_addr_t` entries), through the host's resolver; numeric addresses and `localhost` included.
+    static func resolve(_ c: SyscallContext) throws -> Errno {
+        guard c.kernel.configuration.network.isEnabled else { return .notcapable }
+        let host = try c.string(0)
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, nil, &hints, &list) == 0 else { return .noent }
+        defer { freeaddrinfo(list) }
+        var addresses: [[UInt8]] = []
+        var entry = list
+        while let current = entry, addresses.count < Int(c.u32(4)) {
+            if let pointer = current.pointee.ai_addr {
+                let address = current.pointee.ai_family == AF_INET6
+                    ? SocketAddress(pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee })
+                    : SocketAddress(pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee })
+                var bytes = [UInt8](repeating: 0, count: 18)
+                bytes[0] = address.family == AF_INET6 ? 2 : 1
+                bytes.replaceSubrange(2..<(2 + address.octets.count), with: address.octets)
+                if !addresses.contains(bytes) { addresses.append(bytes) }
             }
-            let hostFD = Glibc.socket(family, kind | Int32(SOCK_CLOEXEC.rawValue), Int32(c.u32(2)))
-            guard hostFD >= 0 else { return .current }
-            try c.memory.store(try c.process.descriptors.insert(socket(hostFD, filetype)), at: c.u32(3))
-            return .success
-        },
-        /// sock_pair(af, type, proto, fd0: *fd, fd1: *fd): a connected pair (a local socketpair, whatever `af`).
-        Syscall("sock_pair", [.i32, .i32, .i32, .i32, .i32]) { c in
-            let (kind, filetype): (Int32, Filetype) = c.u32(1) == 2
-                ? (Int32(SOCK_DGRAM.rawValue), .socketDgram) : (Int32(SOCK_STREAM.rawValue), .socketStream)
-            var ends: [Int32] = [0, 0]
-            guard socketpair(AF_UNIX, kind | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else { return .current }
-            let (first, second) = try c.process.descriptors.insertPair(socket(ends[0], filetype), socket(ends[1], filetype))
-            try c.memory.store(first, at: c.u32(3))
-            try c.memory.store(second, at: c.u32(4))
-            return .success
-        },
-        /// sock_bind(fd, addr: *addr_port)
-        Syscall("sock_bind", [.i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let address = try allowedAddress(c, at: c.u32(1))
-            return address.withSockaddr { bind(fd.file.hostFD, $0, $1) } == 0 ? .success : .current
-        },
-        /// sock_listen(fd, backlog)
-        Syscall("sock_listen", [.i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            return listen(fd.file.hostFD, Int32(clamping: c.u32(1))) == 0 ? .success : .current
-        },
-        /// sock_accept(fd, flags: fdflags, fd: *fd, addr: *addr_port): the 2022 WASIX form, as sock_accept_v2.
-        Syscall("sock_accept", [.i32, .i32, .i32, .i32]) { c in
-            try accept(c, resultIndex: 2, addressIndex: 3)
-        },
-        /// sock_accept_v2(fd, flags: fdflags, fd: *fd, addr: *addr_port): also reports the peer.
-        Syscall("sock_accept_v2", [.i32, .i32, .i32, .i32]) { c in
-            try accept(c, resultIndex: 2, addressIndex: 3)
-        },
-        /// sock_connect(fd, addr: *addr_port)
-        Syscall("sock_connect", [.i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let address = try allowedAddress(c, at: c.u32(1))
-            return address.withSockaddr { connect(fd.file.hostFD, $0, $1) } == 0 ? .success : .current
-        },
-        /// sock_recv_from(fd, ri_data: *iovec, ri_data_len, ri_flags, ro_datalen: *size, ro_flags: *u16,
-        /// addr: *addr_port): one datagram (or what a stream has), and where it came from.
-        Syscall("sock_recv_from", [.i32, .i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let flags = receiveFlags(c.u32(3))
-            if flags & Int32(MSG_DONTWAIT) == 0 { try waitReady(c, fd, events: POLLIN) }
-            let buffers = try c.iovecs(1)
-            var data = [UInt8](repeating: 0, count: min(buffers.reduce(0) { $0 + $1.count }, 1 << 20))
-            var source = SocketAddress()
-            let count = data.withUnsafeMutableBytes { bytes in
-                source.fill { recvfrom(fd.file.hostFD, bytes.baseAddress, bytes.count, flags, $0, $1) }
-            }
-            guard count >= 0 else { return .current }
-            scatter(data[0..<count], into: buffers)
-            try c.storeSize(count, at: c.u32(4))
-            try c.memory.store(UInt16(count > data.count ? 4 : 0), at: c.u32(5))
-            try source.write(to: c.memory, at: c.u32(6))
-            return .success
-        },
-        /// sock_send_to(fd, si_data: *ciovec, si_data_len, si_flags, addr: *addr_port, so_datalen: *size)
-        Syscall("sock_send_to", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let address = try allowedAddress(c, at: c.u32(4))
-            // At most 1 MiB a call (a datagram is smaller; a stream send may be partial): iovecs may all point at the
-            // same large buffer, and copying them whole is the guest's to multiply.
-            var data: [UInt8] = []
-            for buffer in try c.iovecs(1) where data.count < 1 << 20 {
-                data += buffer.prefix((1 << 20) - data.count)
-            }
-            let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
-            let count = data.withUnsafeBytes { bytes in
-                address.withSockaddr { sendto(fd.file.hostFD, bytes.baseAddress, bytes.count, flags, $0, $1) }
-            }
-            guard count >= 0 else { return .current }
-            try c.storeSize(count, at: c.u32(5))
-            return .success
-        },
-        /// sock_addr_local(fd, addr: *addr_port)
-        Syscall("sock_addr_local", [.i32, .i32]) { c in
-            try reportAddress(c, getsockname)
-        },
-        /// sock_addr_peer(fd, addr: *addr_port)
-        Syscall("sock_addr_peer", [.i32, .i32]) { c in
-            try reportAddress(c, getpeername)
-        },
-        /// sock_status(fd, status: *u8): 1 (opened) for a socket the host has open, 3 (failed) after an error.
-        Syscall("sock_status", [.i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            var error: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            let failed = getsockopt(fd.file.hostFD, SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0
-            try c.memory.store(UInt8(failed ? 3 : 1), at: c.u32(1))
-            return .success
-        },
-        /// sock_set_opt_flag(fd, option, flag: bool)
-        Syscall("sock_set_opt_flag", [.i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            guard let (level, name) = SocketOption.flag(c.u32(1)) else { return .noprotoopt }
-            var value: Int32 = c.u32(2) != 0 ? 1 : 0
-            return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
-                ? .success : .current
-        },
-        /// sock_get_opt_flag(fd, option, flag: *bool)
-        Syscall("sock_get_opt_flag", [.i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            guard let (level, name) = SocketOption.flag(c.u32(1)) else { return .noprotoopt }
-            var value: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { return .current }
-            try c.memory.store(UInt8(value != 0 ? 1 : 0), at: c.u32(2))
-            return .success
-        },
-        /// sock_set_opt_size(fd, option, size: u64): buffer sizes, low-water marks, TTLs.
-        Syscall("sock_set_opt_size", [.i32, .i32, .i64]) { c in
-            let fd = try socketDescriptor(c)
-            guard let (level, name) = SocketOption.size(c.u32(1)) else { return .noprotoopt }
-            var value = Int32(clamping: c.u64(2))
-            return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
-                ? .success : .current
-        },
-        /// sock_get_opt_size(fd, option, size: *u64)
-        Syscall("sock_get_opt_size", [.i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            guard let (level, name) = SocketOption.size(c.u32(1)) else { return .noprotoopt }
-            var value: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { return .current }
-            try c.memory.store(UInt64(max(value, 0)), at: c.u32(2))
-            return .success
-        },
-        /// sock_set_opt_time(fd, option, time: *option_timestamp): receive and send timeouts, linger.
-        Syscall("sock_set_opt_time", [.i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            let nanoseconds = try c.memory.load(c.u32(2), as: UInt8.self) == 1
-                ? try c.memory.load(c.u32(2) &+ 8, as: UInt64.self) : 0
-            if c.u32(1) == 13 {
-                var linger = Glibc.linger(l_onoff: try c.memory.load(c.u32(2), as: UInt8.self) == 1 ? 1 : 0,
-                                          l_linger: Int32(clamping: nanoseconds / 1_000_000_000))
-                return setsockopt(fd.file.hostFD, SOL_SOCKET, SO_LINGER, &linger,
-                                  socklen_t(MemoryLayout<Glibc.linger>.size)) == 0 ? .success : .current
-            }
-            guard let name = SocketOption.time(c.u32(1)) else { return .noprotoopt }
-            var time = timeval(tv_sec: Int(nanoseconds / 1_000_000_000), tv_usec: Int(nanoseconds % 1_000_000_000 / 1000))
-            return setsockopt(fd.file.hostFD, SOL_SOCKET, name, &time, socklen_t(MemoryLayout<timeval>.size)) == 0
-                ? .success : .current
-        },
-        /// sock_get_opt_time(fd, option, time: *option_timestamp)
-        Syscall("sock_get_opt_time", [.i32, .i32, .i32]) { c in
-            let fd = try socketDescriptor(c)
-            guard let name = SocketOption.time(c.u32(1)) else { return .noprotoopt }
-            var time = timeval()
-            var length = socklen_t(MemoryLayout<timeval>.size)
-            guard getsockopt(fd.file.hostFD, SOL_SOCKET, name, &time, &length) == 0 else { return .current }
-            let nanoseconds = UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_usec) * 1000
-            try c.memory.write([UInt8](repeating: 0, count: 16), at: c.u32(2))
-            try c.memory.store(UInt8(nanoseconds == 0 ? 0 : 1), at: c.u32(2))
-            try c.memory.store(nanoseconds, at: c.u32(2) &+ 8)
-            return .success
-        },
-        /// resolve(host: string, port: u16, addrs: *addr, naddrs, count: *size): the host's addresses (18-byte
-        /// `__wasi_addr_t` entries), through the host's resolver; numeric addresses and `localhost` included.
-        Syscall("resolve", [.i32, .i32, .i32, .i32, .i32, .i32]) { c in
-            guard c.kernel.configuration.network.isEnabled else { return .notcapable }
-            let host = try c.string(0)
-            var hints = addrinfo()
-            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-            var list: UnsafeMutablePointer<addrinfo>?
-            guard getaddrinfo(host, nil, &hints, &list) == 0 else { return .noent }
-            defer { freeaddrinfo(list) }
-            var addresses: [[UInt8]] = []
-            var entry = list
-            while let current = entry, addresses.count < Int(c.u32(4)) {
-                if let pointer = current.pointee.ai_addr {
-                    let address = current.pointee.ai_family == AF_INET6
-                        ? SocketAddress(pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { $0.pointee })
-                        : SocketAddress(pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee })
-                    var bytes = [UInt8](repeating: 0, count: 18)
-                    bytes[0] = address.family == AF_INET6 ? 2 : 1
-                    bytes.replaceSubrange(2..<(2 + address.octets.count), with: address.octets)
-                    if !addresses.contains(bytes) { addresses.append(bytes) }
-                }
-                entry = current.pointee.ai_next
-            }
-            for (index, bytes) in addresses.enumerated() { try c.memory.write(bytes, at: c.u32(3) &+ UInt32(index * 18)) }
-            try c.storeSize(addresses.count, at: c.u32(5))
-            return .success
-        },
-        /// sock_send_file(out_fd, in_fd, offset: u64, count: u64, sent: *u64): copies from a file to a socket.
-        Syscall("sock_send_file", [.i32, .i32, .i64, .i64, .i32]) { c in
-            let output = try socketDescriptor(c)
-            let input = try c.fd(1)
-            var chunk = [UInt8](repeating: 0, count: Int(min(c.u64(3), 1 << 16)))
-            let read = chunk.withUnsafeMutableBytes { pread(input.file.hostFD, $0.baseAddress, $0.count, off_t(clamping: c.u64(2))) }
-            guard read >= 0 else { return .current }
-            let sent = chunk.withUnsafeBytes { send(output.file.hostFD, $0.baseAddress, read, Int32(MSG_NOSIGNAL)) }
-            guard sent >= 0 else { return .current }
-            try c.memory.store(UInt64(sent), at: c.u32(4))
-            return .success
-        },
-    ]
+            entry = current.pointee.ai_next
+        }
+        for (index, bytes) in addresses.enumerated() { try c.memory.write(bytes, at: c.u32(3) &+ UInt32(index * 18)) }
+        try c.storeSize(addresses.count, at: c.u32(5))
+        return .success
+    }
+
+    /// sock_send_file(out_fd, in_fd, offset: u64, count: u64, sent: *u64): copies from a file to a socket.
+    static func sockSendFile(_ c: SyscallContext) throws -> Errno {
+        let output = try socketDescriptor(c)
+        let input = try c.fd(1)
+        var chunk = [UInt8](repeating: 0, count: Int(min(c.u64(3), 1 << 16)))
+        let read = chunk.withUnsafeMutableBytes { pread(input.file.hostFD, $0.baseAddress, $0.count, off_t(clamping: c.u64(2))) }
+        guard read >= 0 else { return .current }
+        let sent = chunk.withUnsafeBytes { send(output.file.hostFD, $0.baseAddress, read, Int32(MSG_NOSIGNAL)) }
+        guard sent >= 0 else { return .current }
+        try c.memory.store(UInt64(sent), at: c.u32(4))
+        return .success
+    }
 
     /// accept, with the new descriptor's flags from argument 1, written to `resultIndex`, and the peer to
     /// `addressIndex` if given.

@@ -3,43 +3,42 @@ import WasmInterpreter
 /// `setjmp`/`longjmp`: checkpoints of the interpreter's own frames, so they work in any binary, asyncified or not
 /// (or, with `--fork-mode asyncify`, of the module's asyncify data).
 extension Syscalls {
-    static let stack: [Syscall] = [
-        /// stack_checkpoint(snapshot: *stack_snapshot, value: *u64): fills the 24-byte snapshot (user u64@0 = the
-        /// value's address, hash u128@8 = the checkpoint's id) and returns with `*value = 0`; a later
-        /// `stack_restore` returns from this call again with the value it passes.
-        Syscall("stack_checkpoint", [.i32, .i32]) { c in
-            let buffer = c.u32(0), valueAddress = c.u32(1)
-            if c.kernel.configuration.forkMode == .asyncify {
-                return try Asyncify.syscall(c, .checkpoint(buffer: buffer, valueAddress: valueAddress))
-            }
-            var generator = SystemRandomNumberGenerator()
-            let id = WasixThread.Checkpoint.ID(low: generator.next(), high: generator.next())
-            try c.memory.store(UInt64(valueAddress), at: buffer)
-            try c.memory.store(id.low, at: buffer &+ 8)
-            try c.memory.store(id.high, at: buffer &+ 16)
-            try c.memory.store(UInt64(0), at: valueAddress)
-            c.thread.keep(c.thread.checkpoint(buffer: buffer, valueAddress: valueAddress), as: id)
-            return .success
-        },
-        /// stack_restore(snapshot: *stack_snapshot, value: u64): continues at the checkpoint, whose
-        /// `stack_checkpoint` call returns with `*value` = `value` (1 if 0, as `longjmp` wants). An unknown
-        /// snapshot ends the process with status 79 (`unknown`), as in wasmer.
-        Syscall("stack_restore", [.i32, .i64], returns: []) { c in
-            let id = WasixThread.Checkpoint.ID(low: try c.memory.load(c.u32(0) &+ 8, as: UInt64.self),
-                                               high: try c.memory.load(c.u32(0) &+ 16, as: UInt64.self))
-            guard let checkpoint = c.thread.checkpoints[id] else {
-                c.process.reportError("longjmp to an unknown checkpoint")
-                throw Trap.exit(Int32(Errno.unknown.rawValue))
-            }
-            let value = c.u64(1) == 0 ? 1 : c.u64(1)
-            if c.kernel.configuration.forkMode == .asyncify {
-                return try Asyncify.syscall(c, .restore(checkpoint, value: value))
-            }
-            // Native mode only makes native checkpoints.
-            guard case .native(let snapshot, let results) = checkpoint.state else { throw Trap.exit(79) }
-            c.thread.pendingAction = .restore(snapshot, suspendedResults: results, globals: checkpoint.globals,
-                                              valueAddress: checkpoint.valueAddress, value: value)
-            throw Trap.unwound
-        },
-    ]
+    /// stack_checkpoint(snapshot: *stack_snapshot, value: *u64): fills the 24-byte snapshot (user u64@0 = the
+    /// value's address, hash u128@8 = the checkpoint's id) and returns with `*value = 0`; a later
+    /// `stack_restore` returns from this call again with the value it passes.
+    static func stackCheckpoint(_ c: SyscallContext) throws -> Errno {
+        let buffer = c.u32(0), valueAddress = c.u32(1)
+        if c.kernel.configuration.forkMode == .asyncify {
+            return try Asyncify.syscall(c, .checkpoint(buffer: buffer, valueAddress: valueAddress))
+        }
+        var generator = SystemRandomNumberGenerator()
+        let id = WasixThread.Checkpoint.ID(low: generator.next(), high: generator.next())
+        try c.memory.store(UInt64(valueAddress), at: buffer)
+        try c.memory.store(id.low, at: buffer &+ 8)
+        try c.memory.store(id.high, at: buffer &+ 16)
+        try c.memory.store(UInt64(0), at: valueAddress)
+        c.thread.keep(c.thread.checkpoint(buffer: buffer, valueAddress: valueAddress), as: id)
+        return .success
+    }
+
+    /// stack_restore(snapshot: *stack_snapshot, value: u64): continues at the checkpoint, whose
+    /// `stack_checkpoint` call returns with `*value` = `value` (1 if 0, as `longjmp` wants). An unknown
+    /// snapshot ends the process with status 79 (`unknown`), as in wasmer.
+    static func stackRestore(_ c: SyscallContext) throws -> Errno {
+        let id = WasixThread.Checkpoint.ID(low: try c.memory.load(c.u32(0) &+ 8, as: UInt64.self),
+                                           high: try c.memory.load(c.u32(0) &+ 16, as: UInt64.self))
+        guard let checkpoint = c.thread.checkpoints[id] else {
+            c.process.reportError("longjmp to an unknown checkpoint")
+            throw Trap.exit(Int32(Errno.unknown.rawValue))
+        }
+        let value = c.u64(1) == 0 ? 1 : c.u64(1)
+        if c.kernel.configuration.forkMode == .asyncify {
+            return try Asyncify.syscall(c, .restore(checkpoint, value: value))
+        }
+        // Native mode only makes native checkpoints.
+        guard case .native(let snapshot, let results) = checkpoint.state else { throw Trap.exit(79) }
+        c.thread.pendingAction = .restore(snapshot, suspendedResults: results, globals: checkpoint.globals,
+                                          valueAddress: checkpoint.valueAddress, value: value)
+        throw Trap.unwound
+    }
 }

@@ -58,27 +58,64 @@ struct SyscallContext {
     }
 }
 
-/// One syscall: its import name, wasm signature and implementation.
+/// What a syscall parameter is. The kind gives its wasm type in each ABI (pointers and sizes are i64 in
+/// `wasix_64v1`) and how `--trace` shows it.
+enum Parameter: Sendable, Equatable {
+    /// A descriptor.
+    case fd
+    /// A 32-bit number: a count, a boolean, an enumeration, a pid.
+    case u32
+    /// A 64-bit number: an offset, a timestamp, user data.
+    case u64
+    /// A WASIX (Linux-numbered) signal.
+    case signal
+    /// A clock id, whence, or a set of flags, shown by name.
+    case clock, whence, fdflags, oflags, lookupflags
+    /// 64-bit rights.
+    case rights
+    /// An address the call reads or writes a structure at.
+    case pointer
+    /// A `size_t`.
+    case size
+    /// A string's address; its length is the next parameter.
+    case string
+    /// A buffer's address; its length is the next parameter.
+    case buffer
+    /// An iovec array the call writes from (`ciovec`) or reads into; its count is the next parameter.
+    case ciovecs, iovecs
+    /// The address of a result the call writes, shown after the call.
+    case out(Output)
+
+    enum Output: Sendable, Equatable { case u32, u64, size, fd, optionPID, joinStatus }
+
+    /// The wasm type of the parameter in an ABI whose pointers have `wordSize` bytes.
+    func valueType(wordSize: UInt32) -> ValueType {
+        switch self {
+        case .u64, .rights: .i64
+        case .pointer, .size, .string, .buffer, .ciovecs, .iovecs, .out: wordSize == 8 ? .i64 : .i32
+        case .fd, .u32, .signal, .clock, .whence, .fdflags, .oflags, .lookupflags: .i32
+        }
+    }
+}
+
+/// One row of the syscall table: an import name, its parameters, and the function that implements it.
 struct Syscall: Sendable {
     let name: String
-    let parameters: [ValueType]
+    /// `nil` for a call we do not implement: it takes whatever type the module imports it with.
+    let parameters: [Parameter]?
     /// `[.i32]` for every call except those that do not return.
     let results: [ValueType]
     /// Returns the call's i32 result: an errno for all but a few calls (wasi-threads' `thread-spawn` returns a
     /// thread id).
     let body: @Sendable (SyscallContext) throws -> UInt32
 
-    var type: FunctionType { FunctionType(parameters: parameters, results: results) }
-
-    init(name: String, parameters: [ValueType], results: [ValueType], body: @escaping @Sendable (SyscallContext) throws -> UInt32) {
-        self.name = name
-        self.parameters = parameters
-        self.results = results
-        self.body = body
+    /// The call's wasm type in an ABI whose pointers have `wordSize` bytes.
+    func type(wordSize: UInt32) -> FunctionType? {
+        parameters.map { FunctionType(parameters: $0.map { $0.valueType(wordSize: wordSize) }, results: results) }
     }
 
-    /// A call that returns an errno.
-    init(_ name: String, _ parameters: [ValueType], returns results: [ValueType] = [.i32],
+    /// A call that returns an errno (or nothing, with `returns: []`).
+    init(_ name: String, _ parameters: [Parameter], returns results: [ValueType] = [.i32],
          _ body: @escaping @Sendable (SyscallContext) throws -> Errno) {
         self.name = name
         self.parameters = parameters
@@ -87,10 +124,19 @@ struct Syscall: Sendable {
     }
 
     /// A call that returns an i32 other than an errno.
-    init(_ name: String, _ parameters: [ValueType], value body: @escaping @Sendable (SyscallContext) throws -> UInt32) {
+    init(_ name: String, _ parameters: [Parameter], value body: @escaping @Sendable (SyscallContext) throws -> UInt32) {
         self.name = name
         self.parameters = parameters
         self.results = [.i32]
         self.body = body
+    }
+
+    /// A call we do not implement: it answers `notsup`, as whatever type the module imports it with, so that
+    /// binaries importing it still link and see a clean error if they call it.
+    init(unsupported name: String) {
+        self.name = name
+        parameters = nil
+        results = [.i32]
+        body = { _ in UInt32(Errno.notsup.rawValue) }
     }
 }

@@ -5,147 +5,152 @@ import WasmInterpreter
 /// 2022 thread-local storage. Each thread is an instance of the module over the process's shared memory, with
 /// an execution context of its own, on a host thread of its own.
 extension Syscalls {
-    static let threads: [Syscall] = [
-        /// thread_spawn(user_data: u64, stack_base: u64, stack_start: u64, reactor: bool, tid: *tid), the 2022
-        /// form: the thread enters `_start_thread(user_data_low, user_data_high)`. Reactors are not supported.
-        Syscall("thread_spawn", [.i64, .i64, .i64, .i32, .i32]) { c in
-            guard c.u32(3) == 0 else { return .notcapable }
-            let userData = c.u64(0)
-            let tid = try spawnThread(c, entry: "_start_thread") { _ in
-                [.i32(UInt32(truncatingIfNeeded: userData)), .i32(UInt32(truncatingIfNeeded: userData >> 32))]
+    /// thread_spawn(user_data: u64, stack_base: u64, stack_start: u64, reactor: bool, tid: *tid), the 2022
+    /// form: the thread enters `_start_thread(user_data_low, user_data_high)`. Reactors are not supported.
+    static func threadSpawn2022(_ c: SyscallContext) throws -> Errno {
+        guard c.u32(3) == 0 else { return .notcapable }
+        let userData = c.u64(0)
+        let tid = try spawnThread(c, entry: "_start_thread") { _ in
+            [.i32(UInt32(truncatingIfNeeded: userData)), .i32(UInt32(truncatingIfNeeded: userData >> 32))]
+        }
+        try c.memory.store(tid, at: c.u32(4))
+        return .success
+    }
+
+    /// thread_spawn(start: *thread_start, tid: *tid): the current form under its old name.
+    static func threadSpawnV2(_ c: SyscallContext) throws -> Errno {
+        try spawnV2(c)
+    }
+
+    /// thread_join(tid): waits until the thread has ended (at once for an unknown one).
+    static func threadJoin(_ c: SyscallContext) throws -> Errno {
+        let tid = c.u32(0)
+        guard tid != c.thread.tid else { return .deadlk }
+        return c.kernel.locked {
+            while c.process.threads[tid] != nil {
+                if c.thread.hasDeliverableSignal { return .intr }
+                c.kernel.condition.wait()
             }
-            try c.memory.store(tid, at: c.u32(4))
             return .success
-        },
-        /// thread_spawn(start: *thread_start, tid: *tid): the current form under its old name.
-        Syscall("thread_spawn", [.i32, .i32]) { c in
-            try spawnV2(c)
-        },
-        /// thread_spawn_v2(start: *thread_start, tid: *tid): the thread enters `wasi_thread_start(tid, start)`.
-        Syscall("thread_spawn_v2", [.i32, .i32]) { c in
-            try spawnV2(c)
-        },
-        /// thread_join(tid): waits until the thread has ended (at once for an unknown one).
-        Syscall("thread_join", [.i32]) { c in
-            let tid = c.u32(0)
-            guard tid != c.thread.tid else { return .deadlk }
-            return c.kernel.locked {
-                while c.process.threads[tid] != nil {
-                    if c.thread.hasDeliverableSignal { return .intr }
-                    c.kernel.condition.wait()
-                }
-                return .success
+        }
+    }
+
+    /// thread_exit(code): ends the calling thread; the last thread's exit ends the process with `code`.
+    static func threadExit(_ c: SyscallContext) throws -> Errno {
+        c.thread.exitsAlone = true
+        throw Trap.exit(Int32(bitPattern: c.u32(0)))
+    }
+
+    /// thread_id(tid: *tid)
+    static func threadId(_ c: SyscallContext) throws -> Errno {
+        try c.memory.store(c.thread.tid, at: c.u32(0))
+        return .success
+    }
+
+    /// thread_parallelism(count: *size)
+    static func threadParallelism(_ c: SyscallContext) throws -> Errno {
+        try c.storeSize(ProcessInfo.processInfo.activeProcessorCount, at: c.u32(0))
+        return .success
+    }
+
+    /// thread_sleep(duration: timestamp): a signal to handle cuts it short with `intr`.
+    static func threadSleep(_ c: SyscallContext) throws -> Errno {
+        let deadline = Date(timeIntervalSinceNow: Double(c.u64(0)) / 1e9)
+        return c.kernel.sleep(c.thread, until: deadline) ? .success : .intr
+    }
+
+    /// futex_wait(addr: *u32, expected: u32, timeout: *option_timestamp, woken: *bool): blocks while
+    /// `*addr == expected` until woken or the relative timeout passes (`*woken = 0`). A value that differs
+    /// counts as woken (the 2022 libc loops until it sees `woken`), and so does a signal to handle: the caller
+    /// checks again after the handler. Waiters of `memory.atomic.wait` are the same waiters.
+    static func futexWait(_ c: SyscallContext) throws -> Errno {
+        let timeout = try c.memory.load(c.u32(2), as: UInt8.self) == 1
+            ? try c.memory.load(c.u32(2) &+ 8, as: UInt64.self) : nil
+        let deadline = timeout.map { DispatchTime.now().uptimeNanoseconds &+ $0 }
+        var woken = true
+        while true {
+            // In slices, so that signals (and the end of the process) are seen.
+            let now = DispatchTime.now().uptimeNanoseconds
+            let slice = min(deadline.map { $0 > now ? $0 - now : 0 } ?? .max, 50_000_000)
+            guard let result = c.memory.memory.wait32(at: Int(c.u32(0)), expected: c.u32(1), timeout: slice) else {
+                return .inval
             }
-        },
-        /// thread_exit(code): ends the calling thread; the last thread's exit ends the process with `code`.
-        Syscall("thread_exit", [.i32], returns: []) { c in
-            c.thread.exitsAlone = true
-            throw Trap.exit(Int32(bitPattern: c.u32(0)))
-        },
-        /// thread_id(tid: *tid)
-        Syscall("thread_id", [.i32]) { c in
-            try c.memory.store(c.thread.tid, at: c.u32(0))
-            return .success
-        },
-        /// thread_parallelism(count: *size)
-        Syscall("thread_parallelism", [.i32]) { c in
-            try c.storeSize(ProcessInfo.processInfo.activeProcessorCount, at: c.u32(0))
-            return .success
-        },
-        /// thread_sleep(duration: timestamp): a signal to handle cuts it short with `intr`.
-        Syscall("thread_sleep", [.i64]) { c in
-            let deadline = Date(timeIntervalSinceNow: Double(c.u64(0)) / 1e9)
-            return c.kernel.sleep(c.thread, until: deadline) ? .success : .intr
-        },
-        /// futex_wait(addr: *u32, expected: u32, timeout: *option_timestamp, woken: *bool): blocks while
-        /// `*addr == expected` until woken or the relative timeout passes (`*woken = 0`). A value that differs
-        /// counts as woken (the 2022 libc loops until it sees `woken`), and so does a signal to handle: the caller
-        /// checks again after the handler. Waiters of `memory.atomic.wait` are the same waiters.
-        Syscall("futex_wait", [.i32, .i32, .i32, .i32]) { c in
-            let timeout = try c.memory.load(c.u32(2), as: UInt8.self) == 1
-                ? try c.memory.load(c.u32(2) &+ 8, as: UInt64.self) : nil
-            let deadline = timeout.map { DispatchTime.now().uptimeNanoseconds &+ $0 }
-            var woken = true
-            while true {
-                // In slices, so that signals (and the end of the process) are seen.
-                let now = DispatchTime.now().uptimeNanoseconds
-                let slice = min(deadline.map { $0 > now ? $0 - now : 0 } ?? .max, 50_000_000)
-                guard let result = c.memory.memory.wait32(at: Int(c.u32(0)), expected: c.u32(1), timeout: slice) else {
-                    return .inval
-                }
-                if result != .timedOut { break }
-                if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
-                    woken = false
-                    break
-                }
-                if c.kernel.locked({ c.thread.hasDeliverableSignal }) { break }
+            if result != .timedOut { break }
+            if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
+                woken = false
+                break
             }
-            try c.memory.store(UInt8(woken ? 1 : 0), at: c.u32(3))
+            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { break }
+        }
+        try c.memory.store(UInt8(woken ? 1 : 0), at: c.u32(3))
+        return .success
+    }
+
+    /// futex_wake(addr: *u32, woken: *bool): wakes one waiter; always reports woken (see futex_wait).
+    static func futexWake(_ c: SyscallContext) throws -> Errno {
+        guard c.memory.memory.notify(at: Int(c.u32(0)), count: 1) != nil else { return .inval }
+        try c.memory.store(UInt8(1), at: c.u32(1))
+        return .success
+    }
+
+    /// futex_wake_all(addr: *u32, woken: *bool)
+    static func futexWakeAll(_ c: SyscallContext) throws -> Errno {
+        guard c.memory.memory.notify(at: Int(c.u32(0)), count: UInt32.max) != nil else { return .inval }
+        try c.memory.store(UInt8(1), at: c.u32(1))
+        return .success
+    }
+
+    /// thread_local_create(user_data: u64, key: *u32): a key whose values are per thread; `user_data` is
+    /// passed to the destructor export `_thread_local_destroy(ud_low, ud_high, value_low, value_high)`.
+    static func threadLocalCreate(_ c: SyscallContext) throws -> Errno {
+        let key = c.kernel.locked {
+            defer { c.process.nextThreadLocalKey += 1 }
+            c.process.threadLocalKeys[c.process.nextThreadLocalKey] = c.u64(0)
+            return c.process.nextThreadLocalKey
+        }
+        try c.memory.store(key, at: c.u32(1))
+        return .success
+    }
+
+    /// thread_local_destroy(key): runs the destructor for every thread's value, on the calling thread.
+    static func threadLocalDestroy(_ c: SyscallContext) throws -> Errno {
+        let key = c.u32(0)
+        let (userData, values): (UInt64?, [UInt64]) = c.kernel.locked {
+            let values = c.process.threads.values.compactMap { $0.threadLocals.removeValue(forKey: key) }
+            return (c.process.threadLocalKeys.removeValue(forKey: key), values)
+        }
+        guard let userData else { return .inval }
+        for value in values where value != 0 { try c.thread.destroyThreadLocal(userData: userData, value: value) }
+        return .success
+    }
+
+    /// thread_local_set(key, value: u64)
+    static func threadLocalSet(_ c: SyscallContext) throws -> Errno {
+        c.kernel.locked {
+            guard c.process.threadLocalKeys[c.u32(0)] != nil else { return .inval }
+            c.thread.threadLocals[c.u32(0)] = c.u64(1)
             return .success
-        },
-        /// futex_wake(addr: *u32, woken: *bool): wakes one waiter; always reports woken (see futex_wait).
-        Syscall("futex_wake", [.i32, .i32]) { c in
-            guard c.memory.memory.notify(at: Int(c.u32(0)), count: 1) != nil else { return .inval }
-            try c.memory.store(UInt8(1), at: c.u32(1))
-            return .success
-        },
-        /// futex_wake_all(addr: *u32, woken: *bool)
-        Syscall("futex_wake_all", [.i32, .i32]) { c in
-            guard c.memory.memory.notify(at: Int(c.u32(0)), count: UInt32.max) != nil else { return .inval }
-            try c.memory.store(UInt8(1), at: c.u32(1))
-            return .success
-        },
-        /// thread_local_create(user_data: u64, key: *u32): a key whose values are per thread; `user_data` is
-        /// passed to the destructor export `_thread_local_destroy(ud_low, ud_high, value_low, value_high)`.
-        Syscall("thread_local_create", [.i64, .i32]) { c in
-            let key = c.kernel.locked {
-                defer { c.process.nextThreadLocalKey += 1 }
-                c.process.threadLocalKeys[c.process.nextThreadLocalKey] = c.u64(0)
-                return c.process.nextThreadLocalKey
-            }
-            try c.memory.store(key, at: c.u32(1))
-            return .success
-        },
-        /// thread_local_destroy(key): runs the destructor for every thread's value, on the calling thread.
-        Syscall("thread_local_destroy", [.i32]) { c in
-            let key = c.u32(0)
-            let (userData, values): (UInt64?, [UInt64]) = c.kernel.locked {
-                let values = c.process.threads.values.compactMap { $0.threadLocals.removeValue(forKey: key) }
-                return (c.process.threadLocalKeys.removeValue(forKey: key), values)
-            }
-            guard let userData else { return .inval }
-            for value in values where value != 0 { try c.thread.destroyThreadLocal(userData: userData, value: value) }
-            return .success
-        },
-        /// thread_local_set(key, value: u64)
-        Syscall("thread_local_set", [.i32, .i64]) { c in
-            c.kernel.locked {
-                guard c.process.threadLocalKeys[c.u32(0)] != nil else { return .inval }
-                c.thread.threadLocals[c.u32(0)] = c.u64(1)
-                return .success
-            }
-        },
-        /// thread_local_get(key, value: *u64): 0 if this thread set none.
-        Syscall("thread_local_get", [.i32, .i32]) { c in
-            let value = c.kernel.locked { c.process.threadLocalKeys[c.u32(0)] == nil ? nil : c.thread.threadLocals[c.u32(0)] ?? 0 }
-            guard let value else { return .inval }
-            try c.memory.store(value, at: c.u32(1))
-            return .success
-        },
-    ]
+        }
+    }
+
+    /// thread_local_get(key, value: *u64): 0 if this thread set none.
+    static func threadLocalGet(_ c: SyscallContext) throws -> Errno {
+        let value = c.kernel.locked { c.process.threadLocalKeys[c.u32(0)] == nil ? nil : c.thread.threadLocals[c.u32(0)] ?? 0 }
+        guard let value else { return .inval }
+        try c.memory.store(value, at: c.u32(1))
+        return .success
+    }
 
     /// wasi-threads: `wasi.thread-spawn(start_arg) -> tid`, negative on failure; the thread enters
     /// `wasi_thread_start(tid, start_arg)`.
-    static let wasiThreads: [Syscall] = [
-        Syscall("thread-spawn", [.i32], value: { c in
-            let argument = c.u32(0)
-            do {
-                return try spawnThread(c, entry: "wasi_thread_start") { tid in [.i32(tid), .i32(argument)] }
-            } catch let error as Errno {
-                return UInt32(bitPattern: -Int32(error.rawValue))
-            }
-        }),
-    ]
+    static func wasiThreadSpawn(_ c: SyscallContext) throws -> UInt32 {
+        let argument = c.u32(0)
+        do {
+            return try spawnThread(c, entry: "wasi_thread_start") { tid in [.i32(tid), .i32(argument)] }
+        } catch let error as Errno {
+            return UInt32(bitPattern: -Int32(error.rawValue))
+        }
+    }
 
     private static func spawnV2(_ c: SyscallContext) throws -> Errno {
         let start = c.u32(0)
@@ -170,7 +175,8 @@ extension Syscalls {
         do {
             process.spawnLock.lock()
             defer { process.spawnLock.unlock() }
-            instance = try store.instantiate(module, imports: Registry.imports(for: module, in: store, memory: memory))
+            instance = try store.instantiate(module, imports: Registry.imports(for: module, in: store, memory: memory,
+                                                                                         trace: c.kernel.configuration.trace))
         } catch {
             throw Errno.again
         }
