@@ -30,7 +30,11 @@ public enum WasiProgram {
                            store: Store = Store()) throws -> Outcome {
         // Writing to a closed pipe must be `EPIPE` for the guest, not the end of the host.
         signal(SIGPIPE, SIG_IGN)
-        let kernel = Kernel(configuration: configuration, limits: store.limits)
+        // A WASIX program sees one rooted tree; a WASI one, the preopened directories (as in wasmtime).
+        let isWasix = module.module.imports.contains { $0.module.hasPrefix("wasix_") }
+        let fileSystem = isWasix ? try GuestFileSystem(mapping: configuration.preopens) : nil
+        defer { fileSystem?.removePrivateDirectory() }
+        let kernel = Kernel(configuration: configuration, limits: store.limits, fileSystem: fileSystem)
         let process = try kernel.add { pid in try WasixProcess(kernel: kernel, pid: pid, configuration: configuration) }
         let instance: Instance
         switch Result(catching: { () throws(InstantiationError) in

@@ -6,6 +6,8 @@ public struct WasixConfiguration: Sendable {
     public var environment: [String]
     /// Host directories the guest may use, each under the guest path it appears at.
     public var preopens: [Preopen]
+    /// The guest's working directory at start (WASIX programs; `/` if not given).
+    public var workingDirectory: String?
     /// Host descriptors used as the guest's stdin, stdout and stderr.
     public var stdin: Int32 = 0
     public var stdout: Int32 = 1

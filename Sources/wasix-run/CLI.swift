@@ -15,6 +15,7 @@ enum CLI {
         status (134 after a trap).
           --dir DIR             let the guest use host directory DIR, at the same path
           --mapdir GUEST::HOST  let the guest use host directory HOST, at path GUEST
+          --cwd DIR             start a WASIX guest in directory DIR of its tree (default /)
           --env NAME=VALUE      set an environment variable for the guest
           --command NAME=FILE   let exec and spawn find FILE.wasm as NAME (and as /bin/NAME)
           --max-processes N     let fork and spawn fail with EAGAIN beyond N processes (default 256)
@@ -144,6 +145,7 @@ enum CLI {
             arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
         configuration.commands = options.commands
         configuration.forkMode = options.forkMode
+        configuration.workingDirectory = options.workingDirectory
         if let patterns = options.trace {
             var output: Int32 = 2
             if let path = options.traceFile {

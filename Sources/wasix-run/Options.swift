@@ -16,6 +16,7 @@ struct RunOptions {
     var limits = Store.ResourceLimits()
     /// `--trace[=PATTERNS]`: the patterns (empty for every call), and `--trace-file`.
     var trace: [String]?
+    var workingDirectory: String?
     var traceFile: String?
 
     /// Parses options up to the module file; everything after the file belongs to the guest.
@@ -35,6 +36,8 @@ struct RunOptions {
             case "--trace-file":
                 traceFile = try value()
                 trace = trace ?? []
+            case "--cwd":
+                workingDirectory = try value()
             case "--dir":
                 let path = try value()
                 preopens.append(.init(guestPath: path, hostPath: path))

@@ -18,13 +18,33 @@ final class SandboxPath {
     let name: String
     /// Whether the guest path ended with a slash (so it must name a directory).
     let mustBeDirectory: Bool
+    /// The path in the guest's tree with symlinks resolved (rooted filesystems only).
+    let guestPath: String?
+    /// Whether the path names a mount point (which cannot be removed or renamed).
+    let isMountPoint: Bool
+    /// Whether it names an entry of `/dev`, and which stdio descriptor if it is one of those.
+    let inDevices: Bool
+    let stdio: UInt32?
     private let opened: [Int32]
 
-    private init(parent: Int32, name: String, mustBeDirectory: Bool, opened: [Int32]) {
+    init(parent: Int32, name: String, mustBeDirectory: Bool, opened: [Int32], guestPath: String? = nil,
+         isMountPoint: Bool = false, inDevices: Bool = false, stdio: UInt32? = nil) {
         self.parent = parent
         self.name = name
         self.mustBeDirectory = mustBeDirectory
         self.opened = opened
+        self.guestPath = guestPath
+        self.isMountPoint = isMountPoint
+        self.inDevices = inDevices
+        self.stdio = stdio
+    }
+
+    /// The path, if the call may create, remove or rename what it names: not a mount point (`busy`), not in
+    /// `/dev` (`acces`).
+    func changeable() throws(Errno) -> SandboxPath {
+        if isMountPoint { throw .busy }
+        if inDevices { throw .acces }
+        return self
     }
 
     deinit {

@@ -18,9 +18,13 @@ final class Kernel: @unchecked Sendable {
     /// Modules of the command table, by host path, once loaded.
     var commandModules: [String: ValidatedModule] = [:]
 
-    init(configuration: WasixConfiguration, limits: Store.ResourceLimits) {
+    /// The guest's rooted tree, for WASIX programs (`nil`: WASI preopens).
+    let fileSystem: GuestFileSystem?
+
+    init(configuration: WasixConfiguration, limits: Store.ResourceLimits, fileSystem: GuestFileSystem? = nil) {
         self.configuration = configuration
         self.limits = limits
+        self.fileSystem = fileSystem
     }
 
     /// Runs `body` holding the lock.

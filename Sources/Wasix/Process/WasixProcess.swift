@@ -80,6 +80,14 @@ final class WasixProcess: @unchecked Sendable {
                 file: OpenFile(hostFD: hostFD, filetype: filetype, ownsHostFD: false),
                 rightsBase: rights, rightsInheriting: 0)
         }
+        if let fileSystem = kernel.fileSystem {
+            // One preopen, the root: wasix-libc sends it every path, absolute.
+            workingDirectory = GuestFileSystem.normalized(configuration.workingDirectory ?? "/")
+            _ = try descriptors.insert(FileDescriptor(
+                file: OpenFile(hostFD: dup(fileSystem.root), filetype: .directory, guestPath: "/"),
+                rightsBase: Rights.directory, rightsInheriting: Rights.all, preopenPath: "/"))
+            return
+        }
         for preopen in configuration.preopens {
             let fd = open(preopen.hostPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else { throw PreopenError(path: preopen.hostPath, reason: String(cString: strerror(errno))) }
@@ -126,6 +134,14 @@ enum ExitStatus: Equatable, Sendable {
     case exited(Int32)
     /// A signal ended it (a trap counts as `SIGABRT`).
     case signaled(Signal)
+
+    /// The POSIX wait status (`WEXITSTATUS`, `WTERMSIG`): the code's low byte shifted left by 8, or the signal.
+    var waitStatus: UInt32 {
+        switch self {
+        case .exited(let code): UInt32(UInt8(truncatingIfNeeded: code)) << 8
+        case .signaled(let signal): UInt32(signal.rawValue)
+        }
+    }
 
     /// The status as a shell shows it: the exit code, or 128 plus the signal.
     var code: Int32 {

@@ -56,4 +56,16 @@ struct FileDescriptorTable {
         entries[from] = nil
         entries[to] = moved
     }
+
+    /// Makes `to` a copy of `from`, closing what `to` was, as POSIX `dup2` does (which is what wasix-libc's
+    /// `dup2` asks `fd_renumber` for). The copy is not close-on-exec.
+    /// - Throws: `badf` unless `from` is open, `mfile` if `to` is beyond the limit.
+    mutating func duplicate(_ from: UInt32, to: UInt32) throws(Errno) {
+        guard var copy = entries[from] else { throw .badf }
+        guard from != to else { return }
+        guard to < limit else { throw .mfile }
+        copy.closeOnExec = false
+        copy.preopenPath = nil
+        entries[to] = copy
+    }
 }

@@ -10,15 +10,18 @@ final class OpenFile: @unchecked Sendable {
     let filetype: Filetype
     /// Whether closing the description closes the host descriptor (not for inherited stdio).
     let ownsHostFD: Bool
+    /// A directory's path in the guest's rooted tree (WASIX), which paths relative to it start from.
+    let guestPath: String?
     /// Directory entries read for `fd_readdir`, kept between calls so that cookies stay stable.
     var directoryEntries: [DirectoryEntry]?
     /// The interest list, if this is an epoll instance.
     var epoll: EpollInterest?
 
-    init(hostFD: Int32, filetype: Filetype, ownsHostFD: Bool = true) {
+    init(hostFD: Int32, filetype: Filetype, ownsHostFD: Bool = true, guestPath: String? = nil) {
         self.hostFD = hostFD
         self.filetype = filetype
         self.ownsHostFD = ownsHostFD
+        self.guestPath = guestPath
     }
 
     deinit {

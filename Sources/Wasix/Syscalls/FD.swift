@@ -181,8 +181,13 @@ extension Syscalls {
         try readDirectory(c)
     }
 
-    /// fd_renumber(fd, to): moves `fd` onto `to`, closing what `to` was.
+    /// fd_renumber(fd, to): moves `fd` onto `to`, closing what `to` was. In a WASIX program it is libc's `dup2`
+    /// and keeps `fd` open, as Linux's `dup2` does (`to` need not be open).
     static func fdRenumber(_ c: SyscallContext) throws -> Errno {
+        if c.kernel.fileSystem != nil {
+            try c.process.descriptors.duplicate(c.u32(0), to: c.u32(1))
+            return .success
+        }
         try c.process.descriptors.renumber(c.u32(0), to: c.u32(1))
         return .success
     }
@@ -308,7 +313,11 @@ extension Syscalls {
         guard fd.file.filetype == .directory else { return .notdir }
         let cookie = c.u64(3)
         if cookie == 0 || fd.file.directoryEntries == nil {
-            fd.file.directoryEntries = try listDirectory(fd.file.hostFD)
+            var entries = try listDirectory(fd.file.hostFD)
+            if let path = fd.file.guestPath, c.kernel.fileSystem?.mounts[path]?.isDevices == true {
+                entries.removeAll { !GuestFileSystem.devices.union([".", ".."]).contains(String(decoding: $0.name, as: UTF8.self)) }
+            }
+            fd.file.directoryEntries = entries
         }
         let entries = fd.file.directoryEntries ?? []
         var output: [UInt8] = []

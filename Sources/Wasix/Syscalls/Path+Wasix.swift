@@ -29,9 +29,10 @@ extension Syscalls {
     /// chdir(path: string): the directory must exist inside a preopened one.
     static func chdir(_ c: SyscallContext) throws -> Errno {
         let path = c.process.absolutePath(try c.string(0))
-        let directory = try c.process.openGuestPath(path, flags: O_RDONLY | O_DIRECTORY)
-        close(directory)
-        c.process.workingDirectory = path
+        c.process.workingDirectory = try c.process.openGuestPath(path, flags: O_RDONLY | O_DIRECTORY) { fd, resolved in
+            close(fd)
+            return resolved
+        }
         return .success
     }
 }
@@ -51,11 +52,27 @@ extension WasixProcess {
         return "/" + components.joined(separator: "/")
     }
 
-    /// Opens the file at absolute guest path `path` with host `flags`, inside the preopened directory whose guest
-    /// path is the longest prefix of it (a relative preopen such as `.` counts as mounted at `/`), by the same
-    /// rules as `path_open`.
+    /// Opens the file at absolute guest path `path` with host `flags`, by the same rules as `path_open`.
     /// - Returns: the host descriptor, which the caller closes.
     func openGuestPath(_ path: String, flags: Int32) throws(Errno) -> Int32 {
+        try openGuestPath(path, flags: flags) { fd, _ in fd }
+    }
+
+    /// Opens the file at absolute guest path `path` with host `flags` and passes the host descriptor and the
+    /// path with symlinks resolved to `body`: in the rooted tree of a WASIX program, or else inside the preopened
+    /// directory whose guest path is the longest prefix of it (a relative preopen such as `.` counts as mounted
+    /// at `/`).
+    func openGuestPath<T>(_ path: String, flags: Int32, _ body: (Int32, String) -> T) throws(Errno) -> T {
+        if let fileSystem = kernel.fileSystem {
+            let resolved = try fileSystem.resolve(path, followFinal: true)
+            let fd = if let stdio = resolved.stdio {
+                dup(try descriptors.get(stdio).file.hostFD)
+            } else {
+                openat(resolved.parent, resolved.name, flags | O_CLOEXEC | O_NOFOLLOW, 0o666)
+            }
+            guard fd >= 0 else { throw Errno.current }
+            return body(fd, resolved.guestPath ?? path)
+        }
         var best: (fd: Int32, rest: String, length: Int)?
         for (_, descriptor) in descriptors.entries {
             guard let preopen = descriptor.preopenPath else { continue }
@@ -68,6 +85,6 @@ extension WasixProcess {
         let resolved = try SandboxPath.resolve(best.rest.isEmpty ? "." : best.rest, in: best.fd, followFinal: true)
         let fd = openat(resolved.parent, resolved.name, flags | O_CLOEXEC | O_NOFOLLOW, 0o666)
         guard fd >= 0 else { throw Errno.current }
-        return fd
+        return body(fd, path)
     }
 }

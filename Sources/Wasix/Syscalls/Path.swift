@@ -8,7 +8,7 @@ import Darwin
 extension Syscalls {
     /// path_create_directory(fd, path, path_len)
     static func pathCreateDirectory(_ c: SyscallContext) throws -> Errno {
-        let path = try resolve(c, fd: 0, path: 1, follow: false)
+        let path = try resolve(c, fd: 0, path: 1, follow: false).changeable()
         return mkdirat(path.parent, path.name, 0o777) == 0 ? .success : .current
     }
 
@@ -16,7 +16,11 @@ extension Syscalls {
     static func pathFilestatGet(_ c: SyscallContext) throws -> Errno {
         let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
         var info = stat()
-        guard fstatat(path.parent, path.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .current }
+        if let stdio = path.stdio {
+            guard fstat(try c.process.descriptors.get(stdio).file.hostFD, &info) == 0 else { return .current }
+        } else {
+            guard fstatat(path.parent, path.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .current }
+        }
         try writeFilestat(info, to: c.u32(4), c)
         return .success
     }
@@ -31,7 +35,7 @@ extension Syscalls {
     /// path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len)
     static func pathLink(_ c: SyscallContext) throws -> Errno {
         let source = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
-        let target = try resolve(c, fd: 4, path: 5, follow: false)
+        let target = try resolve(c, fd: 4, path: 5, follow: false).changeable()
         return linkat(source.parent, source.name, target.parent, target.name, 0) == 0 ? .success : .current
     }
 
@@ -53,15 +57,15 @@ extension Syscalls {
 
     /// path_remove_directory(fd, path, path_len)
     static func pathRemoveDirectory(_ c: SyscallContext) throws -> Errno {
-        let path = try resolve(c, fd: 0, path: 1, follow: false)
+        let path = try resolve(c, fd: 0, path: 1, follow: false).changeable()
         guard path.name != "." else { return .inval }
         return unlinkat(path.parent, path.name, AT_REMOVEDIR) == 0 ? .success : .current
     }
 
     /// path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len)
     static func pathRename(_ c: SyscallContext) throws -> Errno {
-        let source = try resolve(c, fd: 0, path: 1, follow: false)
-        let target = try resolve(c, fd: 3, path: 4, follow: false)
+        let source = try resolve(c, fd: 0, path: 1, follow: false).changeable()
+        let target = try resolve(c, fd: 3, path: 4, follow: false).changeable()
         guard source.name != ".", target.name != "." else { return .busy }
         return renameat(source.parent, source.name, target.parent, target.name) == 0 ? .success : .current
     }
@@ -70,31 +74,49 @@ extension Syscalls {
     /// a relative one is stored as given, and resolution refuses it later if it leads outside.
     static func pathSymlink(_ c: SyscallContext) throws -> Errno {
         let target = try c.string(0)
-        guard !target.hasPrefix("/") else { return .perm }
-        let link = try resolve(c, fd: 2, path: 3, follow: false)
+        // In a rooted tree an absolute target stays inside it; among preopens it would lead outside.
+        guard !target.hasPrefix("/") || c.kernel.fileSystem != nil else { return .perm }
+        let link = try resolve(c, fd: 2, path: 3, follow: false).changeable()
         return symlinkat(target, link.parent, link.name) == 0 ? .success : .current
     }
 
     /// path_unlink_file(fd, path, path_len)
     static func pathUnlinkFile(_ c: SyscallContext) throws -> Errno {
-        let path = try resolve(c, fd: 0, path: 1, follow: false)
+        let path = try resolve(c, fd: 0, path: 1, follow: false).changeable()
         guard !path.mustBeDirectory else { return .notdir }
         return unlinkat(path.parent, path.name, 0) == 0 ? .success : .current
     }
 
     /// Resolves the path in arguments `path`, `path + 1` inside the directory descriptor in argument `fd`.
+    /// In a WASIX program's rooted tree, an absolute path starts at the guest root whatever the descriptor.
     static func resolve(_ c: SyscallContext, fd: Int, path: Int, follow: Bool) throws(Errno) -> SandboxPath {
         let directory = try c.fd(fd)
-        guard directory.file.filetype == .directory else { return try failNotDirectory() }
-        return try SandboxPath.resolve(try c.string(path), in: directory.file.hostFD, followFinal: follow)
+        let text = try c.string(path)
+        if let fileSystem = c.kernel.fileSystem {
+            guard !text.isEmpty else { throw .noent }
+            if text.hasPrefix("/") { return try fileSystem.resolve(text, followFinal: follow) }
+            guard directory.file.filetype == .directory, let base = directory.file.guestPath else { throw .notdir }
+            return try fileSystem.resolve(base + "/" + text, followFinal: follow)
+        }
+        guard directory.file.filetype == .directory else { throw .notdir }
+        return try SandboxPath.resolve(text, in: directory.file.hostFD, followFinal: follow)
     }
-
-    private static func failNotDirectory() throws(Errno) -> SandboxPath { throw .notdir }
 
     /// path_open, and path_open2 with its `fdflagsext` (close-on-exec) before the result pointer.
     static func open(_ c: SyscallContext, closeOnExec: Bool = false, resultIndex: Int = 8) throws(Errno) -> Errno {
         let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
-        let oflags = UInt16(truncatingIfNeeded: c.u32(4))
+        var oflags = UInt16(truncatingIfNeeded: c.u32(4))
+        if let stdio = path.stdio {
+            // /dev/stdout and its kin are the guest's own descriptors, as on Linux.
+            var copy = try c.process.descriptors.get(stdio)
+            copy.closeOnExec = closeOnExec
+            copy.preopenPath = nil
+            try c.memory.store(try c.process.descriptors.insert(copy), at: c.u32(resultIndex))
+            return .success
+        }
+        // Devices exist already: creating or truncating one opens it.
+        if path.inDevices { oflags &= ~(OpenFlags.creat | OpenFlags.excl | OpenFlags.trunc) }
+        if oflags & OpenFlags.creat != 0 { _ = try path.changeable() }
         let fdflags = UInt16(truncatingIfNeeded: c.u32(7))
         // Rights are not a limit (later WASI versions dropped them): what the host allows is granted.
         let requested = c.u64(5)
@@ -118,7 +140,8 @@ extension Syscalls {
         guard hostFD >= 0 else { return errno == ELOOP ? .loop : .current }
         let (filetype, allowed) = OpenFile.describe(hostFD: hostFD)
         let descriptor = FileDescriptor(
-            file: OpenFile(hostFD: hostFD, filetype: filetype), rightsBase: requested & allowed,
+            file: OpenFile(hostFD: hostFD, filetype: filetype,
+                           guestPath: filetype == .directory ? path.guestPath : nil), rightsBase: requested & allowed,
             rightsInheriting: c.u64(6), closeOnExec: closeOnExec)
         let fd = try c.process.descriptors.insert(descriptor)
         try c.memory.store(fd, at: c.u32(resultIndex))

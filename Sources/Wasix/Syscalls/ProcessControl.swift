@@ -23,13 +23,14 @@ extension Syscalls {
         let wanted = requested == UInt32.max || requested == 0 ? nil : requested
         guard let (pid, status) = try c.kernel.join(c.thread, pid: wanted, blocking: true) else { return .child }
         try c.memory.store(pid, at: c.u32(0))
-        try c.memory.store(UInt32(bitPattern: status.code), at: c.u32(1))
+        try c.memory.store(status.waitStatus, at: c.u32(1))
         return .success
     }
 
     /// proc_join(pid: *option_pid, flags: join_flags, status: *join_status): option_pid is tag u8@0 (1 =
-    /// some), pid u32@4; join_status is tag u8@0 (0 nothing, 1 exited, 2 signal), then u16 code@2, u8
-    /// signal@4.
+    /// some), pid u32@4, and comes back as the child's pid (0 with nothing to report); join_status is tag u8@0
+    /// (0 nothing, 1 exited, 2 signal), then u16 code@2, u8 signal@4. libc makes the wait status
+    /// `code << 8 | signal`, so a death by signal has code 0.
     static func procJoin(_ c: SyscallContext) throws -> Errno {
         let wanted = try c.memory.load(c.u32(0), as: UInt8.self) == 1
             ? try c.memory.load(c.u32(0) &+ 4, as: UInt32.self) : nil
@@ -45,7 +46,6 @@ extension Syscalls {
             try c.memory.store(UInt16(truncatingIfNeeded: code), at: c.u32(2) &+ 2)
         case .signaled(let signal)?:
             try c.memory.store(UInt8(2), at: c.u32(2))
-            try c.memory.store(UInt16(128 + UInt16(signal.rawValue)), at: c.u32(2) &+ 2)
             try c.memory.store(signal.rawValue, at: c.u32(2) &+ 4)
         }
         return .success

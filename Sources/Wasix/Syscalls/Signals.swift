@@ -36,11 +36,16 @@ extension Syscalls {
     /// threads are ignored.
     static func threadSignal(_ c: SyscallContext) throws -> Errno {
         guard let signal = Signal(c.u32(1)) else { return c.u32(1) == 0 ? .success : .inval }
+        // Current libc names its main thread 0x3fffffff until it forks: that is the first thread.
+        let tid = c.u32(0) == mainThreadPlaceholder ? 1 : c.u32(0)
         c.kernel.locked {
-            if let thread = c.process.threads[c.u32(0)] { c.kernel.queue(signal, to: c.process, thread: thread) }
+            if let thread = c.process.threads[tid] { c.kernel.queue(signal, to: c.process, thread: thread) }
         }
         return .success
     }
+
+    /// The thread id current wasix-libc gives its main thread without asking the runtime.
+    static let mainThreadPlaceholder: UInt32 = 0x3fff_ffff
 
     /// proc_raise_interval(signal, interval: timestamp, repeat: bool): raises `signal` after `interval` ns,
     /// again every interval if `repeat`; 0 cancels.
