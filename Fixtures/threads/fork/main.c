@@ -39,12 +39,12 @@ EXPORT(_start) void _start(void) {
         proc_exit(4);
     }
     int32_t child = (int32_t)pid;
-    uint32_t code;
-    proc_join(&child, &code);
+    uint32_t status;
+    proc_join(&child, &status); /* a POSIX wait status: the exit code is its second byte */
     uint32_t before = __atomic_load_n(&ticks, __ATOMIC_SEQ_CST);
     thread_sleep(20000000);
     print("parent: child exited with ");
-    print_number(code);
+    print_number(status >> 8 & 0xff);
     print(__atomic_load_n(&ticks, __ATOMIC_SEQ_CST) > before ? ", the worker still runs\n" : ", the worker stopped!\n");
     __atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
     thread_join(worker);

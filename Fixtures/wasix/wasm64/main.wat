@@ -48,7 +48,8 @@
     (if (i32.eqz (i32.load (i64.const 16))) (then (call $proc_exit (i32.const 7))))
     (i32.store (i64.const 24) (i32.const -1))
     (drop (call $proc_join (i64.const 24) (i64.const 32)))
-    (i32.store8 (i64.const 1218) (i32.add (i32.const 48) (i32.load (i64.const 32))))
+    ;; The status is a POSIX wait status: the exit code is its second byte.
+    (i32.store8 (i64.const 1218) (i32.add (i32.const 48) (i32.load8_u (i64.const 33))))
     (call $print (i64.const 1200) (i64.const 20))
 
     ;; getcwd: the capacity in and the length out are 8 bytes.
