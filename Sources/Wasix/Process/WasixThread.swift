@@ -15,6 +15,8 @@ final class WasixThread: @unchecked Sendable {
     var checkpointOrder: [Checkpoint.ID] = []
     /// The thread's id in its process (1 for the first).
     var tid: UInt32 = 1
+    /// The signals whose handlers are running, innermost last.
+    var signalsBeingHandled: [Signal] = []
     /// Signals sent to this thread (`thread_signal`); guarded by the kernel's lock.
     var pendingSignals: [Signal] = []
     /// Values of the 2022 thread-local storage keys.
@@ -201,12 +203,25 @@ final class WasixThread: @unchecked Sendable {
             }
             guard let handler = signalHandler else { continue }
             suspendedResults.append(result)
-            defer { suspendedResults.removeLast() }
+            signalsBeingHandled.append(signal)
+            defer {
+                suspendedResults.removeLast()
+                signalsBeingHandled.removeLast()
+            }
             do {
                 _ = try context.invoke(handler, [.i32(UInt32(signal.rawValue))])
             } catch {
                 throw error.trap
             }
+        }
+    }
+
+    /// The signal whose default action the thread is carrying out in libc's way (see `Syscalls.exit`): one whose
+    /// handler is running while a SIGABRT it raised is held back. The innermost such handler counts.
+    func signalBeingCarriedOut() -> Signal? {
+        process.kernel.locked {
+            guard (pendingSignals + process.pendingSignals).contains(.abrt) else { return nil }
+            return signalsBeingHandled.last { !$0.isIgnoredByDefault } ?? .abrt
         }
     }
 

@@ -6,18 +6,23 @@ import Darwin
 
 /// The WASIX descriptor calls: pipes, `dup` and close-on-exec.
 extension Syscalls {
-    /// fd_pipe(fd0: *fd, fd1: *fd): two ends of a duplex channel; each reads what the other writes.
+    /// fd_pipe(fd0: *fd, fd1: *fd): a pipe, read end first (current ABI), or two ends of a duplex channel,
+    /// each reading what the other writes (the 2022 ABI).
     static func fdPipe(_ c: SyscallContext) throws -> Errno {
         var ends: [Int32] = [0, 0]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            return .current
-        }
-        let rights = Rights.fdRead | Rights.fdWrite | Rights.fdFdstatSetFlags | Rights.pollFdReadwrite
-            | Rights.fdFilestatGet
-        let first = FileDescriptor(file: OpenFile(hostFD: ends[0], filetype: .unknown), rightsBase: rights,
-                                   rightsInheriting: 0)
-        let second = FileDescriptor(file: OpenFile(hostFD: ends[1], filetype: .unknown), rightsBase: rights,
-                                    rightsInheriting: 0)
+        // Current libc's pipe() is a Linux pipe: the first end reads, the second writes (writing to the read end
+        // is `badf`). The 2022 libc, which imports the preview1 calls from wasix_32v1 too, wants a duplex channel.
+        let isCurrentABI = c.instance.module.module.imports.contains { $0.module == "wasi_snapshot_preview1" }
+        let created = isCurrentABI ? pipe(&ends)
+            : socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends)
+        guard created == 0 else { return .current }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let (type0, rights0) = OpenFile.describe(hostFD: ends[0])
+        let (type1, rights1) = OpenFile.describe(hostFD: ends[1])
+        let first = FileDescriptor(file: OpenFile(hostFD: ends[0], filetype: type0 == .socketStream ? .unknown : type0),
+                                   rightsBase: rights0, rightsInheriting: 0)
+        let second = FileDescriptor(file: OpenFile(hostFD: ends[1], filetype: type1 == .socketStream ? .unknown : type1),
+                                    rightsBase: rights1, rightsInheriting: 0)
         let (fd0, fd1) = try c.process.descriptors.insertPair(first, second)
         try c.memory.store(fd0, at: c.u32(0))
         try c.memory.store(fd1, at: c.u32(1))
