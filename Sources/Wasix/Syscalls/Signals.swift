@@ -36,8 +36,9 @@ extension Syscalls {
     /// threads are ignored.
     static func threadSignal(_ c: SyscallContext) throws -> Errno {
         guard let signal = Signal(c.u32(1)) else { return c.u32(1) == 0 ? .success : .inval }
-        // Current libc names its main thread 0x3fffffff until it forks: that is the first thread.
-        let tid = c.u32(0) == mainThreadPlaceholder ? 1 : c.u32(0)
+        // Current libc names its main thread 0x3fffffff until it forks, the 2022 libc's raise() sends 0 (no
+        // thread has that id): both mean the caller.
+        let tid = c.u32(0) == mainThreadPlaceholder || c.u32(0) == 0 ? c.thread.tid : c.u32(0)
         c.kernel.locked {
             if let thread = c.process.threads[tid] { c.kernel.queue(signal, to: c.process, thread: thread) }
         }
