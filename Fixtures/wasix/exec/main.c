@@ -1,71 +1,107 @@
-/* exec: by path, by bare name through PATH, by a name from --command; arguments and environment passed on;
- * vfork parents wait for the exec; close-on-exec honoured; a failing exec3 returns its errno. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-#include <wasi/api.h>
-#include "../wasix.h"
+/* exec: by absolute path and by name through PATH (past a directory that does not exist), with the arguments and
+ * the environment passed on; vfork parents resume once the child has exec'd or _exit'ed; a failing exec returns
+ * ENOENT and the child goes on; close-on-exec (F_DUPFD_CLOEXEC, O_CLOEXEC, FD_CLOEXEC) honoured, other
+ * descriptors kept; an exec'd program writes to a descriptor it inherited. */
+#include "../posix.h"
+#include "../fixture.h"
 
-#define S(text) text, strlen(text)
+int main(int argc, char **argv) {
+    enter_sandbox(argc, argv);
+    char path[1024];
+    snprintf(path, sizeof path, "%s", program_path("echo"));
 
-int main(void) {
-    /* fork + exec by absolute path, keeping the inherited environment. */
+    /* fork + execv by absolute path, with the inherited environment. */
     fflush(stdout);
-    uint32_t pid = fork_or_die();
-    if (pid == 0) proc_exec(S("/bin/echo.wasm"), S("echo\nby\npath\n"));
-    printf("by path: %u\n", join(pid));
-
-    /* vfork + exec by bare name found on PATH, with an environment of its own and an exit status. */
-    fflush(stdout);
-    if (proc_fork(0, &pid) != 0) return 1;
+    pid_t pid = fork();
     if (pid == 0) {
-        uint16_t error = proc_exec3(S("echo"), S("echo\nfrom\nvfork"), S("GREETING=hi\nSTATUS=4"), 1, S("/nowhere:/bin"));
-        _exit(100 + error);
+        char *arguments[] = {"echo", "by", "path", NULL};
+        execv(path, arguments);
+        _exit(127);
     }
-    printf("vfork parent resumes after the exec; child %u exited with %u\n", pid, join(pid));
+    printf("by path: %s\n", wait_text(pid));
 
-    /* A name from the command table. */
+    /* fork + execvp by bare name, PATH starting with a directory that does not exist, an environment of its own
+     * and an exit status from it. */
     fflush(stdout);
-    if (proc_fork(0, &pid) != 0) return 1;
-    if (pid == 0) proc_exec(S("greet"), S("greet\ncommand\ntable"));
-    printf("command table: %u\n", join(pid));
-
-    /* A failing exec3 returns; the child goes on and exits as it likes. */
-    fflush(stdout);
-    pid = fork_or_die();
+    pid = fork();
     if (pid == 0) {
-        uint16_t error = proc_exec3(S("./not-here.wasm"), S("x"), S(""), 0, S(""));
-        printf("exec3 of a missing file: errno %u\n", error);
+        char search[1100];
+        snprintf(search, sizeof search, "/nowhere:%s", getenv("PATH"));
+        setenv("PATH", search, 1);
+        setenv("GREETING", "hi", 1);
+        setenv("STATUS", "4", 1);
+        char *arguments[] = {"echo", "from", "PATH", NULL};
+        execvp("echo", arguments);
+        _exit(127);
+    }
+    printf("by name: %s\n", wait_text(pid));
+
+    /* vfork + execve: the parent resumes after the exec, the environment is exactly the one given. */
+    char *arguments[] = {"echo", "after", "vfork", NULL};
+    char *environment[] = {"GREETING=vfork", "STATUS=3", NULL};
+    fflush(stdout);
+    pid = vfork();
+    if (pid == 0) {
+        execve(path, arguments, environment);
+        _exit(127);
+    }
+    printf("vfork parent resumed; child %s\n", wait_text(pid));
+
+    /* vfork, then _exit without exec. */
+    fflush(stdout);
+    pid = vfork();
+    if (pid == 0) _exit(10);
+    printf("vfork + _exit: %s\n", wait_text(pid));
+
+    /* A failing exec returns; the child goes on and exits as it likes. */
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        char *missing[] = {"not-here", NULL};
+        int result = execv("./not-here", missing);
+        printf("execv of a missing file: %d (%s)\n", result, errno_name(errno));
+        result = execvp("no-such-program", missing);
+        printf("execvp of a missing program: %d (%s)\n", result, errno_name(errno));
         exit(30);
     }
-    printf("failing exec: %u\n", join(pid));
+    printf("failing exec: %s\n", wait_text(pid));
 
-    /* vfork, then _exit without exec: the parent resumes with the status. */
+    /* Close-on-exec: descriptors 5 (F_DUPFD_CLOEXEC), 7 (FD_CLOEXEC set later) and an O_CLOEXEC file are closed
+     * by exec; 6 (F_DUPFD) and 8 (dup2) stay open. */
+    int closed = fcntl(1, F_DUPFD_CLOEXEC, 5);
+    int kept = fcntl(1, F_DUPFD, 6);
+    int flagged = fcntl(1, F_DUPFD, 7);
+    fcntl(flagged, F_SETFD, FD_CLOEXEC);
+    int copied = dup2(1, 8);
+    int opened = open("cloexec.txt", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    printf("descriptors %d %d %d %d; the O_CLOEXEC one has FD_CLOEXEC: %s\n", closed, kept, flagged, copied,
+           fcntl(opened, F_GETFD) & FD_CLOEXEC ? "yes" : "no");
+    char numbers[5][16];
+    snprintf(numbers[0], 16, "%d", closed);
+    snprintf(numbers[1], 16, "%d", kept);
+    snprintf(numbers[2], 16, "%d", flagged);
+    snprintf(numbers[3], 16, "%d", copied);
+    snprintf(numbers[4], 16, "%d", opened);
+    char *fds[] = {"fds", numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], NULL};
     fflush(stdout);
-    if (proc_fork(0, &pid) != 0) return 1;
-    if (pid == 0) _exit(10);
-    printf("vfork + _exit: %u\n", join(pid));
+    pid = fork();
+    if (pid == 0) {
+        execvp("fds", fds);
+        _exit(127);
+    }
+    printf("fds: %s\n", wait_text(pid));
 
-    /* Close-on-exec: after exec, fd 5 (dup2 with cloexec) and a file opened by path_open2 with cloexec are
-     * closed, fd 6 (dup2 without) is open. */
-    uint32_t kept = 0, closed = 0, opened = 0;
-    fd_dup2(1, 5, 1, &closed);
-    fd_dup2(1, 6, 0, &kept);
-    uint32_t sandbox = 3;
-    char name[16];
-    __wasi_prestat_t prestat;
-    while (__wasi_fd_prestat_get(sandbox, &prestat) == 0 &&
-           (__wasi_fd_prestat_dir_name(sandbox, (uint8_t *)name, 8) != 0 || memcmp(name, "/sandbox", 8) != 0))
-        sandbox++;
-    uint16_t error = path_open2(sandbox, 0, S("cloexec.txt"), 1, (1 << 1) | (1 << 6), 0, 0, 1, &opened);
-    uint16_t flags = 0;
-    fd_fdflags_get(opened, &flags);
-    printf("path_open2: errno %u, cloexec %u\n", error, flags);
-    char arguments[64];
-    snprintf(arguments, sizeof arguments, "fds\n%u\n%u\n%u", closed, kept, opened);
+    /* The exec'd program's stdout is what the parent made it: a file in the sandbox. */
+    int file = open("echoed.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
     fflush(stdout);
-    pid = fork_or_die();
-    if (pid == 0) proc_exec(S("/bin/fds.wasm"), arguments, strlen(arguments));
-    printf("fds: %u\n", join(pid));
+    pid = fork();
+    if (pid == 0) {
+        dup2(file, 1);
+        char *words[] = {"echo", "into", "a", "file", NULL};
+        execvp("echo", words);
+        _exit(127);
+    }
+    close(file);
+    printf("echo into a file: %s\n", wait_text(pid));
     return 0;
 }

@@ -1,57 +1,64 @@
-/* setjmp/longjmp on stack_checkpoint/stack_restore: ping-pong between two functions, jumping many times to
- * one buffer, from deep recursion, and across fork (the child inherits the parent's checkpoints). */
-#include <stdio.h>
-#include <stdlib.h>
-#include "../wasix.h"
+/* setjmp/longjmp: the values setjmp returns (longjmp with 0 gives 1), many jumps to one buffer, a jump out of deep
+ * recursion and out of a nested setjmp, volatile locals keeping their latest value, a jump out of a signal
+ * handler (the signal stays blocked, as with glibc's longjmp), and jumps after fork in both processes. */
+#include "../posix.h"
+#include "../fixture.h"
 
-static stack_snapshot main_point, a_point, b_point, deep_point, fork_point;
-static int step = 0;
-
-static void routine_b(void) {
-    int r = SETJMP(b_point);
-    printf("B: setjmp returned %d\n", r);
-    if (r == 0) LONGJMP(a_point, 10001);
-    if (r < 20003) LONGJMP(a_point, r + 1);
-    LONGJMP(main_point, 99);
-}
-
-static void routine_a(void) {
-    int r = SETJMP(a_point);
-    printf("A: setjmp returned %d\n", r);
-    if (r == 0) routine_b();
-    if (r < 10003) LONGJMP(b_point, r + 10001);
-    LONGJMP(b_point, 20003);
-}
+static jmp_buf outer, inner, deep, from_handler, around_fork;
 
 static int recurse(int depth) {
-    if (depth == 0) LONGJMP(deep_point, 7);
+    if (depth == 0) longjmp(deep, 7);
     return recurse(depth - 1) + 1;
 }
 
-int main(void) {
-    int r = SETJMP(main_point);
-    if (r == 0) routine_a();
-    printf("main: back with %d\n", r);
+static void nested(void) {
+    int r = setjmp(inner);
+    printf("nested: inner setjmp returned %d\n", r);
+    if (r == 0) longjmp(inner, 0);
+    longjmp(outer, r + 10);
+}
+
+static void on_usr1(int signal) { longjmp(from_handler, signal); }
+
+int main(int argc, char **argv) {
+    enter_sandbox(argc, argv);
 
     volatile int rounds = 0;
-    r = SETJMP(deep_point);
+    int r = setjmp(outer);
+    printf("outer setjmp returned %d after %d rounds\n", r, rounds);
+    if (rounds++ == 0) nested();
+    if (rounds < 5) longjmp(outer, 100 + rounds);
+
+    rounds = 0;
+    r = setjmp(deep);
     if (rounds < 3) {
         rounds++;
         recurse(1000);
     }
     printf("deep: returned %d after %d rounds\n", r, rounds);
 
-    step = 0;
-    r = SETJMP(fork_point);
+    struct sigaction action = {.sa_handler = on_usr1};
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGUSR1, &action, NULL);
+    r = setjmp(from_handler);
+    if (r == 0) {
+        raise(SIGUSR1);
+        printf("not reached\n");
+    }
+    sigset_t blocked;
+    sigprocmask(SIG_BLOCK, NULL, &blocked);
+    printf("out of the handler with %d, SIGUSR1 still blocked: %s\n", r, sigismember(&blocked, SIGUSR1) ? "yes" : "no");
+    sigprocmask(SIG_UNBLOCK, &blocked, NULL);
+
+    pid_t root = getpid();
+    r = setjmp(around_fork);
     if (r == 0) {
         fflush(stdout);
-        uint32_t pid = fork_or_die();
-        if (pid == 0) LONGJMP(fork_point, 2);
-        printf("parent: child exited with %u\n", join(pid));
-        LONGJMP(fork_point, 1);
+        pid_t pid = fork();
+        if (pid == 0) longjmp(around_fork, 2);
+        printf("parent: child %s\n", wait_text(pid));
+        longjmp(around_fork, 1);
     }
-    uint32_t self = 0;
-    proc_id(&self);
-    printf("pid %u: longjmp after fork returned %d\n", self, r);
+    printf("%s: longjmp after fork returned %d\n", getpid() == root ? "parent" : "child", r);
     return r == 2 ? 5 : 0;
 }

@@ -1,45 +1,54 @@
-/* A TCP echo server and its client in one program: the server listens on 127.0.0.1 (an ephemeral port), a
- * forked child connects and sends, the server accepts, echoes, and both check what the other saw. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-#include "../wasix.h"
+/* A TCP echo server and its client in one program: the server listens on 127.0.0.1 (a port the host chooses), a
+ * forked child connects and sends, the server accepts, echoes, and each checks what the other saw; end of stream
+ * once the client is gone. */
+#include "../posix.h"
+#include "../fixture.h"
 
-int main(void) {
-    uint32_t server, client, connection;
-    if (sock_open(1, 1, 0, &server) != 0) return 1;
-    sock_set_opt_flag(server, 2, 1); /* SO_REUSEADDR */
-    addr_port any = ipv4(127, 0, 0, 1, 0);
-    printf("bind: %u\n", sock_bind(server, &any));
-    printf("listen: %u\n", sock_listen(server, 4));
-    addr_port local;
-    sock_addr_local(server, &local);
-    uint16_t port = port_of(&local);
-    printf("listening on 127.0.0.1, port %s\n", port > 0 ? "chosen by the host" : "zero!");
+int main(int argc, char **argv) {
+    enter_sandbox(argc, argv);
+    int server = socket(AF_INET, SOCK_STREAM, 0);
+    if (server < 0) return 1;
+    int yes = 1;
+    setsockopt(server, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = 0};
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    int result = bind(server, (struct sockaddr *)&address, sizeof address);
+    printf("bind: %d\n", result);
+    result = listen(server, 4);
+    printf("listen: %d\n", result);
+    socklen_t length = sizeof address;
+    getsockname(server, (struct sockaddr *)&address, &length);
+    printf("listening on 127.0.0.1, port %s\n", ntohs(address.sin_port) > 0 ? "chosen by the host" : "zero!");
+
     fflush(stdout);
-
-    uint32_t pid = fork_or_die();
+    pid_t pid = fork();
     if (pid == 0) {
         close(server);
-        sock_open(1, 1, 0, &client);
-        addr_port target = ipv4(127, 0, 0, 1, port);
-        uint16_t error = sock_connect(client, &target);
+        int client = socket(AF_INET, SOCK_STREAM, 0);
+        int error = connect(client, (struct sockaddr *)&address, sizeof address);
+        struct sockaddr_in peer;
+        socklen_t peer_length = sizeof peer;
+        getpeername(client, (struct sockaddr *)&peer, &peer_length);
         write(client, "hello, echo", 11);
         char reply[32] = {0};
         ssize_t total = 0, count;
         while (total < 11 && (count = read(client, reply + total, sizeof reply - 1 - total)) > 0) total += count;
-        printf("client: connect %u, got back \"%s\"\n", error, reply);
-        return 0;
+        printf("client: connect %d, peer is the server's port: %s, got back \"%s\"\n", error,
+               peer.sin_port == address.sin_port ? "yes" : "no", reply);
+        exit(0);
     }
-    addr_port peer;
-    printf("accept: %u\n", sock_accept_v2(server, 0, &connection, &peer));
-    printf("peer: %u.%u.%u.%u\n", peer.bytes[2], peer.bytes[3], peer.bytes[4], peer.bytes[5]);
+    struct sockaddr_in peer;
+    length = sizeof peer;
+    int connection = accept(server, (struct sockaddr *)&peer, &length);
+    char text[32];
+    inet_ntop(AF_INET, &peer.sin_addr, text, sizeof text);
+    printf("accept: %s, peer %s\n", connection >= 0 ? "a connection" : errno_name(errno), text);
     char buffer[64];
     ssize_t count = read(connection, buffer, sizeof buffer);
     printf("server: received %zd bytes\n", count);
     fflush(stdout);
     write(connection, buffer, count);
-    printf("client exited with %u\n", join(pid));
+    printf("client %s\n", wait_text(pid));
     count = read(connection, buffer, sizeof buffer);
     printf("server: then end of stream (%zd)\n", count);
     return 0;

@@ -1,52 +1,52 @@
-/* epoll over a pipe and an eventfd (across fork); the eventfd's counter and its semaphore mode. */
-#include <stdio.h>
-#include <stdint.h>
-#include <unistd.h>
-#include "../wasix.h"
+/* epoll over a pipe and an eventfd (written by a forked child), adding twice (EEXIST), deleting twice (ENOENT);
+ * the eventfd's counter, its semaphore mode and EAGAIN without blocking. */
+#include "../posix.h"
+#include "../fixture.h"
 
-typedef struct { uint32_t events, pad; uint64_t data[3]; } epoll_event; /* 32 bytes */
-
-int main(void) {
-    uint32_t ends[2], event, semaphore, epoll;
-    fd_pipe(&ends[0], &ends[1]);
-    fd_event(0, 0, &event);
-    fd_event(3, 1, &semaphore);
-    epoll_create(&epoll);
-    epoll_event interest = {1, 0, {111, 0, 0}};
-    printf("add pipe: %u\n", epoll_ctl(epoll, 0, ends[0], &interest));
-    interest.data[0] = 222;
-    printf("add eventfd: %u\n", epoll_ctl(epoll, 0, event, &interest));
-    printf("add again: %u\n", epoll_ctl(epoll, 0, event, &interest));
-    epoll_event ready[4];
-    size_t count = 9;
-    epoll_wait(epoll, ready, 4, 0, &count);
-    printf("nothing ready: %zu\n", count);
+int main(int argc, char **argv) {
+    enter_sandbox(argc, argv);
+    int ends[2];
+    pipe(ends);
+    int event = eventfd(0, 0), semaphore = eventfd(3, EFD_SEMAPHORE | EFD_NONBLOCK), epoll = epoll_create1(0);
+    struct epoll_event interest = {.events = EPOLLIN, .data.u64 = 111};
+    int result = epoll_ctl(epoll, EPOLL_CTL_ADD, ends[0], &interest);
+    printf("add pipe: %d\n", result);
+    interest.data.u64 = 222;
+    result = epoll_ctl(epoll, EPOLL_CTL_ADD, event, &interest);
+    printf("add eventfd: %d\n", result);
+    result = epoll_ctl(epoll, EPOLL_CTL_ADD, event, &interest);
+    printf("add again: %d (%s)\n", result, errno_name(errno));
+    struct epoll_event ready[4];
+    printf("nothing ready: %d\n", epoll_wait(epoll, ready, 4, 0));
 
     fflush(stdout);
-    uint32_t pid = fork_or_die();
+    pid_t pid = fork();
     if (pid == 0) {
         usleep(20000);
-        uint64_t add = 5;
-        write(event, &add, 8);
-        return 0;
+        eventfd_write(event, 5);
+        exit(0);
     }
-    epoll_wait(epoll, ready, 4, UINT64_MAX, &count);
-    printf("after the child's write: %zu ready, data %llu\n", count, (unsigned long long)ready[0].data[0]);
-    uint64_t value = 0;
-    read(event, &value, 8);
+    int count = epoll_wait(epoll, ready, 4, -1);
+    printf("after the child's write: %d ready, data %llu\n", count, (unsigned long long)ready[0].data.u64);
+    eventfd_t value = 0;
+    eventfd_read(event, &value);
     printf("eventfd counter: %llu\n", (unsigned long long)value);
-    join(pid);
+    printf("child %s\n", wait_text(pid));
 
     write(ends[1], "x", 1);
-    epoll_wait(epoll, ready, 4, 1000000000, &count);
-    printf("after writing the pipe: %zu ready, data %llu\n", count, (unsigned long long)ready[0].data[0]);
-    printf("delete: %u, delete again: %u\n", epoll_ctl(epoll, 2, ends[0], 0), epoll_ctl(epoll, 2, ends[0], 0));
-    epoll_wait(epoll, ready, 4, 0, &count);
-    printf("then ready: %zu\n", count);
+    count = epoll_wait(epoll, ready, 4, 1000);
+    printf("after writing the pipe: %d ready, data %llu\n", count, (unsigned long long)ready[0].data.u64);
+    int first = epoll_ctl(epoll, EPOLL_CTL_DEL, ends[0], NULL);
+    int second = epoll_ctl(epoll, EPOLL_CTL_DEL, ends[0], NULL);
+    printf("delete: %d, delete again: %d (%s)\n", first, second, errno_name(errno));
+    printf("then ready: %d\n", epoll_wait(epoll, ready, 4, 0));
 
-    uint64_t one = 0, two = 0;
-    read(semaphore, &one, 8);
-    read(semaphore, &two, 8);
-    printf("semaphore reads: %llu %llu\n", (unsigned long long)one, (unsigned long long)two);
+    eventfd_t one = 0, two = 0, three = 0, four = 0;
+    eventfd_read(semaphore, &one);
+    eventfd_read(semaphore, &two);
+    eventfd_read(semaphore, &three);
+    result = eventfd_read(semaphore, &four);
+    printf("semaphore reads: %llu %llu %llu, then %d (%s)\n", (unsigned long long)one, (unsigned long long)two,
+           (unsigned long long)three, result, errno_name(errno));
     return 0;
 }

@@ -1,14 +1,10 @@
-/* A small shell, to run scripts the way shells use WASIX: every pipeline stage, subshell and command
- * substitution is a forked process; external commands are exec'd from PATH; pipes are dup'd onto stdio.
+/* A small shell, to run scripts the way shells do: every pipeline stage, subshell and command substitution is a
+ * forked process; external commands are exec'd from PATH (after vfork); pipes are dup2'd onto stdio.
  * Grammar: lines of `;`-separated pipelines; a command is `( list )` or words; a word may be `$( list )`.
- * Builtins: echo, cd, pwd, exit. Usage: main.wasm SCRIPT. */
+ * Builtins: echo, cd, pwd (which shows the sandbox as <sandbox>), exit. Usage: main SANDBOX SCRIPT. */
+#include "../posix.h"
+#include "../fixture.h"
 #include <ctype.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <wasi/api.h>
-#include "../wasix.h"
 
 static const char *input; /* the text being parsed */
 
@@ -27,15 +23,28 @@ static const char *closing(const char *text) {
     return text;
 }
 
+/* Waits for `pid`; returns its status as a shell sees it (128 plus the signal that ended it). */
+static int join(pid_t pid) {
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid) return 127;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Moves descriptor `fd` onto `target`. */
+static int move(int fd, int target) {
+    if (dup2(fd, target) != target) return -1;
+    return close(fd);
+}
+
 /* Forks a process that runs `list` with its stdout on a pipe; returns what it printed, less the last newline. */
 static char *substitute(const char *list, size_t length) {
-    uint32_t ends[2];
-    fd_pipe(&ends[0], &ends[1]);
+    int ends[2];
+    pipe(ends);
     fflush(stdout);
-    uint32_t pid = fork_or_die();
+    pid_t pid = fork();
     if (pid == 0) {
         close(ends[0]);
-        if (__wasi_fd_renumber(ends[1], 1) != 0) _exit(126);
+        if (move(ends[1], 1) != 0) _exit(126);
         int status = run_list(list, length);
         fflush(stdout);
         _exit(status);
@@ -85,7 +94,7 @@ static int run_command(int in_child) {
         input = *end ? end + 1 : end;
         if (in_child) exit(run_list(list, end - list));
         fflush(stdout);
-        uint32_t pid = fork_or_die();
+        pid_t pid = fork();
         if (pid == 0) {
             int status = run_list(list, end - list);
             fflush(stdout);
@@ -101,30 +110,21 @@ static int run_command(int in_child) {
         printf("\n");
         return 0;
     }
-    if (strcmp(words[0], "cd") == 0) return wasix_chdir(words[1], strlen(words[1])) == 0 ? 0 : 1;
+    if (strcmp(words[0], "cd") == 0) return count > 1 && chdir(words[1]) == 0 ? 0 : 1;
     if (strcmp(words[0], "pwd") == 0) {
-        char path[256];
-        uint32_t length = sizeof path;
-        wasix_getcwd(path, &length);
-        printf("%s\n", path);
+        char path[1024];
+        printf("%s\n", shown(getcwd(path, sizeof path)));
         return 0;
     }
     if (strcmp(words[0], "exit") == 0) {
         fflush(stdout);
         exit(count > 1 ? atoi(words[1]) : 0);
     }
-    char arguments[1024] = "";
-    for (int i = 0; i < count; i++) {
-        strcat(arguments, words[i]);
-        strcat(arguments, "\n");
-    }
     fflush(stdout);
-    uint32_t pid = 0;
-    if (!in_child && proc_fork(0, &pid) != 0) return 126;
+    pid_t pid = 0;
+    if (!in_child && (pid = vfork()) < 0) return 126;
     if (pid == 0) {
-        uint16_t error = proc_exec3(words[0], strlen(words[0]), arguments, strlen(arguments), "", 0, 1,
-                                    "/bin", 4);
-        fprintf(stderr, "sh: %s: not found (errno %u)\n", words[0], error);
+        execvp(words[0], words);
         _exit(127);
     }
     return join(pid);
@@ -141,18 +141,18 @@ static int run_pipeline(void) {
     }
     input = start;
     if (stages == 1) return run_command(0);
-    uint32_t pids[16];
-    uint32_t previous = 0;
+    pid_t pids[16];
+    int previous = 0;
     for (int stage = 0; stage < stages; stage++) {
-        uint32_t ends[2] = {0, 0};
-        if (stage < stages - 1) fd_pipe(&ends[0], &ends[1]);
+        int ends[2] = {0, 0};
+        if (stage < stages - 1) pipe(ends);
         fflush(stdout);
-        uint32_t pid = fork_or_die();
+        pid_t pid = fork();
         if (pid == 0) {
-            if (stage > 0 && __wasi_fd_renumber(previous, 0) != 0) _exit(126);
+            if (stage > 0 && move(previous, 0) != 0) _exit(126);
             if (stage < stages - 1) {
                 close(ends[0]);
-                if (__wasi_fd_renumber(ends[1], 1) != 0) _exit(126);
+                if (move(ends[1], 1) != 0) _exit(126);
             }
             int status = run_command(1);
             fflush(stdout);
@@ -198,8 +198,9 @@ static int run_list(const char *list, size_t length) {
 }
 
 int main(int argc, char **argv) {
-    if (argc < 2) return 2;
-    FILE *file = fopen(argv[1], "r");
+    enter_sandbox(argc, argv);
+    if (argc < 3) return 2;
+    FILE *file = fopen(argv[2], "r");
     if (!file) return 2;
     static char script[8192];
     size_t length = fread(script, 1, sizeof script - 1, file);

@@ -1,75 +1,126 @@
-/* Signals: a handler registered with callback_signal runs as the raising call returns; a handler name that is not
- * exported holds signals back; SIGCHLD when a child ends; kill of a child (by its handler, and by SIGKILL); an
- * alarm that cuts a sleep short. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <errno.h>
-#include <time.h>
-#include <unistd.h>
-#include "../wasix.h"
+/* Signals: a handler runs before raise or kill returns; a blocked signal waits (sigpending) until it is unblocked;
+ * an ignored one is dropped; SIGCHLD when a child ends; a child ended by its handler, by a signal's default
+ * action and by SIGKILL; SIGKILL cannot be caught; an alarm (setitimer and alarm) cuts sleep, nanosleep and pause
+ * short; SA_RESETHAND; signal() returning the previous handler. */
+#include "../posix.h"
+#include "../fixture.h"
 
-static volatile int received = 0;
+static volatile sig_atomic_t received = 0;
 
-EXPORT(__wasm_signal) void on_signal(int signal) {
+static void on_signal(int signal) {
     received = signal;
     printf("handler: signal %d\n", signal);
-    if (signal == SIGTERM) {
-        printf("handler: exiting on SIGTERM\n");
-        fflush(stdout);
-        _exit(9);
-    }
 }
 
-static void use(const char *name) { callback_signal(name, strlen(name)); }
+static void on_term(int signal) {
+    printf("handler: signal %d, exiting with 9\n", signal);
+    fflush(stdout);
+    _exit(9);
+}
 
-int main(void) {
-    uint32_t tid = 0;
-    thread_id(&tid);
-    use("__wasm_signal");
-    thread_signal(tid, SIGUSR1);
+static void handle(int signal, void (*handler)(int), int flags) {
+    struct sigaction action = {.sa_handler = handler, .sa_flags = flags};
+    sigemptyset(&action.sa_mask);
+    sigaction(signal, &action, NULL);
+}
+
+/* Forks a child that tells the parent it is ready (through a pipe) and then waits for signals. */
+static pid_t waiting_child(void (*prepare)(void)) {
+    int ends[2];
+    pipe(ends);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (prepare) prepare();
+        write(ends[1], "r", 1);
+        for (;;) pause();
+    }
+    char byte;
+    read(ends[0], &byte, 1);
+    close(ends[0]);
+    close(ends[1]);
+    return pid;
+}
+
+static void default_term(void) { signal(SIGTERM, SIG_DFL); }
+
+int main(int argc, char **argv) {
+    enter_sandbox(argc, argv);
+
+    handle(SIGUSR1, on_signal, SA_RESTART);
+    raise(SIGUSR1);
     printf("after raise: received %d\n", received);
-
-    use("__wasm_signal_blocked");
     received = 0;
-    thread_signal(tid, SIGUSR1);
-    printf("while blocked: received %d\n", received);
-    use("__wasm_signal");
+    kill(getpid(), SIGUSR1);
+    printf("after kill of itself: received %d\n", received);
+
+    sigset_t set, pending;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    received = 0;
+    raise(SIGUSR1);
+    sigpending(&pending);
+    printf("while blocked: received %d, pending %s\n", received, sigismember(&pending, SIGUSR1) ? "yes" : "no");
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
     printf("unblocked: received %d\n", received);
 
+    signal(SIGUSR2, SIG_IGN);
+    raise(SIGUSR2);
+    printf("SIGUSR2 ignored: still here\n");
+    struct sigaction old;
+    sigaction(SIGUSR2, NULL, &old);
+    printf("its action reads back as SIG_IGN: %s\n", old.sa_handler == SIG_IGN ? "yes" : "no");
+
+    struct sigaction kill_action = {.sa_handler = on_signal};
+    int result = sigaction(SIGKILL, &kill_action, NULL);
+    printf("a handler for SIGKILL: %d (%s)\n", result, errno_name(errno));
+
+    /* SIGCHLD when a child ends, before waitpid returns. */
+    handle(SIGCHLD, on_signal, SA_RESTART);
     fflush(stdout);
-    uint32_t pid = fork_or_die();
-    if (pid == 0) return 0;
-    printf("joined: child exit code %u\n", join(pid));
+    pid_t pid = fork();
+    if (pid == 0) exit(0);
+    printf("child: %s\n", wait_text(pid));
 
-    fflush(stdout);
-    pid = fork_or_die();
-    if (pid == 0) {
-        for (;;) thread_sleep(1000000);
-    }
-    thread_sleep(20000000);
-    proc_signal(pid, SIGTERM);
-    printf("SIGTERM'd child exited with %u\n", join(pid));
+    /* A child that a handler ends, one that SIGTERM's default action ends, one that SIGKILL ends. */
+    handle(SIGTERM, on_term, 0);
+    pid = waiting_child(NULL);
+    kill(pid, SIGTERM);
+    printf("SIGTERM'd child with a handler: %s\n", wait_text(pid));
+    pid = waiting_child(default_term);
+    kill(pid, SIGTERM);
+    printf("SIGTERM'd child without one: %s\n", wait_text(pid));
+    pid = waiting_child(NULL);
+    kill(pid, SIGKILL);
+    printf("SIGKILL'd child: %s\n", wait_text(pid));
+    signal(SIGCHLD, SIG_DFL);
 
-    fflush(stdout);
-    pid = fork_or_die();
-    if (pid == 0) {
-        for (;;) thread_sleep(1000000);
-    }
-    proc_signal(pid, SIGKILL);
-    option_pid which = {1, pid};
-    join_status status = {0};
-    proc_join_new(&which, 0, &status);
-    printf("SIGKILL'd child: tag %u, signal %u\n", status.tag, status.signal);
-
-    proc_raise_interval(SIGALRM, 50000000, 0);
-    uint16_t error = thread_sleep(10000000000ull);
-    printf("sleep ended with errno %u, received %d\n", error, received);
-
-    /* poll_oneoff (under nanosleep) is cut short too; wasi-libc reports its EINTR as ENOTSUP (58). */
+    /* Alarms cut sleeps short. */
+    handle(SIGALRM, on_signal, 0);
+    struct itimerval timer = {{0, 0}, {0, 50000}};
+    setitimer(ITIMER_REAL, &timer, NULL);
+    unsigned left = sleep(10);
+    printf("sleep(10) cut short: %s, received %d\n", left > 0 && left <= 10 ? "yes" : "no", received);
     received = 0;
-    proc_raise_interval(SIGALRM, 50000000, 0);
-    struct timespec duration = {10, 0};
-    int result = nanosleep(&duration, NULL);
-    printf("nanosleep returned %d, errno %d, received %d\n", result, errno, received);
+    setitimer(ITIMER_REAL, &timer, NULL);
+    struct timespec duration = {10, 0}, remaining = {0, 0};
+    result = nanosleep(&duration, &remaining);
+    printf("nanosleep: %d (%s), received %d, time remaining: %s\n", result, errno_name(errno), received,
+           remaining.tv_sec > 5 ? "most" : "little");
+    received = 0;
+    setitimer(ITIMER_REAL, &timer, NULL);
+    result = pause();
+    printf("pause: %d (%s), received %d\n", result, errno_name(errno), received);
+    alarm(30);
+    printf("alarm(0) after alarm(30): %u seconds were left\n", alarm(0));
+
+    /* SA_RESETHAND: the handler runs once, then the default action (ignoring SIGURG) applies. */
+    handle(SIGURG, on_signal, SA_RESETHAND);
+    raise(SIGURG);
+    raise(SIGURG);
+    sigaction(SIGURG, NULL, &old);
+    printf("SIGURG handled once, then SIG_DFL: %s\n", old.sa_handler == SIG_DFL ? "yes" : "no");
+    printf("signal() returns the previous handler: %s\n", signal(SIGUSR1, SIG_DFL) == on_signal ? "yes" : "no");
     return 0;
 }

@@ -1,46 +1,52 @@
-/* posix_spawn through proc_spawn2: a program started with file actions (a pipe dup2'd onto its stdout, a file
- * opened as fd 7, a chdir), its own arguments and environment; a missing program fails with ENOENT. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-#include "../wasix.h"
+/* posix_spawn: a program found on PATH, started with file actions (a pipe dup2'd onto its stdout, the pipe's
+ * ends closed, a chdir, a file opened as fd 7 relative to the new directory), its own arguments and environment;
+ * the parent's directory unchanged; posix_spawn by path with the caller's environment; missing programs fail with
+ * ENOENT. */
+#include "../posix.h"
+#include "../fixture.h"
 
-typedef struct {
-    uint8_t cmd;
-    uint32_t fd, src_fd, path, path_len, dirflags;
-    uint16_t oflags;
-    uint64_t rights, rights_inheriting;
-    uint16_t fdflags, fdflagsext;
-} fd_op; /* 56 bytes */
-
-_Static_assert(sizeof(fd_op) == 56, "fd_op layout");
-
-#define S(text) text, strlen(text)
-
-int main(void) {
-    uint32_t ends[2];
-    fd_pipe(&ends[0], &ends[1]);
-    const char *path = "/sandbox/out.txt";
-    fd_op ops[3] = {
-        {.cmd = 1, .fd = 1, .src_fd = ends[1]},
-        {.cmd = 2, .fd = 7, .path = (uint32_t)path, .path_len = strlen(path), .oflags = 1 | 8, .rights = (1 << 1) | (1 << 6)},
-        {.cmd = 3, .path = (uint32_t)"/sandbox", .path_len = 8},
-    };
-    uint32_t pid = 0;
-    uint16_t error = proc_spawn2(S("/bin/spawned.wasm"), S("spawned\nfirst\nsecond"), S("GREETING=spawned"),
-                                 ops, 3, NULL, 0, 0, S(""), &pid);
-    printf("spawn: errno %u, pid %u\n", error, pid);
+int main(int argc, char **argv) {
+    enter_sandbox(argc, argv);
+    int ends[2];
+    pipe(ends);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, ends[1], 1);
+    posix_spawn_file_actions_addclose(&actions, ends[0]);
+    posix_spawn_file_actions_addclose(&actions, ends[1]);
+    posix_spawn_file_actions_addchdir_np(&actions, "sub");
+    posix_spawn_file_actions_addopen(&actions, 7, "out.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    char path[1100];
+    snprintf(path, sizeof path, "PATH=%s", getenv("PATH"));
+    char *arguments[] = {"spawned", "first", "second", NULL};
+    char *environment[] = {"GREETING=spawned", path, NULL};
+    pid_t pid = 0;
+    int error = posix_spawnp(&pid, "spawned", &actions, NULL, arguments, environment);
+    posix_spawn_file_actions_destroy(&actions);
+    printf("posix_spawnp: %s, pid %s\n", errno_name(error), pid > 0 ? "set" : "not set");
     close(ends[1]);
     char buffer[256];
-    ssize_t total = 0, count;
-    while ((count = read(ends[0], buffer + total, sizeof buffer - 1 - total)) > 0) total += count;
-    buffer[total] = 0;
+    read_all(ends[0], buffer, sizeof buffer);
+    close(ends[0]);
     printf("its stdout: %s", buffer);
-    printf("it exited with %u\n", join(pid));
-    FILE *file = fopen("/sandbox/out.txt", "r");
-    if (file && fgets(buffer, sizeof buffer, file)) printf("out.txt: %s", buffer);
+    printf("it %s\n", wait_text(pid));
+    FILE *file = fopen("sub/out.txt", "r");
+    if (file && fgets(buffer, sizeof buffer, file)) printf("sub/out.txt: %s", buffer);
+    if (file) fclose(file);
+    char cwd[1024];
+    printf("the parent is still in %s\n", shown(getcwd(cwd, sizeof cwd)));
 
-    error = proc_spawn2(S("no-such-program"), S("x"), S(""), NULL, 0, NULL, 0, 1, S("/bin"), &pid);
-    printf("missing program: errno %u\n", error);
+    /* By absolute path, no file actions, the caller's environment: its output goes to our stdout. */
+    char *echo[] = {"echo", "spawned", "by", "path", NULL};
+    setenv("GREETING", "inherited", 1);
+    fflush(stdout);
+    error = posix_spawn(&pid, program_path("echo"), NULL, NULL, echo, environ);
+    printf("posix_spawn: %s\n", errno_name(error));
+    printf("echo %s\n", wait_text(pid));
+
+    error = posix_spawnp(&pid, "no-such-program", NULL, NULL, echo, environ);
+    printf("posix_spawnp of a missing program: %s\n", errno_name(error));
+    error = posix_spawn(&pid, "./no-such-file", NULL, NULL, echo, environ);
+    printf("posix_spawn of a missing file: %s\n", errno_name(error));
     return 0;
 }

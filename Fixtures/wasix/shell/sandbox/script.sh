@@ -1,7 +1,7 @@
 # pipelines, subshells and command substitution
 echo hello from the shell
 echo piped through two programs | upper | count
-(echo in a subshell; cd /bin; pwd) | upper
+(echo in a subshell; cd dir; pwd) | upper
 pwd
 echo substituted: $(echo inner | upper)
 echo nested $(echo a $(echo b) c) end
