@@ -20,12 +20,14 @@ struct EmbeddingTests {
         defer { try? FileManager.default.removeItem(at: data) }
 
         // As in the README (with our own directory and descriptor):
-        var configuration = WasixConfiguration(arguments: ["fork"], environment: ["HOME=/"],
+        var configuration = WasixConfiguration(arguments: ["wasix-calls"], environment: ["HOME=/"],
                                                preopens: [.init(guestPath: "/data", hostPath: data.path)])
         configuration.stdout = stdout.fileDescriptor       // any host descriptor
         configuration.maxProcesses = 64                      // fork fails with EAGAIN beyond it
         _ = configuration.network.allow("127.0.0.1:*")       // sockets to loopback only; none without this
-        let module = try ValidatedModule(contentsOfFile: Self.fixtures.appendingPathComponent("fork/main.wasm").path)
+        // A program that forks (the fork fixture itself takes a sandbox argument and has a native oracle instead).
+        let fixture = Self.fixtures.appendingPathComponent("wasix-calls")
+        let module = try ValidatedModule(contentsOfFile: fixture.appendingPathComponent("main.wasm").path)
         let outcome = try WasiProgram.run(module, configuration: configuration)
 
         try stdout.close()
@@ -34,7 +36,7 @@ struct EmbeddingTests {
             return
         }
         #expect(status == 0)
-        let expected = try String(contentsOf: Self.fixtures.appendingPathComponent("fork/expected.stdout"), encoding: .utf8)
+        let expected = try String(contentsOf: fixture.appendingPathComponent("expected.stdout"), encoding: .utf8)
         #expect(try String(contentsOf: output, encoding: .utf8) == expected)
     }
 }
