@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds every .wasm under Fixtures/ and Benchmarks/Workloads/ from the sources beside it. Idempotent; writes
 # nowhere else.
-# Needs wat2wasm (Debian: wabt), wasm-opt (Debian: binaryen) and clang-14 with wasi-libc (Debian: clang-14 lld-14
-# wasi-libc libclang-rt-14-dev-wasm32).
+# Needs wat2wasm (Debian: wabt), wasm-opt (Debian: binaryen), clang-14 with wasi-libc (Debian: clang-14 lld-14
+# wasi-libc libclang-rt-14-dev-wasm32) and gcc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "wat2wasm $(wat2wasm --version)"
@@ -17,10 +17,19 @@ for source in Fixtures/wasi/*/main.c Fixtures/wasix/programs/*.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"
 done
 # WASIX fixtures twice: plain, and instrumented for the asyncify fork mode (which needs the stack bounds exported).
+# Most are plain POSIX C over Fixtures/wasix/posix.h (whose native builds Tests/CLITests/NativeOracleTests.swift
+# makes with gcc, into a temporary directory); the rest declare the WASIX imports with Fixtures/wasix/wasix.h.
 for source in Fixtures/wasix/*/main.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -Wl,--export=__data_end,--export=__heap_base \
         -o "${source%.c}.wasm" "$source"
     wasm-opt -O2 --asyncify "${source%.c}.wasm" -o "${source%.c}.asyncify.wasm"
+done
+# The POSIX ones (and the plain C programs) must compile natively as well: the oracle tests build them with gcc.
+gcc --version | head -n 1
+for source in Fixtures/wasix/*/main.c Fixtures/wasix/programs/*.c; do
+    if grep -q '"../posix.h"' "$source" || ! grep -q '#include "' "$source"; then
+        gcc -fsyntax-only -Wall -Werror "$source"
+    fi
 done
 # Thread fixtures are freestanding: Debian's wasi-libc does not link into shared memory.
 for source in Fixtures/threads/*/main.c; do
