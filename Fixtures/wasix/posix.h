@@ -809,7 +809,9 @@ static inline int connect(int fd, const struct sockaddr *address, socklen_t leng
     return posix_result(posix_sock_connect((uint32_t)fd, &wasix));
 }
 
-static inline int listen(int fd, int backlog) { return posix_result(posix_sock_listen((uint32_t)fd, (uint32_t)backlog)); }
+static inline int listen(int fd, int backlog) {
+    return posix_result(posix_sock_listen((uint32_t)fd, (uint32_t)backlog));
+}
 
 static inline int posix_accept(int fd, struct sockaddr *address, socklen_t *length) {
     uint32_t connection = 0;
@@ -844,7 +846,8 @@ static inline int getpeername(int fd, struct sockaddr *address, socklen_t *lengt
 static inline int setsockopt(int fd, int level, int name, const void *value, socklen_t length) {
     int option = level == IPPROTO_TCP && name == TCP_NODELAY ? 3
         : level != SOL_SOCKET ? 0
-        : name == SO_REUSEADDR ? 2 : name == SO_REUSEPORT ? 1 : name == SO_KEEPALIVE ? 12 : name == SO_BROADCAST ? 6 : 0;
+        : name == SO_REUSEADDR ? 2 : name == SO_REUSEPORT ? 1
+        : name == SO_KEEPALIVE ? 12 : name == SO_BROADCAST ? 6 : 0;
     if (option == 0 || length < sizeof(int)) {
         errno = ENOPROTOOPT;
         return -1;

@@ -17,7 +17,8 @@ static void list(const char *path) {
     DIR *directory = opendir(path);
     struct dirent *entry;
     while (directory && (entry = readdir(directory)) && count < 32) {
-        if (strcmp(entry->d_name, ".") && strcmp(entry->d_name, "..")) snprintf(names[count++], 64, "%s", entry->d_name);
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0) continue;
+        snprintf(names[count++], 64, "%s", entry->d_name);
     }
     if (directory) closedir(directory);
     qsort(names, count, 64, (int (*)(const void *, const void *))strcmp);

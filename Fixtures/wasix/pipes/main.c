@@ -92,7 +92,8 @@ int main(int argc, char **argv) {
         static char block[200000];
         memset(block, 'z', sizeof block);
         ssize_t sent = 0, count;
-        while (sent < (ssize_t)sizeof block && (count = write(ends[1], block + sent, sizeof block - sent)) > 0) sent += count;
+        while (sent < (ssize_t)sizeof block && (count = write(ends[1], block + sent, sizeof block - sent)) > 0)
+            sent += count;
         exit(sent == (ssize_t)sizeof block ? 0 : 1);
     }
     close(ends[1]);
