@@ -3,7 +3,8 @@ import Testing
 
 /// Every program in Fixtures/wasi runs with the expected stdout and exit status (checked against wasmtime by
 /// Scripts/wasmtime-fixtures.py; see Fixtures/README.md for the one deliberate difference), and so does every
-/// program in Fixtures/wasix, with Fixtures/wasix/programs as its /bin, and in Fixtures/threads.
+/// WASIX-only program in Fixtures/wasix (those with an expected output; NativeOracleTests checks the others
+/// against their native builds), with Fixtures/wasix/programs as its /bin, and every one in Fixtures/threads.
 @Suite("WASI and WASIX fixtures")
 struct WasiFixtureTests {
     static let wasi = Runner.packageRoot.appendingPathComponent("Fixtures/wasi")
