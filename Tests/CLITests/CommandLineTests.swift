@@ -169,7 +169,7 @@ struct CommandLineTests {
 
     @Test("asyncify fork mode refuses a binary without asyncify exports with ENOTSUP, cleanly")
     func asyncifyNeedsInstrumentation() throws {
-        let plain = Self.fixtures.appendingPathComponent("wasix/fork/main.wasm").path
+        let plain = Self.fixtures.appendingPathComponent("wasix/wasix-calls/main.wasm").path
         let result = try Runner.run(["--fork-mode", "asyncify", plain])
         // fork() failing makes the fixture trap on purpose; the host reports it and exits as for any trap.
         #expect(result.status == 134)
