@@ -52,10 +52,13 @@ struct TraceLine {
         case nil: outcome = "?"
         case let value? where syscall.name == "thread-spawn": outcome = String(Int32(bitPattern: value))
         case 0?: outcome = "0"
-        case let value?: outcome = Errno(rawValue: UInt16(truncatingIfNeeded: value)).map { "E\(String(describing: $0).uppercased())" } ?? String(value)
+        case let value?:
+            let name = Errno(rawValue: UInt16(truncatingIfNeeded: value)).map { String(describing: $0).uppercased() }
+            outcome = name.map { "E" + $0 } ?? String(value)
         }
         let time = String(Int(seconds * 1_000_000)).leftPadded(to: 7, with: "0")
-        return "[pid \(process.pid) tid \(context.thread.tid)] \(syscall.name)(\(shown.joined(separator: ", "))) = \(outcome) <\(time.dropLast(6)).\(time.suffix(6))>\n"
+        let call = "\(syscall.name)(\(shown.joined(separator: ", ")))"
+        return "[pid \(process.pid) tid \(context.thread.tid)] \(call) = \(outcome) <\(time.dropLast(6)).\(time.suffix(6))>\n"
     }
 
     /// Argument `index` as text, and how many parameters it took (a string takes its length too).
@@ -67,7 +70,9 @@ struct TraceLine {
         case .u64: return (String(c.u64(index)), 1)
         case .size: return (String(c.u64(index)), 1)
         case .signal: return (Signal(c.u32(index)).map(\.name) ?? String(c.u32(index)), 1)
-        case .clock: return (["REALTIME", "MONOTONIC", "PROCESS_CPUTIME", "THREAD_CPUTIME"][safe: c.u32(index)] ?? String(c.u32(index)), 1)
+        case .clock:
+            let names = ["REALTIME", "MONOTONIC", "PROCESS_CPUTIME", "THREAD_CPUTIME"]
+            return (names[safe: c.u32(index)] ?? String(c.u32(index)), 1)
         case .whence: return (["SET", "CUR", "END"][safe: c.u32(index)] ?? String(c.u32(index)), 1)
         case .fdflags: return (Self.flags(c.u32(index), ["APPEND", "DSYNC", "NONBLOCK", "RSYNC", "SYNC"]), 1)
         case .oflags: return (Self.flags(c.u32(index), ["CREAT", "DIRECTORY", "EXCL", "TRUNC"]), 1)
@@ -90,7 +95,9 @@ struct TraceLine {
             return ("[" + parts.joined(separator: ", ") + "]", 2)
         case .out(let output):
             let address = c.u32(index)
-            guard succeeded, let value = try? outputValue(output, at: address) else { return (Self.address(c.u64(index)), 1) }
+            guard succeeded, let value = try? outputValue(output, at: address) else {
+                return (Self.address(c.u64(index)), 1)
+            }
             return ("[" + value + "]", 1)
         }
     }
@@ -102,7 +109,8 @@ struct TraceLine {
         case .u64: return String(try memory.load(address, as: UInt64.self))
         case .size: return String(try context.loadWord(at: address))
         case .optionPID:
-            return try memory.load(address, as: UInt8.self) == 1 ? "pid \(try memory.load(address &+ 4, as: UInt32.self))" : "none"
+            guard try memory.load(address, as: UInt8.self) == 1 else { return "none" }
+            return "pid \(try memory.load(address &+ 4, as: UInt32.self))"
         case .joinStatus:
             switch try memory.load(address, as: UInt8.self) {
             case 1: return "exited \(try memory.load(address &+ 2, as: UInt16.self))"
@@ -118,7 +126,8 @@ struct TraceLine {
     private static func flags(_ value: UInt32, _ names: [String]) -> String {
         let set = names.indices.filter { value & (1 << $0) != 0 }.map { names[$0] }
         let unknown = value & ~UInt32((1 << names.count) - 1)
-        return value == 0 ? "0" : (set + (unknown != 0 ? ["0x" + String(unknown, radix: 16)] : [])).joined(separator: "|")
+        guard value != 0 else { return "0" }
+        return (set + (unknown != 0 ? ["0x" + String(unknown, radix: 16)] : [])).joined(separator: "|")
     }
 
     /// Bytes as a C string literal, with "..." when they were cut short.

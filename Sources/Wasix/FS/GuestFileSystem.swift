@@ -33,7 +33,9 @@ final class GuestFileSystem: @unchecked Sendable {
     /// - Throws: `PreopenError` if a mapped directory cannot be opened.
     init(mapping preopens: [WasixConfiguration.Preopen]) throws(PreopenError) {
         var template = Array("\(NSTemporaryDirectory())/wasix-root-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw PreopenError(path: "temporary directory", reason: Self.lastError) }
+        guard let made = mkdtemp(&template) else {
+            throw PreopenError(path: "temporary directory", reason: Self.lastError)
+        }
         privateDirectory = String(cString: made)
         var mounts: [String: Mount] = [:]
         func mount(_ path: String, host: String, isDevices: Bool = false) throws(PreopenError) {

@@ -20,6 +20,8 @@ final class Kernel: @unchecked Sendable {
 
     /// The guest's rooted tree, for WASIX programs (`nil`: WASI preopens).
     let fileSystem: GuestFileSystem?
+    /// Whether the run is a WASIX program's, whose libc asks for Linux's meaning where preview1 differs.
+    var isWasix: Bool { fileSystem != nil }
 
     init(configuration: WasixConfiguration, limits: Store.ResourceLimits, fileSystem: GuestFileSystem? = nil) {
         self.configuration = configuration

@@ -45,7 +45,8 @@ extension Kernel {
     /// - Throws: `noexec` if it does not link, traps while starting or has no `_start`.
     func instantiate(_ module: ValidatedModule) throws(Errno) -> Program {
         let store = Store(limits: limits)
-        guard let instance = try? store.instantiate(module, imports: Registry.imports(for: module, in: store, trace: configuration.trace)),
+        let imports = Registry.imports(for: module, in: store, trace: configuration.trace)
+        guard let instance = try? store.instantiate(module, imports: imports),
               let start = instance.exportedFunction("_start") else { throw .noexec }
         return Program(store: store, instance: instance, start: start)
     }

@@ -216,8 +216,8 @@ final class WasixThread: @unchecked Sendable {
         }
     }
 
-    /// The signal whose default action the thread is carrying out in libc's way (see `Syscalls.exit`): one whose
-    /// handler is running while a SIGABRT it raised is held back. The innermost such handler counts.
+    /// The signal whose default action the thread is carrying out in libc's way (see `Syscalls.endProcess`):
+    /// one whose handler is running while a SIGABRT it raised is held back. The innermost such handler counts.
     func signalBeingCarriedOut() -> Signal? {
         process.kernel.locked {
             guard (pendingSignals + process.pendingSignals).contains(.abrt) else { return nil }

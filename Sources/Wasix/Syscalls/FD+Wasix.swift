@@ -17,13 +17,13 @@ extension Syscalls {
             : socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends)
         guard created == 0 else { return .current }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let (type0, rights0) = OpenFile.describe(hostFD: ends[0])
-        let (type1, rights1) = OpenFile.describe(hostFD: ends[1])
-        let first = FileDescriptor(file: OpenFile(hostFD: ends[0], filetype: type0 == .socketStream ? .unknown : type0),
-                                   rightsBase: rights0, rightsInheriting: 0)
-        let second = FileDescriptor(file: OpenFile(hostFD: ends[1], filetype: type1 == .socketStream ? .unknown : type1),
-                                    rightsBase: rights1, rightsInheriting: 0)
-        let (fd0, fd1) = try c.process.descriptors.insertPair(first, second)
+        // Either way the guest sees a pipe (`unknown`), not a socket.
+        func end(_ hostFD: Int32) -> FileDescriptor {
+            let (_, rights) = OpenFile.describe(hostFD: hostFD)
+            return FileDescriptor(file: OpenFile(hostFD: hostFD, filetype: .unknown), rightsBase: rights,
+                                  rightsInheriting: 0)
+        }
+        let (fd0, fd1) = try c.process.descriptors.insertPair(end(ends[0]), end(ends[1]))
         try c.memory.store(fd0, at: c.u32(0))
         try c.memory.store(fd1, at: c.u32(1))
         return .success

@@ -186,7 +186,7 @@ extension Syscalls {
     /// fd_renumber(fd, to): moves `fd` onto `to`, closing what `to` was. In a WASIX program it is libc's `dup2`
     /// and keeps `fd` open, as Linux's `dup2` does (`to` need not be open).
     static func fdRenumber(_ c: SyscallContext) throws -> Errno {
-        if c.kernel.fileSystem != nil {
+        if c.kernel.isWasix {
             try c.process.descriptors.duplicate(c.u32(0), to: c.u32(1))
             return .success
         }
@@ -233,7 +233,7 @@ extension Syscalls {
         var first = 0
         while total < size {
             let moved = vectors.withUnsafeBufferPointer { vectors in
-                move(vectors.baseAddress! + first, Int32(vectors.count - first), total)
+                vectors.baseAddress.map { move($0 + first, Int32(vectors.count - first), total) } ?? 0
             }
             guard moved > 0 else {
                 if total > 0 { return total }
@@ -317,7 +317,8 @@ extension Syscalls {
         if cookie == 0 || fd.file.directoryEntries == nil {
             var entries = try listDirectory(fd.file.hostFD)
             if let path = fd.file.guestPath, c.kernel.fileSystem?.mounts[path]?.isDevices == true {
-                entries.removeAll { !GuestFileSystem.devices.union([".", ".."]).contains(String(decoding: $0.name, as: UTF8.self)) }
+                let shown = GuestFileSystem.devices.union([".", ".."])
+                entries.removeAll { !shown.contains(String(decoding: $0.name, as: UTF8.self)) }
             }
             fd.file.directoryEntries = entries
         }

@@ -40,16 +40,7 @@ extension Syscalls {
 extension WasixProcess {
     /// `path` made absolute against the working directory, with `.`, `..` and repeated slashes resolved.
     func absolutePath(_ path: String) -> String {
-        var components: [Substring] = []
-        let joined = path.hasPrefix("/") ? path : workingDirectory + "/" + path
-        for component in joined.split(separator: "/") {
-            switch component {
-            case ".": continue
-            case "..": _ = components.popLast()
-            default: components.append(component)
-            }
-        }
-        return "/" + components.joined(separator: "/")
+        GuestFileSystem.normalized(path, in: workingDirectory)
     }
 
     /// Opens the file at absolute guest path `path` with host `flags`, by the same rules as `path_open`.

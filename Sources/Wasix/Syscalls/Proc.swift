@@ -9,14 +9,14 @@ import WasmInterpreter
 extension Syscalls {
     /// proc_exit(code: u32) -> does not return
     static func procExit(_ c: SyscallContext) throws -> Errno {
-        try exit(c, code: c.u32(0))
+        try endProcess(c, code: c.u32(0))
     }
 
     /// Ends the process with `code`, or as killed by a signal when this is wasix-libc carrying out a signal's
     /// default action: its handler prints a message and calls `abort()`, which raises SIGABRT (held back, as
     /// the handler blocks signals) and exits with 127. Linux reports such a process as killed by the signal
     /// being handled (SIGABRT for a plain `abort()`), and so do we.
-    static func exit(_ c: SyscallContext, code: UInt32) throws -> Errno {
+    static func endProcess(_ c: SyscallContext, code: UInt32) throws -> Errno {
         if code == 127, let signal = c.thread.signalBeingCarriedOut() {
             c.kernel.locked { c.process.terminatingSignal = c.process.terminatingSignal ?? signal }
         }

@@ -54,7 +54,7 @@ extension Syscalls {
     /// proc_exit2(code): proc_exit that would return to the parent of a proc_fork_env, which is not
     /// supported (ENOTSUP), so it always ends the process.
     static func procExit2(_ c: SyscallContext) throws -> Errno {
-        try exit(c, code: c.u32(0))
+        try endProcess(c, code: c.u32(0))
     }
 
     /// proc_id(pid: *pid)

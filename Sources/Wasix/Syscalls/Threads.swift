@@ -175,8 +175,8 @@ extension Syscalls {
         do {
             process.spawnLock.lock()
             defer { process.spawnLock.unlock() }
-            instance = try store.instantiate(module, imports: Registry.imports(for: module, in: store, memory: memory,
-                                                                                         trace: c.kernel.configuration.trace))
+            let imports = Registry.imports(for: module, in: store, memory: memory, trace: c.kernel.configuration.trace)
+            instance = try store.instantiate(module, imports: imports)
         } catch {
             throw Errno.again
         }
