@@ -194,7 +194,9 @@ final class Kernel: @unchecked Sendable {
     func sleep(_ thread: WasixThread, until deadline: Date) -> Bool {
         locked {
             while !thread.hasDeliverableSignal {
-                if !condition.wait(until: deadline) { return true }
+                // At most a day at a time: a guest's huge timeout must not reach NSCondition, which traps on it.
+                let step = min(deadline, Date(timeIntervalSinceNow: 86_400))
+                if !condition.wait(until: step), step >= deadline { return true }
             }
             return false
         }
