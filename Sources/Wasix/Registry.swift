@@ -54,14 +54,21 @@ enum Registry {
             let context = SyscallContext(thread: thread, instance: instance, memory: GuestMemory(memory: memory),
                                          arguments: arguments, flavor: flavor, wordSize: wordSize)
             let result: UInt32
-            if let trace {
-                result = try traced(syscall, context, to: trace.output)
-            } else {
-                result = try call(syscall, context)
+            // While the thread is in a syscall, a signal wakes it or waits for the syscall's end rather than
+            // asking for a safepoint (see `Kernel.queue`); both sides are sequentially consistent, so one of
+            // them sees the other.
+            thread.inSyscall.store(true, ordering: .sequentiallyConsistent)
+            do {
+                defer { thread.inSyscall.store(false, ordering: .sequentiallyConsistent) }
+                if let trace {
+                    result = try traced(syscall, context, to: trace.output)
+                } else {
+                    result = try call(syscall, context)
+                }
             }
             let results: [Value] = type.results.isEmpty ? [] : [.i32(result)]
             // Not while the module unwinds for asyncify: a handler must not run in the middle of that.
-            if thread.pendingUnwind == nil, thread.process.hasPendingSignals.load(ordering: .acquiring) {
+            if thread.pendingUnwind == nil, thread.process.hasPendingSignals.load(ordering: .sequentiallyConsistent) {
                 try thread.deliverSignals(returning: results)
             }
             return results

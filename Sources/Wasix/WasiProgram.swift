@@ -56,7 +56,7 @@ public enum WasiProgram {
         let thread = WasixThread(process: process, instance: instance, context: ExecutionContext(store: store))
         kernel.locked { process.threads[1] = thread }
         let interrupts = configuration.forwardsInterrupts ? forwardInterrupts(to: process) : nil
-        defer { interrupts?.cancel() }
+        defer { interrupts?.forEach { $0.cancel() } }
         var ending = Ending.returned
         // A reactor (no `_start`) must have `_initialize` called before any other export.
         if instance.exportedFunction("_start") == nil, let initialize = instance.exportedFunction("_initialize") {
@@ -76,17 +76,19 @@ public enum WasiProgram {
         }
     }
 
-    /// Passes the host's SIGINT to `process`; a second one ends the host.
-    private static func forwardInterrupts(to process: WasixProcess) -> DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let count = Atomic<Int>(0)
-        source.setEventHandler {
-            if count.wrappingAdd(1, ordering: .relaxed).newValue > 1 { exit(130) }
-            process.kernel.send(.int, to: process.pid)
+    /// Passes the host's SIGINT, SIGTERM and SIGHUP to `process`; a second SIGINT ends the host.
+    private static func forwardInterrupts(to process: WasixProcess) -> [DispatchSourceSignal] {
+        let interrupts = Atomic<Int>(0)
+        return [(SIGINT, Signal.int), (SIGTERM, .term), (SIGHUP, .hup)].map { host, guest in
+            signal(host, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: host, queue: .global())
+            source.setEventHandler {
+                if guest == .int, interrupts.wrappingAdd(1, ordering: .relaxed).newValue > 1 { exit(130) }
+                process.kernel.send(guest, to: process.pid)
+            }
+            source.resume()
+            return source
         }
-        source.resume()
-        return source
     }
 
     private static func outcome(of error: TrapError) -> Outcome {

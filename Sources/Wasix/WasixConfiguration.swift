@@ -22,8 +22,9 @@ public struct WasixConfiguration: Sendable {
     public var maxOpenFiles = 1024
     /// The network endpoints the guest may use; none by default.
     public var network = NetworkAccess()
-    /// Whether the host's SIGINT (Ctrl-C) is passed to the first process as its SIGINT; a second one ends the
-    /// host with status 130 at once (a guest that makes no syscalls never sees the first). For command lines.
+    /// Whether the host's SIGINT (Ctrl-C), SIGTERM and SIGHUP are passed to the first process as the same
+    /// signals, delivered at its next syscall, loop iteration or call; a second SIGINT ends the host with status
+    /// 130 at once. For command lines.
     public var forwardsInterrupts = false
     /// Which syscalls are traced, and where to (`--trace`); `nil` traces none and costs nothing.
     public var trace: TraceOptions?

@@ -94,7 +94,7 @@ struct CommandLineTests {
     /// How the write-then program ends, the options that make it, and the status that says so.
     static let endings: [(mode: String, options: [String], status: Int32)] = [
         ("trap", [], 134), ("signal", [], 143), ("loop", ["--fuel", "100000"], 134), ("loop", ["--timeout", "0.5"], 134),
-        ("loop", ["interrupt twice"], 130),
+        ("loop", ["Ctrl-C"], 130), ("loop", ["SIGTERM"], 143),
     ]
 
     @Test("nothing written is lost however the guest ends", arguments: endings.indices)
@@ -105,19 +105,17 @@ struct CommandLineTests {
         defer { try? FileManager.default.removeItem(at: sandbox) }
         let process = Process()
         process.executableURL = Runner.executable
-        process.arguments = options.filter { $0 != "interrupt twice" } + ["--mapdir", "/sandbox::\(sandbox.path)",
+        let hostSignal = options.first { $0 == "Ctrl-C" || $0 == "SIGTERM" }
+        process.arguments = options.filter { $0 != hostSignal } + ["--mapdir", "/sandbox::\(sandbox.path)",
             Self.fixtures.appendingPathComponent("wasix/programs/write-then.wasm").path, mode]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
         _ = output.fileHandleForReading.availableData  // "ready": the write has returned
-        if options == ["interrupt twice"] {
-            // The guest loops without syscalls, so the first Ctrl-C waits; the second ends the host.
-            process.interrupt()
-            Thread.sleep(forTimeInterval: 0.2)
-            process.interrupt()
-        }
+        // The guest loops without syscalls: the signal reaches it at a loop iteration.
+        if hostSignal == "Ctrl-C" { process.interrupt() }
+        if hostSignal == "SIGTERM" { process.terminate() }
         process.waitUntilExit()
         #expect(process.terminationStatus == status)
         let written = try String(contentsOf: sandbox.appendingPathComponent("out.txt"), encoding: .utf8)

@@ -56,9 +56,9 @@ struct LimitTests {
         }
     }
 
-    @Test("another thread can interrupt a running invocation")
+    @Test("another thread can interrupt a running invocation, with no limit set")
     func interrupt() throws {
-        let (store, instance) = try instance { $0.timeout = .seconds(3600) }
+        let (store, instance) = try instance { _ in }
         let context = ExecutionContext(store: store)
         Thread.detachNewThread {
             Thread.sleep(forTimeInterval: 0.1)
@@ -68,6 +68,29 @@ struct LimitTests {
             Issue.record("expected an interruption")
             return
         }
+    }
+
+    @Test("a safepoint request runs the hook inside a loop without calls, which can call into wasm and go on")
+    func safepoint() throws {
+        let (store, instance) = try instance { _ in }
+        let context = ExecutionContext(store: store)
+        guard let grow = instance.exportedFunction("grow") else { throw TrapError(trap: .unreachable, backtrace: []) }
+        var visits = 0
+        context.onSafepoint = { context throws(Trap) in
+            visits += 1
+            // A call into wasm from the hook (as a signal handler is), then the loop must go on until stopped.
+            do throws(TrapError) { _ = try context.invoke(grow, [.i32(0)]) } catch { throw error.trap }
+            context.interrupt()
+        }
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.1)
+            context.requestSafepoint()
+        }
+        guard case .timeout? = trap({ _ = try instance.invoke("spin", in: context) }) else {
+            Issue.record("expected the hook to interrupt the loop")
+            return
+        }
+        #expect(visits == 1)
     }
 
     @Test("memory does not grow past the configured page limit")

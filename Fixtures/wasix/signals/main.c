@@ -1,7 +1,8 @@
 /* Signals: a handler runs before raise or kill returns; a blocked signal waits (sigpending) until it is unblocked;
  * an ignored one is dropped; SIGCHLD when a child ends; a child ended by its handler, by a signal's default
  * action and by SIGKILL; SIGKILL cannot be caught; an alarm (setitimer and alarm) cuts sleep, nanosleep and pause
- * short; SA_RESETHAND; signal() returning the previous handler. */
+ * short; a loop without syscalls is interrupted by a handler; SA_RESETHAND; signal() returning the previous
+ * handler. */
 #include "../posix.h"
 #include "../fixture.h"
 
@@ -95,6 +96,19 @@ int main(int argc, char **argv) {
     kill(pid, SIGKILL);
     printf("SIGKILL'd child: %s\n", wait_text(pid));
     signal(SIGCHLD, SIG_DFL);
+
+    /* A loop that makes no syscalls still gets its signal: a child's kill runs the handler at an iteration. */
+    received = 0;
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        kill(getppid(), SIGUSR1);
+        _exit(0);
+    }
+    while (!received) {
+    }
+    printf("a loop without syscalls ended by its handler: received %d\n", received);
+    printf("its child: %s\n", wait_text(pid));
 
     /* Alarms cut sleeps short. */
     handle(SIGALRM, on_signal, 0);

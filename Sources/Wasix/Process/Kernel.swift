@@ -116,6 +116,7 @@ final class Kernel: @unchecked Sendable {
             swap(&threads, &process.threads)
             process.pendingSignals.append(.kill)
             process.hasPendingSignals.store(true, ordering: .releasing)
+            for thread in threads.values { thread.context.requestSafepoint() }
             if let parent = processes[process.parentPID], parent.status == nil {
                 queue(.chld, to: parent)
             } else {
@@ -139,7 +140,13 @@ final class Kernel: @unchecked Sendable {
         // A signal whose default action is to be ignored is dropped when raised, unless a handler may want it.
         guard process.status == nil, process.signalHandlerName != nil || !signal.isIgnoredByDefault else { return }
         if let thread { thread.pendingSignals.append(signal) } else { process.pendingSignals.append(signal) }
-        process.hasPendingSignals.store(true, ordering: .releasing)
+        process.hasPendingSignals.store(true, ordering: .sequentiallyConsistent)
+        // Threads running wasm see it at their next loop iteration or call; those in a syscall at its end, and
+        // blocked ones wake up.
+        for target in thread.map({ [$0] }) ?? Array(process.threads.values)
+        where !target.inSyscall.load(ordering: .sequentiallyConsistent) {
+            target.context.requestSafepoint()
+        }
         condition.broadcast()
     }
 

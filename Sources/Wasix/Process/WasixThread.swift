@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WasmInterpreter
 
 /// The thread of execution of a process: the program's instance and the execution context that runs it, with
@@ -19,6 +20,8 @@ final class WasixThread: @unchecked Sendable {
     var signalsBeingHandled: [Signal] = []
     /// Signals sent to this thread (`thread_signal`); guarded by the kernel's lock.
     var pendingSignals: [Signal] = []
+    /// Whether the thread is inside a syscall (not running wasm), for signals sent meanwhile.
+    let inSyscall = Atomic<Bool>(false)
     /// Values of the 2022 thread-local storage keys.
     var threadLocals: [UInt32: UInt64] = [:]
     /// Set by `thread_exit`: the thread ends without ending the process (unless it is the last one).
@@ -80,7 +83,18 @@ final class WasixThread: @unchecked Sendable {
         self.process = process
         self.instance = instance
         self.context = context
+        attach(context)
+    }
+
+    /// Makes `context` this thread's: its host calls find the thread, and a signal sent to a thread that runs
+    /// without making syscalls reaches it at its next safepoint (see `Kernel.queue`).
+    private func attach(_ context: ExecutionContext) {
         context.owner = self
+        context.onSafepoint = { [unowned self] _ throws(Trap) in
+            // Not in the middle of an asyncify unwind or rewind: the module's own state machine is running.
+            guard pendingUnwind == nil, pendingRewind == nil else { return }
+            try deliverSignals(returning: [])
+        }
     }
 
     /// Runs until the process's program ends, following `exec` and `longjmp` on the way.
@@ -131,7 +145,7 @@ final class WasixThread: @unchecked Sendable {
                 instance = program.instance
                 context = ExecutionContext(store: program.store)
             }
-            context.owner = self
+            attach(context)
             suspendedResults = []
             checkpoints = [:]
             process.kernel.release(process)

@@ -23,8 +23,27 @@ extension ExecutionContext {
         let depth: Int
 
         /// Continues `distance` ops after the next one (jump targets are relative: `Compiler.makeJumpsRelative`).
+        /// A jump backwards is a loop's back-edge, a safepoint: if the context needs attention, it goes to
+        /// `Op.safepointTrampoline` instead, which leaves the fast path.
         @inline(__always)
-        mutating func jump(_ distance: Int32) { ip += Int(distance) }
+        mutating func jump(_ distance: Int32) {
+            ip += Int(distance)
+            if _slowPath(needsAttention) { ip = Self.safepoint(context, resumingAt: ip) }
+        }
+
+        /// Whether some context has an interruption or a safepoint request pending.
+        @inline(__always)
+        var needsAttention: Bool { contextsNeedingAttention.load(ordering: .relaxed) != 0 }
+
+        /// Where a back-edge to `target` goes instead when some context needs attention. Out of line, and
+        /// given values rather than the registers, which would otherwise have to live in memory.
+        @inline(never)
+        static func safepoint(_ context: Unmanaged<ExecutionContext>, resumingAt target: UnsafeMutablePointer<Op>)
+            -> UnsafeMutablePointer<Op>
+        {
+            context._withUnsafeGuaranteedRef { $0.safepointResume = target }
+            return Op.safepointTrampoline
+        }
 
         /// Steps the counter of a counted loop's op by `operation` (`&+` or `&-`) and returns its new value.
         @inline(__always)
@@ -57,7 +76,9 @@ extension ExecutionContext {
                 reference._withUnsafeGuaranteedRef { target -> Bool in
                     let frame = fp + Int(base)
                     let count = context.frames.count
-                    guard count < context.frames.limit, frame + target.frameSize < context.stackEnd else { return false }
+                    // A call is a safepoint: when the context needs attention, `run(until:)` makes the call.
+                    guard count < context.frames.limit, frame + target.frameSize < context.stackEnd,
+                          !needsAttention else { return false }
                     context.frames.call(from: ip, to: FrameRecord(
                         compiled: reference, instance: Unmanaged.passUnretained(instance), ip: target.code, fp: frame),
                         count: count)
@@ -297,11 +318,23 @@ extension ExecutionContext {
                 throw trap
             }
             let op = vm.ip[-1]
+            if _slowPath(attention.load(ordering: .relaxed) != 0) {
+                // From a back-edge, the frame goes on at the loop; from a call, at the call, not yet made.
+                if case .safepoint = op, let resume = safepointResume {
+                    vm.ip = resume
+                    try safepoint(&vm, continuingAt: resume)
+                } else {
+                    try safepoint(&vm, continuingAt: vm.ip - 1)
+                }
+            } else if case .safepoint = op, let resume = safepointResume {
+                vm.ip = resume
+            }
             switch op {
+            case .safepoint:
+                break
             case .meter:
                 fuel &-= 1
                 if fuel < 0 { throw .fuelExhausted }
-                if interruption.load(ordering: .relaxed) { throw .timeout }
             case .return:
                 frames.removeLast()
                 if frames.count <= depth { return }
@@ -380,13 +413,29 @@ extension ExecutionContext {
             case .atomic(let index):
                 let access = topCompiled.memoryAccesses[Int(index)]
                 try Atomics.execute(access.opcode, access.operand, memories: vm.memories, instance: vm.instance, fp: vm.fp,
-                                    interruptible: store.limits.metersExecution ? self : nil)
+                                    interruptible: self)
             case .atomicFence:
                 Atomics.fence()
             default:
                 throw .host("internal error: no handler for \(op)")
             }
         }
+    }
+
+    /// Serves this context's pending interruption (a `Trap.timeout`) or safepoint request: `onSafepoint` runs
+    /// with the top frame suspended at `resume` (where a clone made meanwhile goes on) and the value stack above
+    /// the frame free for the hook's calls.
+    func safepoint(_ vm: inout Registers, continuingAt resume: UnsafeMutablePointer<Op>) throws(Trap) {
+        if take(Self.interruptBit) { throw .timeout }
+        guard take(Self.safepointBit), let hook = onSafepoint else { return }
+        frames[frames.count - 1].ip = resume
+        let savedTop = stackTop
+        stackTop = max(stackTop, vm.fp - stack + topCompiled.frameSize)
+        defer { stackTop = savedTop }
+        try hook(self)
+        let ip = vm.ip
+        reload(&vm)
+        vm.ip = ip
     }
 
     /// Runs ops until one that needs a call, which it leaves to `run(until:)` with the pc past it, or until a
@@ -705,7 +754,7 @@ extension ExecutionContext {
                 case .memoryFill(0, let base):
                     if !vm.fillMemory0(base: base) { return }
                 // `call` names an import: a host function or another instance's (`callDefined` is the fast one).
-                case .meter, .call, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
+                case .meter, .safepoint, .call, .callRef, .returnCall, .returnCallIndirect, .returnCallRef,
                      .throw, .throwReference, .constV128, .refFunction, .tableGet, .tableSet, .tableSize, .tableGrow,
                      .tableFill, .tableCopy, .tableInit, .elementDrop, .memorySize, .memoryGrow, .memoryFill,
                      .memoryCopy, .memoryInit, .dataDrop, .convert, .v128LoadPartial, .v128StoreLane, .simd,

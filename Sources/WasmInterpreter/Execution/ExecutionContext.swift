@@ -10,6 +10,11 @@ import Synchronization
 ///
 /// All of it is plain data (see docs/design/frames.md), so `clone` can copy a context in the middle of a run,
 /// for example from inside a host call, and both copies can go on independently.
+/// How many contexts have a bit of `attention` set. The run loop's fast path tests only this (one load and a
+/// branch at each back-edge and call); while it is nonzero, safepoints leave the fast path and each context
+/// looks at its own bits (see docs/RATIONALE.md, "Safepoints").
+let contextsNeedingAttention = Atomic<Int>(0)
+
 public final class ExecutionContext: @unchecked Sendable {
     public let store: Store
     /// The value stack.
@@ -32,8 +37,17 @@ public final class ExecutionContext: @unchecked Sendable {
     @exclusivity(unchecked) var stackTop = 0
     /// Work left for the outermost invocation (see `Op.meter`); only the running thread touches it.
     @exclusivity(unchecked) var fuel = Int.max
-    /// Set from any thread to stop the running invocation at its next `Op.meter` (timeouts, `interrupt()`).
-    let interruption = Atomic<Bool>(false)
+    /// What the next safepoint (a loop back-edge or a call) must attend to, set from any thread: `interruptBit`
+    /// (timeouts, `interrupt()`) and `safepointBit` (`requestSafepoint()`).
+    let attention = Atomic<Int>(0)
+    static let interruptBit = 1
+    static let safepointBit = 2
+    /// Where a loop's back-edge was going when it left for a safepoint instead (see `Op.safepoint`).
+    @exclusivity(unchecked) var safepointResume: UnsafeMutablePointer<Op>?
+    /// Called on the running thread at the first safepoint (a loop back-edge or a call) after
+    /// `requestSafepoint()`, with the running frame suspended: it may call into wasm (a signal handler) or
+    /// throw to end the invocation. The embedder's hook: WASIX delivers signals with it.
+    public var onSafepoint: ((ExecutionContext) throws(Trap) -> Void)?
     /// The embedder's object for this thread of execution, for host functions to find through their `Caller`
     /// (WASIX keeps its thread and process state here). Weak: the embedder owns the context, not the reverse.
     public weak var owner: AnyObject?
@@ -80,15 +94,42 @@ public final class ExecutionContext: @unchecked Sendable {
     }
 
     deinit {
+        _ = take(Self.interruptBit)
+        _ = take(Self.safepointBit)
         free(stack)
         frames.deallocate()
     }
 
     /// Stops the invocation running on this context (or the next one, if none is running) with `Trap.timeout`,
-    /// at its next loop iteration or call. Safe to call from any thread; it has an effect only when the store
-    /// meters execution (a fuel or timeout limit is set).
+    /// at its next loop iteration or call. Safe to call from any thread.
     public func interrupt() {
-        interruption.store(true, ordering: .relaxed)
+        raise(Self.interruptBit)
+    }
+
+    /// Has `onSafepoint` called on the running thread at its next loop iteration or call (or at the first one
+    /// of the next invocation). Safe to call from any thread.
+    public func requestSafepoint() {
+        raise(Self.safepointBit)
+    }
+
+    /// Withdraws a `requestSafepoint()` that the embedder served by other means (at a host call, for example).
+    public func withdrawSafepointRequest() {
+        if attention.load(ordering: .relaxed) & Self.safepointBit != 0 { _ = take(Self.safepointBit) }
+    }
+
+    /// Sets `bit` of `attention`, counting the context in `contextsNeedingAttention` if it was clear.
+    private func raise(_ bit: Int) {
+        if attention.bitwiseOr(bit, ordering: .relaxed).oldValue == 0 {
+            contextsNeedingAttention.wrappingAdd(1, ordering: .relaxed)
+        }
+    }
+
+    /// Clears `bit` of `attention`, uncounting the context if no bit is left; returns whether it was set.
+    func take(_ bit: Int) -> Bool {
+        guard attention.load(ordering: .relaxed) & bit != 0 else { return false }
+        let old = attention.bitwiseAnd(~bit, ordering: .relaxed).oldValue
+        if old == bit { contextsNeedingAttention.wrappingSubtract(1, ordering: .relaxed) }
+        return old & bit != 0
     }
 
     /// How many invocations from the host are running on this context (more than one when a host function
@@ -123,7 +164,7 @@ public final class ExecutionContext: @unchecked Sendable {
         defer {
             watchdog?.cancel()
             // An interruption ends the outermost invocation; one that arrives before it starts still counts.
-            if invocations.count == 1 { interruption.store(false, ordering: .relaxed) }
+            if invocations.count == 1 { _ = take(Self.interruptBit) }
         }
         do {
             try call(function, base: base)
@@ -138,8 +179,9 @@ public final class ExecutionContext: @unchecked Sendable {
     /// Continues a context that was cloned inside a host call: `results` are what that host call returns.
     /// - Returns: the results of the outermost invocation that was running when the context was cloned.
     public func resume(returning results: [Value]) throws(TrapError) -> [Value] {
+        // A frame suspended at a safepoint (`onSafepoint`) is resumed with no results: it made no call.
         guard let invocation = invocations.last, let caller = frames.last,
-              let base = callSite(caller) else {
+              let base = results.isEmpty ? 0 : callSite(caller) else {
             throw TrapError(trap: .host("nothing to resume"), backtrace: [])
         }
         var slot = (caller.fp - stack) + Int(base)

@@ -91,9 +91,11 @@ struct MemoryAccess {
 enum Op {
     // MARK: Control
     case unreachable
-    /// Counts one unit of work against the invocation's budget (fuel and timeout); compiled in only when the
-    /// store sets such a limit.
+    /// Counts one unit of work against the invocation's fuel; compiled in only when the store sets a fuel limit.
     case meter
+    /// Never in compiled code: the one op of `Op.safepointTrampoline`, where a loop's back-edge goes instead of
+    /// its target when the context needs attention, to leave the fast path (see `ExecutionContext.safepoint`).
+    case safepoint(UInt8 = 0)
     case jump(target: Int32)
     case jumpIf(condition: Slot, target: Int32)
     case jumpIfNot(condition: Slot, target: Int32)
@@ -258,4 +260,13 @@ struct PackedOpcode {
     init(_ opcode: Opcode) { raw = opcode.rawValue }
 
     var opcode: Opcode { Opcode(rawValue: raw) ?? .unreachable }
+}
+
+extension Op {
+    /// The code a back-edge jumps to when its context needs attention: one `safepoint` op.
+    nonisolated(unsafe) static let safepointTrampoline: UnsafeMutablePointer<Op> = {
+        let code = UnsafeMutablePointer<Op>.allocate(capacity: 1)
+        code.initialize(to: .safepoint())
+        return code
+    }()
 }

@@ -25,9 +25,10 @@ public final class Store: @unchecked Sendable {
         /// Longest wall-clock time one invocation may run; `nil` is unlimited.
         public var timeout: Duration?
 
-        /// Whether compiled code must count its work (fuel or a timeout is set). Counting costs one op per
-        /// loop iteration and call, so it is compiled in only when asked for.
-        var metersExecution: Bool { fuel != nil || timeout != nil }
+        /// Whether compiled code must count its work (a fuel limit is set). Counting costs one op per loop
+        /// iteration and call, so it is compiled in only when asked for; timeouts need no op (see
+        /// `ExecutionContext.safepoint`).
+        var metersExecution: Bool { fuel != nil }
 
         public init() {}
     }

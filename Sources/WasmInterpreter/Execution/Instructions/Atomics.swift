@@ -8,8 +8,8 @@ enum Atomics {
         atomicMemoryFence(ordering: .sequentiallyConsistent)
     }
 
-    /// Runs an atomic instruction; `interruptible`, when the store meters execution, lets a timeout or
-    /// `interrupt()` end a `memory.atomic.wait` that nobody would notify.
+    /// Runs an atomic instruction; `interruptible` lets a timeout or `interrupt()` end a `memory.atomic.wait`
+    /// that nobody would notify.
     static func execute(_ opcode: Opcode, _ o: MemoryOperand,
                         memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>,
                         instance: Instance, fp: UnsafeMutablePointer<UInt64>,
@@ -34,7 +34,7 @@ enum Atomics {
             let memory = instance.memories[o.memoryIndex]
             guard memory.type.limits.isShared else { throw .expectedSharedMemory }
             let timeout = Int64(bitPattern: replacement)
-            let interrupted = interruptible.map { context in { context.interruption.load(ordering: .relaxed) } }
+            let interrupted = interruptible.map { context in { context.attention.load(ordering: .relaxed) & ExecutionContext.interruptBit != 0 } }
             let result = ParkingLot.shared.wait(memory, pointer, timeout: timeout < 0 ? nil : UInt64(timeout),
                                                 interrupted: interrupted) {
                 width == 4 ? UInt64(load(pointer, as: UInt32.self)) == (operand & 0xFFFF_FFFF)
