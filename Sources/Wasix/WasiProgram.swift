@@ -14,8 +14,9 @@ public enum WasiProgram {
     public enum Outcome: Sendable {
         /// `_start` returned (status 0) or the guest called `proc_exit`.
         case exited(Int32)
-        /// The guest trapped.
-        case trapped(TrapError)
+        /// The guest trapped; `signal` is the one a native build would die of there (SIGFPE for a division by
+        /// zero, SIGSEGV for a bad access, SIGABRT for the rest), for WASIX programs only.
+        case trapped(TrapError, signal: Int32?)
         /// A signal's default action ended the guest (`SIGKILL`, or a signal without a handler).
         case killed(signal: Int32)
     }
@@ -43,7 +44,7 @@ public enum WasiProgram {
         case .success(let value): instance = value
         case .failure(.trap(let trap)):
             kernel.finish(process, .signaled(.abrt))
-            return outcome(of: trap)
+            return outcome(of: trap, isWasix: isWasix)
         case .failure(let error):
             kernel.finish(process, .signaled(.abrt))
             throw error
@@ -68,7 +69,7 @@ public enum WasiProgram {
         kernel.threadEnded(thread, ending, reportsTrap: false)
         // The process ends with its first thread, or (after `thread_exit`) with its last one.
         kernel.waitForEnd(of: process)
-        if case .trapped(let trap) = ending { return .trapped(trap) }
+        if case .trapped(let trap) = ending { return outcome(of: trap, isWasix: isWasix) }
         switch kernel.locked({ process.status }) {
         case .exited(let code)?: return .exited(code)
         case .signaled(let signal)?: return .killed(signal: Int32(signal.rawValue))
@@ -91,9 +92,9 @@ public enum WasiProgram {
         }
     }
 
-    private static func outcome(of error: TrapError) -> Outcome {
+    private static func outcome(of error: TrapError, isWasix: Bool) -> Outcome {
         if case .exit(let status) = error.trap { return .exited(status) }
-        return .trapped(error)
+        return .trapped(error, signal: isWasix ? Int32(Signal(trap: error.trap).rawValue) : nil)
     }
 }
 
@@ -106,12 +107,12 @@ enum Ending {
     /// A signal's default action ended it.
     case killed(Signal)
 
-    /// What the parent's `proc_join` sees: a trap counts as `SIGABRT`.
+    /// What the parent's `proc_join` sees: a trap counts as the signal a native build dies of there.
     var status: ExitStatus {
         switch self {
         case .returned: .exited(0)
         case .exited(let code): .exited(code)
-        case .trapped: .signaled(.abrt)
+        case .trapped(let error): .signaled(Signal(trap: error.trap))
         case .killed(let signal): .signaled(signal)
         }
     }

@@ -12,7 +12,8 @@ enum CLI {
                wasix-run validate FILE.wasm
 
         Runs FILE.wasm, a WASI program: calls its `_start` with ARGS as its arguments, and exits with its exit
-        status (134 after a trap).
+        status (after a trap: 134 for WASI; for WASIX, 128 + the signal a native build dies of, 136 for a division
+        by zero, 139 for a bad memory access, 134 otherwise).
           --dir DIR             let the guest use host directory DIR, at the same path
           --mapdir GUEST::HOST  let the guest use host directory HOST, at path GUEST
           --cwd DIR             start a WASIX guest in directory DIR of its tree (default /)
@@ -190,7 +191,7 @@ enum CLI {
             }, store: Store(limits: options.limits))
             switch outcome {
             case .exited(let status): return status
-            case .trapped(let trap): return report(trap)
+            case .trapped(let trap, let signal): return report(trap, signal: signal)
             case .killed(let signal): return 128 + signal
             }
         } catch {
@@ -206,11 +207,12 @@ enum CLI {
         return module.types[Int(all[Int(index)])].functionType
     }
 
-    /// Prints a trap and its backtrace; returns the exit status for a trap.
-    private static func report(_ error: TrapError) -> Int32 {
+    /// Prints a trap and its backtrace; returns the exit status for a trap: 128 + the signal a native build
+    /// would die of (WASIX), or 134 as in wasmtime (WASI).
+    private static func report(_ error: TrapError, signal: Int32?) -> Int32 {
         printError("error: \(error.trap)")
         for (index, name) in error.backtrace.enumerated() { printError("  \(index): \(name)") }
-        return 134
+        return 128 + (signal ?? SIGABRT)
     }
 
     private static func parse(_ text: String, as type: ValueType) -> Value? {

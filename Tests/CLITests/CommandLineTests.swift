@@ -93,7 +93,7 @@ struct CommandLineTests {
 
     /// How the write-then program ends, the options that make it, and the status that says so.
     static let endings: [(mode: String, options: [String], status: Int32)] = [
-        ("trap", [], 134), ("signal", [], 143), ("loop", ["--fuel", "100000"], 134), ("loop", ["--timeout", "0.5"], 134),
+        ("trap", [], 134), ("divide", [], 136), ("signal", [], 143), ("loop", ["--fuel", "100000"], 134), ("loop", ["--timeout", "0.5"], 134),
         ("loop", ["Ctrl-C"], 130), ("loop", ["SIGTERM"], 143),
     ]
 

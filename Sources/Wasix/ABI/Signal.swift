@@ -1,9 +1,12 @@
+import WasmInterpreter
+
 /// A WASIX signal number: Linux numbering (preview1 has no `STKFLT`, so its numbers from 16 on are one lower).
 struct Signal: RawRepresentable, Hashable, Sendable {
     var rawValue: UInt8
 
     static let hup = Signal(rawValue: 1), int = Signal(rawValue: 2), quit = Signal(rawValue: 3)
     static let abrt = Signal(rawValue: 6), kill = Signal(rawValue: 9), usr1 = Signal(rawValue: 10)
+    static let ill = Signal(rawValue: 4), fpe = Signal(rawValue: 8), segv = Signal(rawValue: 11)
     static let pipe = Signal(rawValue: 13), alrm = Signal(rawValue: 14), term = Signal(rawValue: 15)
     static let chld = Signal(rawValue: 17), cont = Signal(rawValue: 18), stop = Signal(rawValue: 19)
     static let urg = Signal(rawValue: 23), winch = Signal(rawValue: 28)
@@ -22,6 +25,18 @@ struct Signal: RawRepresentable, Hashable, Sendable {
     init?(preview1 number: UInt32) {
         guard number >= 1, number <= 30 else { return nil }
         rawValue = UInt8(number >= 16 ? number + 1 : number)
+    }
+
+    /// The signal that ends a native build of the program where the guest traps: SIGFPE for an integer
+    /// division fault, SIGSEGV for a bad memory or table access and for stack exhaustion, SIGABRT for the rest
+    /// (`unreachable` is what wasi-libc's `abort()` and Rust's panics compile to).
+    init(trap: Trap) {
+        switch trap {
+        case .integerDivideByZero, .integerOverflow: self = .fpe
+        case .outOfBoundsMemoryAccess, .outOfBoundsTableAccess, .undefinedElement, .uninitializedElement,
+             .indirectCallTypeMismatch, .nullFunctionReference, .nullReference, .callStackExhausted: self = .segv
+        default: self = .abrt
+        }
     }
 
     /// Whether the default action is to ignore the signal rather than to end the process.
