@@ -69,7 +69,12 @@ enum Registry {
             let results: [Value] = type.results.isEmpty ? [] : [.i32(result)]
             // Not while the module unwinds for asyncify: a handler must not run in the middle of that.
             if thread.pendingUnwind == nil, thread.process.hasPendingSignals.load(ordering: .sequentiallyConsistent) {
-                try thread.deliverSignals(returning: results)
+                try thread.deliverSignals(returning: results, only: syscall.deliversSignals ? nil : .pipe)
+                // What a write left pending waits for a safepoint, not for the next syscall, which may never come.
+                if !syscall.deliversSignals {
+                    let kernel = thread.process.kernel
+                    kernel.locked { kernel.scheduleSafepoints([thread], of: thread.process) }
+                }
             }
             return results
         }

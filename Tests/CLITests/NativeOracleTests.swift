@@ -39,8 +39,6 @@ struct NativeOracleTests {
     /// Runs where the runtime still differs from Linux, and why (issue 16). Each is checked as a known issue:
     /// the test fails when one of them starts to match, so that the entry goes.
     static let knownDifferences: [String: String] = [
-        "signals": "once __wasm_signal is registered, a signal's default action cannot end the guest by that signal",
-        "pipes": "a write to a pipe without readers is EPIPE but raises no SIGPIPE",
         "longjmp/asyncify": "asyncify mode refuses a longjmp out of a signal handler",
     ]
 

@@ -104,15 +104,23 @@ final class Kernel: @unchecked Sendable {
     /// a SIGKILL that stays pending), lets a vfork parent go on, tells the parent with `SIGCHLD`, and wakes
     /// joiners. The first process ending ends all the others.
     func finish(_ process: WasixProcess, _ status: ExitStatus) {
+        // Its files are closed before anyone can learn that it ended: a parent whose `waitpid` returned sees
+        // the end of a pipe that only the child still held (closing outside the lock: it may take a while).
         var closed = FileDescriptorTable()
+        let first = locked { () -> Bool in
+            guard process.status == nil, !process.isEnding else { return false }
+            process.isEnding = true
+            swap(&closed, &process.descriptors)
+            return true
+        }
+        guard first else { return }
+        closed = FileDescriptorTable()
         var threads: [UInt32: WasixThread] = [:]
         locked {
-            guard process.status == nil else { return }
             process.status = status
             process.holdsParent = false
             process.alarm?.cancel()
             process.alarm = nil
-            swap(&closed, &process.descriptors)
             swap(&threads, &process.threads)
             process.pendingSignals.append(.kill)
             process.hasPendingSignals.store(true, ordering: .releasing)
@@ -131,7 +139,7 @@ final class Kernel: @unchecked Sendable {
             }
             condition.broadcast()
         }
-        _ = (closed, threads)  // released here, outside the lock: closing files may take a while
+        _ = threads  // released outside the lock
     }
 
     /// Queues `signal` on `process`, or on one of its threads, and wakes waiters so that blocked calls see it.
@@ -141,13 +149,33 @@ final class Kernel: @unchecked Sendable {
         guard process.status == nil, process.signalHandlerName != nil || !signal.isIgnoredByDefault else { return }
         if let thread { thread.pendingSignals.append(signal) } else { process.pendingSignals.append(signal) }
         process.hasPendingSignals.store(true, ordering: .sequentiallyConsistent)
-        // Threads running wasm see it at their next loop iteration or call; those in a syscall at its end, and
-        // blocked ones wake up.
-        for target in thread.map({ [$0] }) ?? Array(process.threads.values)
-        where !target.inSyscall.load(ordering: .sequentiallyConsistent) {
-            target.context.requestSafepoint()
-        }
+        // Threads in a syscall see it when it returns (blocked ones wake up). Threads running wasm see it at a
+        // loop iteration or call: at once if no handler export is registered (nothing of the guest's runs),
+        // else only if it is still pending after `handlerGrace` (see docs/RATIONALE.md, "Safepoints").
+        scheduleSafepoints(thread.map { [$0] } ?? Array(process.threads.values), of: process)
         condition.broadcast()
+    }
+
+    /// How long a signal with a handler waits for a syscall before a safepoint delivers it.
+    static let handlerGrace = DispatchTimeInterval.milliseconds(50)
+
+    /// Has those of `threads` that are running wasm (not in a syscall) take their pending signals at a
+    /// safepoint: the next one if `process` has no handler export (nothing of the guest's runs), else the
+    /// first after `handlerGrace`. The caller holds the lock.
+    func scheduleSafepoints(_ threads: [WasixThread], of process: WasixProcess) {
+        if process.signalHandlerName == nil {
+            Self.requestSafepoints(threads)
+        } else {
+            DispatchQueue.global().asyncAfter(deadline: .now() + Self.handlerGrace) { [weak self] in
+                self?.locked { Self.requestSafepoints(threads) }
+            }
+        }
+    }
+
+    private static func requestSafepoints(_ threads: [WasixThread]) {
+        for thread in threads where !thread.inSyscall.load(ordering: .sequentiallyConsistent) {
+            thread.context.requestSafepoint()
+        }
     }
 
     /// Queues `signal` on the process with `pid`; unknown pids are ignored (as wasmer does).

@@ -38,6 +38,8 @@ final class WasixProcess: @unchecked Sendable {
     var signalHandlerName: String?
 
     // Guarded by `kernel.condition`:
+    /// Set once `Kernel.finish` has begun to end the process (its files are closing; `status` comes next).
+    var isEnding = false
     /// Signals raised on the process and not yet delivered, oldest first; any of its threads takes them.
     var pendingSignals: [Signal] = []
     /// How the process ended, once it has.

@@ -206,11 +206,12 @@ final class WasixThread: @unchecked Sendable {
         return function
     }
 
-    /// Delivers pending signals at a syscall boundary: calls the registered handler for each, or carries out
-    /// its default action. `result` is what the syscall returns once they are done.
+    /// Delivers pending signals at a syscall boundary or a safepoint: calls the registered handler for each, or
+    /// carries out its default action. `result` is what the syscall returns once they are done; `only` limits
+    /// delivery to one signal sent to this thread.
     /// - Throws: `Trap.exit` if a signal ends the process; whatever a handler throws.
-    func deliverSignals(returning result: [Value]) throws(Trap) {
-        while let signal = takeDeliverableSignal() {
+    func deliverSignals(returning result: [Value], only: Signal? = nil) throws(Trap) {
+        while let signal = takeDeliverableSignal(only: only) {
             if signal == .kill || process.signalHandlerName == nil {
                 if signal == .kill || !signal.isIgnoredByDefault { throw terminate(by: signal) }
                 continue
@@ -240,15 +241,18 @@ final class WasixThread: @unchecked Sendable {
     }
 
     /// Removes and returns the oldest pending signal, of this thread or else of the process, that can be
-    /// delivered now. SIGKILL stays pending: every thread of the process must see it.
-    private func takeDeliverableSignal() -> Signal? {
+    /// delivered now (only `only`, sent to this thread, if given). SIGKILL stays pending: every thread of the
+    /// process must see it.
+    private func takeDeliverableSignal(only: Signal?) -> Signal? {
         let handled = signalHandler != nil
         return process.kernel.locked {
             defer { process.updatePendingFlag() }
-            if let index = pendingSignals.firstIndex(where: { process.canDeliver($0, handled: handled) }) {
+            if let index = pendingSignals.firstIndex(where: {
+                (only == nil || $0 == only) && process.canDeliver($0, handled: handled)
+            }) {
                 return pendingSignals.remove(at: index)
             }
-            guard let index = process.pendingSignals.firstIndex(where: { process.canDeliver($0, handled: handled) })
+            guard only == nil, let index = process.pendingSignals.firstIndex(where: { process.canDeliver($0, handled: handled) })
             else { return nil }
             let signal = process.pendingSignals[index]
             if signal != .kill { process.pendingSignals.remove(at: index) }

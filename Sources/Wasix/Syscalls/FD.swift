@@ -130,8 +130,10 @@ extension Syscalls {
         let fd = try c.fd(0)
         guard fd.file.filetype != .directory else { return .isdir }
         let offset = c.u64(3)
-        let total = try gathered(try c.iovecs(1)) { vectors, count, done in
-            pwritev(fd.file.hostFD, vectors, count, off_t(clamping: offset &+ UInt64(done)))
+        let total = try c.raisingSIGPIPE { () throws(Errno) -> Int in
+            try gathered(try c.iovecs(1)) { vectors, count, done in
+                pwritev(fd.file.hostFD, vectors, count, off_t(clamping: offset &+ UInt64(done)))
+            }
         }
         try c.storeSize(total, at: c.u32(4))
         return .success
@@ -156,7 +158,9 @@ extension Syscalls {
     static func fdWrite(_ c: SyscallContext) throws -> Errno {
         let fd = try c.fd(0)
         guard fd.file.filetype != .directory else { return .isdir }
-        let total = try gathered(try c.iovecs(1)) { vectors, count, _ in writev(fd.file.hostFD, vectors, count) }
+        let total = try c.raisingSIGPIPE { () throws(Errno) -> Int in
+            try gathered(try c.iovecs(1)) { vectors, count, _ in writev(fd.file.hostFD, vectors, count) }
+        }
         try c.storeSize(total, at: c.u32(3))
         return .success
     }

@@ -1,13 +1,15 @@
 import WasmInterpreter
 
 /// Signals: registering the handler export, raising, sending and timers. Delivery happens at syscall boundaries
-/// (`WasixThread.deliverSignals`).
+/// and safepoints (`WasixThread.deliverSignals`).
 extension Syscalls {
     /// callback_signal(name: string): the export that receives signals as `(i32) -> ()`. Naming one that is
-    /// not exported holds signals back until a real one is named again (libc's way of blocking them).
+    /// not exported holds signals back until a real one is named again (libc's way of blocking them); the
+    /// empty name names none, so default actions apply again (a POSIX layer carries out a default action by
+    /// withdrawing its handler and raising the signal once more).
     static func callbackSignal(_ c: SyscallContext) throws -> Errno {
         let name = try c.string(0)
-        c.kernel.locked { c.process.signalHandlerName = name }
+        c.kernel.locked { c.process.signalHandlerName = name.isEmpty ? nil : name }
         // Held signals are delivered as soon as the handler is back.
         try c.thread.deliverSignals(returning: [])
         return .success

@@ -28,11 +28,13 @@ extension Syscalls {
     static func sockSend(_ c: SyscallContext) throws -> Errno {
         let fd = try socketDescriptor(c)
         let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
-        let total = try gathered(try c.iovecs(1)) { vectors, count, _ in
-            var message = msghdr()
-            message.msg_iov = UnsafeMutablePointer(mutating: vectors)
-            message.msg_iovlen = Int(count)
-            return sendmsg(fd.file.hostFD, &message, flags)
+        let total = try c.raisingSIGPIPE { () throws(Errno) -> Int in
+            try gathered(try c.iovecs(1)) { vectors, count, _ in
+                var message = msghdr()
+                message.msg_iov = UnsafeMutablePointer(mutating: vectors)
+                message.msg_iovlen = Int(count)
+                return sendmsg(fd.file.hostFD, &message, flags)
+            }
         }
         try c.storeSize(total, at: c.u32(4))
         return .success

@@ -52,6 +52,17 @@ struct SyscallContext {
         try memory.iovecs(u32(index), u32(index + 1), wordSize: wordSize)
     }
 
+    /// Runs a write; its `EPIPE` (no reader left) also sends SIGPIPE to the calling thread, as Linux does, in a
+    /// WASIX program (WASI has no signals: it sees `EPIPE` alone, as in wasmtime).
+    func raisingSIGPIPE(_ write: () throws(Errno) -> Int) throws(Errno) -> Int {
+        do {
+            return try write()
+        } catch .pipe {
+            if kernel.isWasix { kernel.locked { kernel.queue(.pipe, to: process, thread: thread) } }
+            throw .pipe
+        }
+    }
+
     /// The string passed as (pointer, length) in arguments `index` and `index + 1`.
     func string(_ index: Int) throws(Errno) -> String {
         try memory.string(u32(index), u32(index + 1))
@@ -108,6 +119,14 @@ struct Syscall: Sendable {
     /// Returns the call's i32 result: an errno for all but a few calls (wasi-threads' `thread-spawn` returns a
     /// thread id).
     let body: @Sendable (SyscallContext) throws -> UInt32
+
+    /// Whether signals are delivered when the call returns. Not for writes: libc's handler export flushes its
+    /// stdio buffers when a handler returns, and a write returning is where libc has sent a buffer but not yet
+    /// marked it sent, so that flush would send it again (see docs/RATIONALE.md). A SIGPIPE the write raised
+    /// itself is delivered there all the same.
+    var deliversSignals: Bool { !Self.writes.contains(name) }
+
+    private static let writes: Set<String> = ["fd_write", "fd_pwrite", "sock_send", "sock_send_to"]
 
     /// The call's wasm type in an ABI whose pointers have `wordSize` bytes.
     func type(wordSize: UInt32) -> FunctionType? {
