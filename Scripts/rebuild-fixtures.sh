@@ -16,13 +16,26 @@ done
 for source in Fixtures/wasi/*/main.c Fixtures/wasix/programs/*.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"
 done
-# WASIX fixtures twice: plain, and instrumented for the asyncify fork mode (which needs the stack bounds exported).
-# Most are plain POSIX C over Fixtures/wasix/posix.h (whose native builds Tests/CLITests/NativeOracleTests.swift
-# makes with gcc, into a temporary directory); the rest declare the WASIX imports with Fixtures/wasix/wasix.h.
+# WASIX fixtures twice: plain, and instrumented for the asyncify fork mode. Most are plain POSIX C over
+# Fixtures/wasix/posix.h (whose native builds Tests/CLITests/NativeOracleTests.swift makes with gcc, into a
+# temporary directory); the rest declare the WASIX imports with Fixtures/wasix/wasix.h.
+# The asyncified one is linked as wasix-libc links, so that wasmer can fork it too (WasmerOracleTests): its memory
+# is imported and shared (wasmer gives a forked child a copy as the import, and a shared memory's data segments are
+# passive, so the child's instantiation leaves the copied data alone), and __stack_pointer is exported as well as
+# the stack's bounds (wasmer finds it by name). Debian's wasi-libc is not built for shared memory, hence
+# --no-check-features: these programs are single-threaded, so its plain loads and stores are still right.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 for source in Fixtures/wasix/*/main.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -Wl,--export=__data_end,--export=__heap_base \
         -o "${source%.c}.wasm" "$source"
-    wasm-opt -O2 --asyncify "${source%.c}.wasm" -o "${source%.c}.asyncify.wasm"
+    # Compiled and linked apart: clang would run wasm-opt on the linked module without the threads feature.
+    clang-14 --target=wasm32-wasi -O2 -Wall -Werror -c -o "$scratch/main.o" "$source"
+    clang-14 --target=wasm32-wasi -o "$scratch/shared.wasm" "$scratch/main.o" -Wl,--no-check-features \
+        -Wl,--import-memory,--shared-memory,--max-memory=4294967296 \
+        -Wl,--export=__data_end,--export=__heap_base,--export=__stack_pointer
+    wasm-opt -O2 --enable-threads --enable-bulk-memory --enable-mutable-globals --asyncify "$scratch/shared.wasm" \
+        -o "${source%.c}.asyncify.wasm"
 done
 # The POSIX ones (and the plain C programs) must compile natively as well: the oracle tests build them with gcc.
 gcc --version | head -n 1

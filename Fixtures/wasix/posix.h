@@ -976,8 +976,10 @@ struct epoll_event {
     uint32_t events;
     epoll_data_t data;
 };
-/* The WASIX epoll_event: events, then 24 bytes of data (ours in the first 8). */
-typedef struct { uint32_t events, pad; uint64_t data[3]; } posix_epoll_event;
+/* The WASIX epoll_event: events, then the data, filled as wasix-libc fills it: `fd` is the watched descriptor
+ * (wasmer watches that one, not epoll_ctl's argument) and `data2` the caller's 64 bits. */
+typedef struct { uint32_t events, pad, ptr, fd, data1, pad2; uint64_t data2; } posix_epoll_event;
+_Static_assert(sizeof(posix_epoll_event) == 32, "the WASIX epoll_event is 32 bytes");
 
 #define EPOLLIN 1
 #define EPOLLOUT 2
@@ -1000,7 +1002,8 @@ static inline int epoll_create1(int flags) {
 
 /* Linux numbers the operations add 1, del 2, mod 3; WASIX add 0, mod 1, del 2. */
 static inline int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event) {
-    posix_epoll_event wasix = {event ? event->events : 0, 0, {event ? event->data.u64 : 0, 0, 0}};
+    posix_epoll_event wasix = {.events = event ? event->events : 0, .fd = (uint32_t)fd,
+                               .data2 = event ? event->data.u64 : 0};
     uint32_t wasix_op = op == EPOLL_CTL_ADD ? 0 : op == EPOLL_CTL_MOD ? 1 : 2;
     return posix_result(posix_epoll_ctl((uint32_t)epfd, wasix_op, (uint32_t)fd, &wasix));
 }
@@ -1012,7 +1015,7 @@ static inline int epoll_wait(int epfd, struct epoll_event *events, int max, int 
     size_t count = 0;
     uint64_t nanoseconds = timeout < 0 ? UINT64_MAX : (uint64_t)timeout * 1000000u;
     if (posix_result(posix_epoll_wait((uint32_t)epfd, ready, (size_t)max, nanoseconds, &count))) return -1;
-    for (size_t i = 0; i < count; i++) events[i].events = ready[i].events, events[i].data.u64 = ready[i].data[0];
+    for (size_t i = 0; i < count; i++) events[i].events = ready[i].events, events[i].data.u64 = ready[i].data2;
     return (int)count;
 }
 
