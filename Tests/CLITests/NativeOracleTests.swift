@@ -55,7 +55,32 @@ struct NativeOracleTests {
         let build = try NativeBuild.shared.get()
         let directory = Self.wasix.appendingPathComponent(fixture.name)
         let setup = Setup(directory)
+        let expected = try Self.runNatively(fixture.name)
 
+        let guest = try Sandbox(template: directory)
+        defer { guest.remove() }
+        var arguments = ["--fork-mode", fixture.mode, "--mapdir", "/bin::\(build.wasmPrograms.path)",
+                         "--mapdir", "/sandbox::\(guest.sandbox.path)", "--env", "PATH=/bin"]
+        for variable in setup.environment { arguments += ["--env", variable] }
+        arguments += setup.flags
+        arguments.append(directory.appendingPathComponent(fixture.binary).path)
+        arguments += ["/sandbox"] + setup.arguments
+        let result = try Runner.run(arguments, stdin: setup.stdin, directory: guest.root, timeout: 60)
+        try Self.expectSame(result, in: guest, as: expected)
+    }
+
+    /// How a fixture's native build ran: what it printed and exited with, and the sandbox's files afterwards.
+    struct NativeRun {
+        var result: Runner.Result
+        var files: [String: Data]
+    }
+
+    /// Runs fixture `name`'s native build in a sandbox of its own, with the fixture's arguments, environment,
+    /// stdin and the limits Linux has too, and the programs' native builds on PATH.
+    static func runNatively(_ name: String) throws -> NativeRun {
+        let build = try NativeBuild.shared.get()
+        let directory = wasix.appendingPathComponent(name)
+        let setup = Setup(directory)
         let native = try Sandbox(template: directory)
         defer { native.remove() }
         var environment = ["PATH": build.programs.path]
@@ -68,23 +93,19 @@ struct NativeOracleTests {
         if let index = setup.flags.firstIndex(of: "--max-open-files"), index + 1 < setup.flags.count {
             command += ["-n", setup.flags[index + 1]]
         }
-        command += [build.binaries.appendingPathComponent(fixture.name).path, native.sandbox.path] + setup.arguments
-        let expected = try Self.run(command, environment: environment, stdin: setup.stdin, directory: native.root)
+        command += [build.binaries.appendingPathComponent(name).path, native.sandbox.path] + setup.arguments
+        let result = try run(command, environment: environment, stdin: setup.stdin, directory: native.root)
+        return NativeRun(result: result, files: try native.contents())
+    }
 
-        let guest = try Sandbox(template: directory)
-        defer { guest.remove() }
-        var arguments = ["--fork-mode", fixture.mode, "--mapdir", "/bin::\(build.wasmPrograms.path)",
-                         "--mapdir", "/sandbox::\(guest.sandbox.path)", "--env", "PATH=/bin"]
-        for variable in setup.environment { arguments += ["--env", variable] }
-        arguments += setup.flags
-        arguments.append(directory.appendingPathComponent(fixture.binary).path)
-        arguments += ["/sandbox"] + setup.arguments
-        let result = try Runner.run(arguments, stdin: setup.stdin, directory: guest.root, timeout: 60)
-
-        #expect(result.stdout == expected.stdout, "native stdout differs; stderr: \(result.stderr)")
-        #expect(result.status == expected.status, "native status \(expected.status); stderr: \(result.stderr)")
-        let (files, nativeFiles) = (try guest.contents(), try native.contents())
-        let differing = Set(files.keys).union(nativeFiles.keys).filter { files[$0] != nativeFiles[$0] }.sorted()
+    /// Expects a run under wasm (`result`, with `guest` as its sandbox) to have printed, exited and left files as
+    /// the native run did, and to have changed nothing beside its sandbox.
+    static func expectSame(_ result: Runner.Result, in guest: Sandbox, as native: NativeRun) throws {
+        #expect(result.stdout == native.result.stdout, "native stdout differs; stderr: \(result.stderr)")
+        #expect(result.status == native.result.status,
+                "native status \(native.result.status); stderr: \(result.stderr)")
+        let files = try guest.contents()
+        let differing = Set(files.keys).union(native.files.keys).filter { files[$0] != native.files[$0] }.sorted()
         #expect(differing.isEmpty, "the sandboxes differ afterwards in \(differing)")
         // Nothing outside the sandbox changed.
         #expect(try String(contentsOf: guest.root.appendingPathComponent("secret.txt"), encoding: .utf8) == "secret\n")
