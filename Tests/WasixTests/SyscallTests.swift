@@ -459,28 +459,25 @@ struct SyscallTests {
         #expect(try guest.call("clock_time_get", [.i32(1), .i64(1), guest.word(time)]) == .success)
     }
 
-    // MARK: - Where the calls differ from Linux
+    // MARK: - Errors as Linux gives them
 
-    /// Each asserts what Linux does, as a known issue while the runtime does otherwise: the test fails once the
-    /// call matches, so that the entry goes.
-    @Test("proc_signal to a pid that does not exist is srch, as kill is on Linux")
+    @Test("proc_signal and thread_signal to a pid or tid that does not exist are srch, as kill and tgkill are")
     func signalUnknownProcess() throws {
         let guest = try SyscallHarness(.wasix32)
         let sent = try guest.call("proc_signal", [.i32(4242), .i32(10)])
         let probed = try guest.call("proc_signal", [.i32(4242), .i32(0)])
-        withKnownIssue("unknown pids are ignored, as wasmer does") {
-            #expect(sent == .srch)
-            #expect(probed == .srch)
-        }
+        #expect(sent == .srch)
+        #expect(probed == .srch)
+        // Signal 0 probes; pid 0 (the caller's process group) is the caller.
+        #expect(try guest.call("proc_signal", [.i32(0), .i32(0)]) == .success)
+        #expect(try guest.call("thread_signal", [.i32(4242), .i32(10)]) == .srch)
     }
 
     @Test("fd_renumber onto a number beyond the descriptor limit is badf, as dup2 is on Linux")
     func renumberBeyondLimit() throws {
         let guest = try SyscallHarness(.wasix32) { $0.maxOpenFiles = 16 }
         let result = try guest.call("fd_renumber", [.i32(1), .i32(20)])
-        withKnownIssue("FileDescriptorTable.duplicate answers mfile") {
-            #expect(result == .badf)
-        }
+        #expect(result == .badf)
     }
 
     @Test("fd_allocate on a pipe is spipe, as posix_fallocate is on Linux")
@@ -488,9 +485,7 @@ struct SyscallTests {
         let guest = try SyscallHarness(.wasix32)
         let (_, writer) = try guest.openPipe()
         let result = try guest.call("fd_allocate", [.i32(writer), .i64(0), .i64(10)])
-        withKnownIssue("fd_allocate answers badf for anything but a regular file") {
-            #expect(result == .spipe)
-        }
+        #expect(result == .spipe)
     }
 
     @Test("getcwd into too small a buffer is range, which wasix-libc passes on as Linux's ERANGE")
@@ -500,9 +495,7 @@ struct SyscallTests {
         try guest.storeWord(1, at: length)
         let result = try guest.call("getcwd", [guest.word(buffer), guest.word(length)])
         // wasix-libc's getcwd retries getcwd(NULL, 0) with an allocated buffer only after ERANGE (as wasmer answers).
-        withKnownIssue("getcwd answers overflow, as the WASIX witx says") {
-            #expect(result == .range)
-        }
+        #expect(result == .range)
     }
 
     @Test("path_unlink_file of dir/ is isdir, as unlink is on Linux")
@@ -511,9 +504,7 @@ struct SyscallTests {
         try guest.createFile("d/file.txt")
         let (path, length) = try guest.put("d/")
         let result = try guest.call("path_unlink_file", [.i32(3), path, length])
-        withKnownIssue("a trailing slash answers notdir before the host is asked") {
-            #expect(result == .isdir)
-        }
+        #expect(result == .isdir)
         #expect(FileManager.default.fileExists(atPath: guest.sandbox.appendingPathComponent("d/file.txt").path))
     }
 }

@@ -179,9 +179,13 @@ final class Kernel: @unchecked Sendable {
     }
 
     /// Queues `signal` on the process with `pid`; unknown pids are ignored (as wasmer does).
-    func send(_ signal: Signal, to pid: UInt32) {
+    /// - Returns: whether the process exists (an ended one that nobody has joined yet counts, as on Linux).
+    @discardableResult
+    func send(_ signal: Signal?, to pid: UInt32) -> Bool {
         locked {
-            if let process = processes[pid] { queue(signal, to: process) }
+            guard let process = processes[pid] else { return false }
+            if let signal { queue(signal, to: process) }
+            return true
         }
     }
 

@@ -63,7 +63,7 @@ struct FileDescriptorTable {
     mutating func duplicate(_ from: UInt32, to: UInt32) throws(Errno) {
         guard var copy = entries[from] else { throw .badf }
         guard from != to else { return }
-        guard to < limit else { throw .mfile }
+        guard to < limit else { throw .badf }  // Linux's dup2 beyond RLIMIT_NOFILE
         copy.closeOnExec = false
         copy.preopenPath = nil
         entries[to] = copy

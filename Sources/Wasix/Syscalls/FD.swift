@@ -17,7 +17,13 @@ extension Syscalls {
     /// fd_allocate(fd, offset: u64, len: u64)
     static func fdAllocate(_ c: SyscallContext) throws -> Errno {
         let fd = try c.fd(0)
-        guard fd.file.filetype == .regularFile else { return .badf }
+        // posix_fallocate on Linux: a pipe or socket cannot be allocated (ESPIPE), nor can other non-files.
+        switch fd.file.filetype {
+        case .regularFile: break
+        case .unknown, .socketStream, .socketDgram: return .spipe
+        case .directory: return .isdir
+        default: return .nodev
+        }
         var info = stat()
         guard fstat(fd.file.hostFD, &info) == 0 else { return .current }
         let end = c.u64(1) &+ c.u64(2)
@@ -130,6 +136,7 @@ extension Syscalls {
         let fd = try c.fd(0)
         guard fd.file.filetype != .directory else { return .isdir }
         let offset = c.u64(3)
+        _ = try c.memory.buffer(c.u32(4), c.wordSize)  // a bad count pointer fails before anything is written
         let total = try c.raisingSIGPIPE { () throws(Errno) -> Int in
             try gathered(try c.iovecs(1)) { vectors, count, done in
                 pwritev(fd.file.hostFD, vectors, count, off_t(clamping: offset &+ UInt64(done)))
@@ -158,6 +165,7 @@ extension Syscalls {
     static func fdWrite(_ c: SyscallContext) throws -> Errno {
         let fd = try c.fd(0)
         guard fd.file.filetype != .directory else { return .isdir }
+        _ = try c.memory.buffer(c.u32(3), c.wordSize)  // a bad count pointer fails before anything is written
         let total = try c.raisingSIGPIPE { () throws(Errno) -> Int in
             try gathered(try c.iovecs(1)) { vectors, count, _ in writev(fd.file.hostFD, vectors, count) }
         }

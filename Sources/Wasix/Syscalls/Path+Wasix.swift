@@ -17,9 +17,11 @@ extension Syscalls {
     static func getcwd(_ c: SyscallContext) throws -> Errno {
         let path = Array(c.process.workingDirectory.utf8)
         let capacity = try c.loadWord(at: c.u32(1))
+        // Too small: ERANGE as on Linux (and what wasix-libc's getcwd(NULL, 0) retries on), with the size
+        // the path needs, its NUL included.
         guard capacity > path.count else {
             try c.storeSize(path.count + 1, at: c.u32(1))
-            return .overflow
+            return .range
         }
         try c.memory.write(path + [0], at: c.u32(0))
         try c.storeSize(path.count, at: c.u32(1))

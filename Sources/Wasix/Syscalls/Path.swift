@@ -83,7 +83,12 @@ extension Syscalls {
     /// path_unlink_file(fd, path, path_len)
     static func pathUnlinkFile(_ c: SyscallContext) throws -> Errno {
         let path = try resolve(c, fd: 0, path: 1, follow: false).changeable()
-        guard !path.mustBeDirectory else { return .notdir }
+        if path.mustBeDirectory {
+            // `unlink("d/")`: EISDIR for a directory, ENOTDIR for anything else, as on Linux.
+            var info = stat()
+            guard fstatat(path.parent, path.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return .current }
+            return info.st_mode & S_IFMT == S_IFDIR ? .isdir : .notdir
+        }
         return unlinkat(path.parent, path.name, 0) == 0 ? .success : .current
     }
 

@@ -27,24 +27,28 @@ extension Syscalls {
         .success
     }
 
-    /// proc_signal(pid, signal): queues `signal` on process `pid` (unknown pids are ignored).
+    /// proc_signal(pid, signal): queues `signal` on process `pid`; signal 0 only asks whether it exists. Pid 0
+    /// (the caller's process group: there are no groups) is the caller. An unknown pid is `ESRCH`, as on Linux.
     static func procSignal(_ c: SyscallContext) throws -> Errno {
-        guard let signal = Signal(c.u32(1)) else { return c.u32(1) == 0 ? .success : .inval }
-        c.kernel.send(signal, to: c.u32(0))
-        return .success
+        let signal = Signal(c.u32(1))
+        guard signal != nil || c.u32(1) == 0 else { return .inval }
+        let pid = c.u32(0) == 0 ? c.process.pid : c.u32(0)
+        return c.kernel.send(signal, to: pid) ? .success : .srch
     }
 
-    /// thread_signal(tid, signal): queues `signal` on thread `tid` of this process, which handles it; unknown
-    /// threads are ignored.
+    /// thread_signal(tid, signal): queues `signal` on thread `tid` of this process, which handles it; an
+    /// unknown thread is `ESRCH` (Linux's `tgkill`).
     static func threadSignal(_ c: SyscallContext) throws -> Errno {
-        guard let signal = Signal(c.u32(1)) else { return c.u32(1) == 0 ? .success : .inval }
+        let signal = Signal(c.u32(1))
+        guard signal != nil || c.u32(1) == 0 else { return .inval }
         // Current libc names its main thread 0x3fffffff until it forks, the 2022 libc's raise() sends 0 (no
         // thread has that id): both mean the caller.
         let tid = c.u32(0) == mainThreadPlaceholder || c.u32(0) == 0 ? c.thread.tid : c.u32(0)
-        c.kernel.locked {
-            if let thread = c.process.threads[tid] { c.kernel.queue(signal, to: c.process, thread: thread) }
+        return c.kernel.locked {
+            guard let thread = c.process.threads[tid] else { return .srch }
+            if let signal { c.kernel.queue(signal, to: c.process, thread: thread) }
+            return .success
         }
-        return .success
     }
 
     /// The thread id current wasix-libc gives its main thread without asking the runtime.

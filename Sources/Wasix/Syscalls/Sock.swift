@@ -28,6 +28,7 @@ extension Syscalls {
     static func sockSend(_ c: SyscallContext) throws -> Errno {
         let fd = try socketDescriptor(c)
         let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
+        _ = try c.memory.buffer(c.u32(4), c.wordSize)  // a bad count pointer fails before anything is sent
         let total = try c.raisingSIGPIPE { () throws(Errno) -> Int in
             try gathered(try c.iovecs(1)) { vectors, count, _ in
                 var message = msghdr()
