@@ -93,7 +93,7 @@ public enum WasiProgram {
     }
 
     private static func outcome(of error: TrapError, isWasix: Bool) -> Outcome {
-        if case .exit(let status) = error.trap { return .exited(status) }
+        if case .exit(let status)? = error.trap.termination { return .exited(status) }
         return .trapped(error, signal: isWasix ? Int32(Signal(trap: error.trap).rawValue) : nil)
     }
 }

@@ -143,7 +143,7 @@ final class SyscallHarness {
     }
 
     /// Delivers pending signals as `Registry` does when a syscall returns: to the `callback_signal` handler, or
-    /// by their default action (which throws `Trap.exit`).
+    /// by their default action (which throws `Termination.exit`).
     func deliverSignals() throws {
         try thread.deliverSignals(returning: [.i32(0)])
     }

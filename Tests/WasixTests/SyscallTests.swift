@@ -361,7 +361,7 @@ struct SyscallTests {
         #expect(guest.kernel.locked { guest.process.pendingSignals } == [Signal(rawValue: 27)])
         // Without a handler, SIGPROF's default action ends the process with 128 + 27.
         let error = #expect(throws: Trap.self) { try guest.deliverSignals() }
-        guard case .exit(let status)? = error else {
+        guard case .exit(let status)? = error?.termination else {
             Issue.record("expected an exit, got \(String(describing: error))")
             return
         }

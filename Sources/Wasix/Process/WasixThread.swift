@@ -26,7 +26,7 @@ final class WasixThread: @unchecked Sendable {
     var threadLocals: [UInt32: UInt64] = [:]
     /// Set by `thread_exit`: the thread ends without ending the process (unless it is the last one).
     var exitsAlone = false
-    /// What a syscall that threw `Trap.unwound` asks the run loop to do next.
+    /// What a syscall that threw `Termination.unwound` asks the run loop to do next.
     var pendingAction: Action?
     /// The export the thread's program was entered through, and its arguments: asyncify rewinds call it again.
     var entry: (function: Function, arguments: [Value])?
@@ -122,14 +122,14 @@ final class WasixThread: @unchecked Sendable {
                 }
                 return .returned
             } catch {
-                switch error.trap {
-                case .exit(let code):
+                switch error.trap.termination {
+                case .exit(let code)?:
                     return process.terminatingSignal.map(Ending.killed) ?? .exited(code)
-                case .unwound:
+                case .unwound?:
                     guard let action = pendingAction else { return .trapped(error) }
                     pendingAction = nil
                     next = perform(action)
-                default:
+                case nil:
                     return .trapped(error)
                 }
             }
@@ -209,7 +209,7 @@ final class WasixThread: @unchecked Sendable {
     /// Delivers pending signals at a syscall boundary or a safepoint: calls the registered handler for each, or
     /// carries out its default action. `result` is what the syscall returns once they are done; `only` limits
     /// delivery to one signal sent to this thread.
-    /// - Throws: `Trap.exit` if a signal ends the process; whatever a handler throws.
+    /// - Throws: `Termination.exit` if a signal ends the process; whatever a handler throws.
     func deliverSignals(returning result: [Value], only: Signal? = nil) throws(Trap) {
         while let signal = takeDeliverableSignal(only: only) {
             if signal == .kill || process.signalHandlerName == nil {
@@ -270,7 +270,7 @@ final class WasixThread: @unchecked Sendable {
     /// Ends the process as `signal`'s default action does.
     private func terminate(by signal: Signal) -> Trap {
         process.kernel.locked { process.terminatingSignal = process.terminatingSignal ?? signal }
-        return .exit(128 + Int32(signal.rawValue))
+        return .terminated(Termination.exit(128 + Int32(signal.rawValue)))
     }
 }
 

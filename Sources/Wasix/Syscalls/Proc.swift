@@ -20,7 +20,7 @@ extension Syscalls {
         if code == 127, let signal = c.thread.signalBeingCarriedOut() {
             c.kernel.locked { c.process.terminatingSignal = c.process.terminatingSignal ?? signal }
         }
-        throw Trap.exit(Int32(bitPattern: code))
+        throw Termination.exit(Int32(bitPattern: code))
     }
 
     /// proc_raise(signal: u8), preview1 numbering: queued on the calling process and delivered as the call

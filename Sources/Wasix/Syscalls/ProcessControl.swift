@@ -129,7 +129,7 @@ extension Syscalls {
             return try exec(c, name: name, arguments: arguments, environment: environment, path: path)
         } catch let error as Errno {
             c.process.reportError("exec \(name): \(error)")
-            throw Trap.exit(Int32(Errno.noexec.rawValue))
+            throw Termination.exit(Int32(Errno.noexec.rawValue))
         }
     }
 
@@ -143,7 +143,7 @@ extension Syscalls {
         c.process.closeOnExec()
         c.kernel.locked { c.process.signalHandlerName = nil }
         c.thread.pendingAction = .exec(program)
-        throw Trap.unwound
+        throw Termination.unwound
     }
 
     /// Starts a new process running a program (posix_spawn), with the caller's descriptors changed by `fd_ops`.

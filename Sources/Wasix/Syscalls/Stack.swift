@@ -29,16 +29,16 @@ extension Syscalls {
                                            high: try c.memory.load(c.u32(0) &+ 16, as: UInt64.self))
         guard let checkpoint = c.thread.checkpoints[id] else {
             c.process.reportError("longjmp to an unknown checkpoint")
-            throw Trap.exit(Int32(Errno.unknown.rawValue))
+            throw Termination.exit(Int32(Errno.unknown.rawValue))
         }
         let value = c.u64(1) == 0 ? 1 : c.u64(1)
         if c.kernel.configuration.forkMode == .asyncify {
             return try Asyncify.syscall(c, .restore(checkpoint, value: value))
         }
         // Native mode only makes native checkpoints.
-        guard case .native(let snapshot, let results) = checkpoint.state else { throw Trap.exit(79) }
+        guard case .native(let snapshot, let results) = checkpoint.state else { throw Termination.exit(79) }
         c.thread.pendingAction = .restore(snapshot, suspendedResults: results, globals: checkpoint.globals,
                                           valueAddress: checkpoint.valueAddress, value: value)
-        throw Trap.unwound
+        throw Termination.unwound
     }
 }

@@ -38,7 +38,7 @@ extension Syscalls {
     /// thread_exit(code): ends the calling thread; the last thread's exit ends the process with `code`.
     static func threadExit(_ c: SyscallContext) throws -> Errno {
         c.thread.exitsAlone = true
-        throw Trap.exit(Int32(bitPattern: c.u32(0)))
+        throw Termination.exit(Int32(bitPattern: c.u32(0)))
     }
 
     /// thread_id(tid: *tid)

@@ -242,6 +242,8 @@ public final class ExecutionContext: @unchecked Sendable {
             results = try host.body(&caller, arguments)
         } catch let trap as Trap {
             throw trap
+        } catch let termination as any HostTermination {
+            throw .terminated(termination)
         } catch let error as TrapError {
             throw error.trap
         } catch {
@@ -313,7 +315,7 @@ public final class ExecutionContext: @unchecked Sendable {
 
     /// Replaces this context's state with `snapshot`; a context restored inside a host call is suspended in it,
     /// so `resume(returning:)` continues it. Not while the context runs, except from its own host call when the
-    /// host unwinds right after (`Trap.unwound`).
+    /// host unwinds right after (`Trap.terminated`).
     public func restore(_ snapshot: ExecutionSnapshot) {
         let count = min(snapshot.slots.count, stackCapacity)
         snapshot.slots.withUnsafeBufferPointer { slots in

@@ -19,11 +19,9 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
     case uncaughtException(Int)
     /// An error thrown by a host function.
     case host(String)
-    /// The guest asked to exit with this status (WASI `proc_exit`); not a fault.
-    case exit(Int32)
-    /// A host function abandoned the invocation on purpose, to continue elsewhere (WASIX `exec` and `longjmp`);
-    /// the embedder that asked for it knows where. Not a fault.
-    case unwound
+    /// A host function ended the invocation on purpose with an error of the embedder's own (WASIX: the guest
+    /// exits, or continues elsewhere after `exec` or `longjmp`). Not a fault: it reaches the embedder unchanged.
+    case terminated(any HostTermination)
     /// The invocation used up its fuel (`Store.ResourceLimits.fuel`).
     case fuelExhausted
     /// The invocation ran longer than `Store.ResourceLimits.timeout`.
@@ -48,13 +46,16 @@ public enum Trap: Error, Sendable, CustomStringConvertible {
         case .expectedSharedMemory: "expected shared memory"
         case .uncaughtException: "uncaught exception"
         case .host(let message): message
-        case .exit(let status): "exit with status \(status)"
-        case .unwound: "unwound by the host"
+        case .terminated(let termination): "\(termination)"
         case .fuelExhausted: "fuel exhausted"
         case .timeout: "execution timed out"
         }
     }
 }
+
+/// An error a host function throws to end the invocation it was called from on purpose (not a fault of the
+/// guest); the invocation's caller receives it as `Trap.terminated`.
+public protocol HostTermination: Error, Sendable {}
 
 /// A trap with the wasm call stack at the moment it happened, innermost frame first.
 public struct TrapError: Error, Sendable, CustomStringConvertible {
