@@ -35,6 +35,7 @@ static inline const char *status_text(int status) {
     static char text[64];
     if (WIFEXITED(status)) snprintf(text, sizeof text, "exited with %d", WEXITSTATUS(status));
     else if (WIFSIGNALED(status)) snprintf(text, sizeof text, "killed by signal %d", WTERMSIG(status));
+    else if (WIFSTOPPED(status)) snprintf(text, sizeof text, "stopped by signal %d", WSTOPSIG(status));
     else snprintf(text, sizeof text, "status %#x", status);
     return text;
 }

@@ -160,7 +160,7 @@ static inline pid_t waitpid(pid_t pid, int *status, int options) {
         posix_option_pid which = {pid > 0 ? 1 : 0, pid > 0 ? (uint32_t)pid : 0};
         posix_join_status joined = {0};
         posix_interrupted = 0;
-        uint16_t error = posix_proc_join(&which, options & WNOHANG ? 1 : 0, &joined);
+        uint16_t error = posix_proc_join(&which, (options & WNOHANG ? 1 : 0) | (options & WUNTRACED ? 2 : 0), &joined);
         if (error == EINTR && !posix_interrupted) continue;
         if (posix_result(error)) return -1;
         int value = 0;
@@ -168,7 +168,7 @@ static inline pid_t waitpid(pid_t pid, int *status, int options) {
         case 0: return 0; /* WNOHANG and nothing ended */
         case 1: value = (joined.code & 0xff) << 8; break;
         case 2: value = joined.signal & 0x7f; break;
-        case 3: value = joined.signal << 8 | 0x7f; break;
+        case 3: value = (joined.code & 0xff) << 8 | 0x7f; break; /* a stop: its signal is at @2 */
         }
         if (status) *status = value;
         return (pid_t)which.pid;
@@ -499,20 +499,23 @@ static inline void posix_receive_signals(void) {
     posix_callback_signal("__wasm_signal", 13);
 }
 
-/* The default action of a signal that reached `__wasm_signal`: nothing for those ignored by default (stop
- * signals too: there is no job control); for the others, the end of the process by that signal. For that the
- * runtime is told that no handler is named any more (an empty name) and gets the signal back; a runtime that
- * holds the signal instead leaves us only abort(), which ends us by SIGABRT. */
+/* The default action of a signal that reached `__wasm_signal`: nothing for those ignored by default; for the
+ * others the runtime's: it is told that no handler is named any more (an empty name) and gets the signal back.
+ * A stop signal returns once SIGCONT has continued us, and the handler is named again; any other ends the
+ * process by that signal (a runtime that held it instead would leave us only abort(), SIGABRT). */
 static inline void posix_default_action(int signal) {
     switch (signal) {
     case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
         return;
     }
     uint32_t tid = 0;
     posix_thread_id(&tid);
     posix_callback_signal("", 0);
     posix_thread_signal(tid, (uint8_t)signal);
+    if (signal == SIGTSTP || signal == SIGTTIN || signal == SIGTTOU) {
+        posix_callback_signal("__wasm_signal", 13);
+        return;
+    }
     sched_yield();
     abort();
 }

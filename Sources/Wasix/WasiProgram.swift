@@ -72,7 +72,7 @@ public enum WasiProgram {
         if case .trapped(let trap) = ending { return outcome(of: trap, isWasix: isWasix) }
         switch kernel.locked({ process.status }) {
         case .exited(let code)?: return .exited(code)
-        case .signaled(let signal)?: return .killed(signal: Int32(signal.rawValue))
+        case .signaled(let signal)?, .stopped(let signal)?: return .killed(signal: Int32(signal.rawValue))
         case nil: return .exited(0)
         }
     }

@@ -1,7 +1,7 @@
 /* Signals: a handler runs before raise or kill returns; a blocked signal waits (sigpending) until it is unblocked;
  * an ignored one is dropped; SIGCHLD when a child ends; a child ended by its handler, by a signal's default
  * action and by SIGKILL; SIGKILL cannot be caught; an alarm (setitimer and alarm) cuts sleep, nanosleep and pause
- * short; a loop without syscalls is interrupted by a handler; SA_RESETHAND; signal() returning the previous
+ * short; a loop without syscalls is interrupted by a handler; stop and continue; SA_RESETHAND; signal() returning the previous
  * handler. */
 #include "../posix.h"
 #include "../fixture.h"
@@ -109,6 +109,36 @@ int main(int argc, char **argv) {
     }
     printf("a loop without syscalls ended by its handler: received %d\n", received);
     printf("its child: %s\n", wait_text(pid));
+
+    /* Stop and continue: SIGSTOP (uncatchable) and SIGTSTP's default action stop a child, which a parent sees
+     * with WUNTRACED; SIGCONT continues it, and SIGKILL ends a stopped one. */
+    int status = 0;
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        raise(SIGSTOP);
+        printf("child: continued after SIGSTOP\n");
+        fflush(stdout);
+        kill(getpid(), SIGTSTP);
+        printf("child: continued after SIGTSTP\n");
+        fflush(stdout);
+        _exit(5);
+    }
+    waitpid(pid, &status, WUNTRACED);
+    printf("child: %s\n", status_text(status));
+    fflush(stdout);
+    kill(pid, SIGCONT);
+    waitpid(pid, &status, WUNTRACED);
+    printf("child: %s\n", status_text(status));
+    fflush(stdout);
+    kill(pid, SIGCONT);
+    printf("child: %s\n", wait_text(pid));
+    pid = waiting_child(NULL);
+    kill(pid, SIGSTOP);
+    waitpid(pid, &status, WUNTRACED);
+    printf("waiting child: %s\n", status_text(status));
+    kill(pid, SIGKILL);
+    printf("then SIGKILL'd: %s\n", wait_text(pid));
 
     /* Alarms cut sleeps short. */
     handle(SIGALRM, on_signal, 0);

@@ -39,7 +39,13 @@ struct Signal: RawRepresentable, Hashable, Sendable {
         }
     }
 
-    /// Whether the default action is to ignore the signal rather than to end the process.
-    /// Stop signals count as ignored: there is no job control.
-    var isIgnoredByDefault: Bool { [17, 18, 19, 20, 21, 22, 23, 28].contains(rawValue) }
+    /// Whether the default action is to ignore the signal (CHLD, CONT, which also continues a stopped process,
+    /// URG, WINCH).
+    var isIgnoredByDefault: Bool { [17, 18, 23, 28].contains(rawValue) }
+
+    /// Whether the default action is to stop the process (STOP, TSTP, TTIN, TTOU).
+    var isStop: Bool { (19...22).contains(rawValue) }
+
+    /// Whether no handler can take the signal: SIGKILL and SIGSTOP always have their default action.
+    var isUncatchable: Bool { self == .kill || self == .stop }
 }

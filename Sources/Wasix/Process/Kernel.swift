@@ -145,8 +145,25 @@ final class Kernel: @unchecked Sendable {
     /// Queues `signal` on `process`, or on one of its threads, and wakes waiters so that blocked calls see it.
     /// The caller holds the lock.
     func queue(_ signal: Signal, to process: WasixProcess, thread: WasixThread? = nil) {
+        guard process.status == nil else { return }
+        // SIGCONT continues a stopped process when it is sent, whatever its action, and discards pending stops;
+        // a stop signal discards a pending SIGCONT (as on Linux).
+        if signal == .cont {
+            process.pendingSignals.removeAll(where: \.isStop)
+            for thread in process.threads.values { thread.pendingSignals.removeAll(where: \.isStop) }
+            if process.isStopped {
+                process.isStopped = false
+                process.stopReport = nil
+                process.updatePendingFlag()
+            }
+        } else if signal.isStop {
+            process.pendingSignals.removeAll { $0 == .cont }
+        }
         // A signal whose default action is to be ignored is dropped when raised, unless a handler may want it.
-        guard process.status == nil, process.signalHandlerName != nil || !signal.isIgnoredByDefault else { return }
+        guard process.signalHandlerName != nil || !signal.isIgnoredByDefault else {
+            condition.broadcast()
+            return
+        }
         if let thread { thread.pendingSignals.append(signal) } else { process.pendingSignals.append(signal) }
         process.hasPendingSignals.store(true, ordering: .sequentiallyConsistent)
         // Threads in a syscall see it when it returns (blocked ones wake up). Threads running wasm see it at a
@@ -154,6 +171,20 @@ final class Kernel: @unchecked Sendable {
         // else only if it is still pending after `handlerGrace` (see docs/RATIONALE.md, "Safepoints").
         scheduleSafepoints(thread.map { [$0] } ?? Array(process.threads.values), of: process)
         condition.broadcast()
+    }
+
+    /// Stops `process` (a stop signal's default action): its threads block at their next syscall or safepoint
+    /// until SIGCONT; its parent can wait for the stop (`WUNTRACED`) and gets SIGCHLD.
+    func stop(_ process: WasixProcess, by signal: Signal) {
+        locked {
+            guard process.status == nil, !process.isStopped else { return }
+            process.isStopped = true
+            process.stopReport = signal
+            process.hasPendingSignals.store(true, ordering: .sequentiallyConsistent)
+            for thread in process.threads.values { thread.context.requestSafepoint() }
+            if let parent = processes[process.parentPID], parent.status == nil { queue(.chld, to: parent) }
+            condition.broadcast()
+        }
     }
 
     /// How long a signal with a handler waits for a syscall before a safepoint delivers it.
@@ -194,7 +225,10 @@ final class Kernel: @unchecked Sendable {
     ///   - pid: the child to wait for, or `nil` for any.
     ///   - blocking: whether to wait; if not, `nil` means no child has ended yet.
     /// - Throws: `child` if there is no such child, `intr` if a signal arrives first.
-    func join(_ caller: WasixThread, pid: UInt32?, blocking: Bool) throws(Errno) -> (pid: UInt32, status: ExitStatus)? {
+    /// - Parameter stopped: whether a child's stop is reported too (`WUNTRACED`), once per stop.
+    func join(_ caller: WasixThread, pid: UInt32?, blocking: Bool, stopped: Bool = false) throws(Errno)
+        -> (pid: UInt32, status: ExitStatus)?
+    {
         let parent = caller.process
         condition.lock()
         defer { condition.unlock() }
@@ -206,6 +240,11 @@ final class Kernel: @unchecked Sendable {
                 parent.children.removeAll { $0 == ended }
                 processes[ended] = nil
                 return (ended, status)
+            }
+            if stopped, let child = candidates.lazy.compactMap({ self.processes[$0] }).first(where: { $0.stopReport != nil }),
+               let signal = child.stopReport {
+                child.stopReport = nil
+                return (child.pid, .stopped(signal))
             }
             guard blocking else { return nil }
             guard !caller.hasDeliverableSignal else { throw .intr }

@@ -40,6 +40,10 @@ final class WasixProcess: @unchecked Sendable {
     // Guarded by `kernel.condition`:
     /// Set once `Kernel.finish` has begun to end the process (its files are closing; `status` comes next).
     var isEnding = false
+    /// Whether a stop signal stopped the process and no SIGCONT has continued it yet.
+    var isStopped = false
+    /// The signal of a stop its parent has not waited for (`WUNTRACED`).
+    var stopReport: Signal?
     /// Signals raised on the process and not yet delivered, oldest first; any of its threads takes them.
     var pendingSignals: [Signal] = []
     /// How the process ended, once it has.
@@ -130,18 +134,21 @@ final class WasixProcess: @unchecked Sendable {
     }
 }
 
-/// How a process ended.
+/// How a process ended, or (for `waitpid` with `WUNTRACED`) that it stopped.
 enum ExitStatus: Equatable, Sendable {
     /// It exited with this code.
     case exited(Int32)
-    /// A signal ended it (a trap counts as `SIGABRT`).
+    /// A signal ended it (a trap counts as the signal a native build dies of).
     case signaled(Signal)
+    /// A stop signal stopped it.
+    case stopped(Signal)
 
     /// The POSIX wait status (`WEXITSTATUS`, `WTERMSIG`): the code's low byte shifted left by 8, or the signal.
     var waitStatus: UInt32 {
         switch self {
         case .exited(let code): UInt32(UInt8(truncatingIfNeeded: code)) << 8
         case .signaled(let signal): UInt32(signal.rawValue)
+        case .stopped(let signal): UInt32(signal.rawValue) << 8 | 0x7f
         }
     }
 
@@ -149,7 +156,7 @@ enum ExitStatus: Equatable, Sendable {
     var code: Int32 {
         switch self {
         case .exited(let code): code
-        case .signaled(let signal): 128 + Int32(signal.rawValue)
+        case .signaled(let signal), .stopped(let signal): 128 + Int32(signal.rawValue)
         }
     }
 }

@@ -211,9 +211,15 @@ final class WasixThread: @unchecked Sendable {
     /// delivery to one signal sent to this thread.
     /// - Throws: `Termination.exit` if a signal ends the process; whatever a handler throws.
     func deliverSignals(returning result: [Value], only: Signal? = nil) throws(Trap) {
+        waitWhileStopped()
         while let signal = takeDeliverableSignal(only: only) {
-            if signal == .kill || process.signalHandlerName == nil {
-                if signal == .kill || !signal.isIgnoredByDefault { throw terminate(by: signal) }
+            if signal.isUncatchable || process.signalHandlerName == nil {
+                if signal.isStop {
+                    process.kernel.stop(process, by: signal)
+                    waitWhileStopped()
+                } else if !signal.isIgnoredByDefault {
+                    throw terminate(by: signal)
+                }
                 continue
             }
             guard let handler = signalHandler else { continue }
@@ -236,7 +242,7 @@ final class WasixThread: @unchecked Sendable {
     func signalBeingCarriedOut() -> Signal? {
         process.kernel.locked {
             guard (pendingSignals + process.pendingSignals).contains(.abrt) else { return nil }
-            return signalsBeingHandled.last { !$0.isIgnoredByDefault } ?? .abrt
+            return signalsBeingHandled.last { !$0.isIgnoredByDefault && !$0.isStop } ?? .abrt
         }
     }
 
@@ -260,6 +266,13 @@ final class WasixThread: @unchecked Sendable {
         }
     }
 
+    /// Blocks while the process is stopped, until SIGCONT continues it or SIGKILL (taken next) ends it.
+    private func waitWhileStopped() {
+        process.kernel.locked {
+            while process.isStopped, !process.pendingSignals.contains(.kill) { process.kernel.condition.wait() }
+        }
+    }
+
     /// Whether a pending signal would interrupt a blocking call of this thread. The caller holds the kernel's
     /// lock.
     var hasDeliverableSignal: Bool {
@@ -277,13 +290,13 @@ final class WasixThread: @unchecked Sendable {
 extension WasixProcess {
     /// Whether `signal` can be delivered now: it ends the process, or there is an exported handler for it.
     func canDeliver(_ signal: Signal, handled: Bool) -> Bool {
-        if signal == .kill { return true }
+        if signal.isUncatchable { return true }
         return signalHandlerName == nil ? !signal.isIgnoredByDefault : handled
     }
 
     /// Recomputes `hasPendingSignals`. The caller holds the kernel's lock.
     func updatePendingFlag() {
-        let pending = !pendingSignals.isEmpty || threads.values.contains { !$0.pendingSignals.isEmpty }
+        let pending = isStopped || !pendingSignals.isEmpty || threads.values.contains { !$0.pendingSignals.isEmpty }
         hasPendingSignals.store(pending, ordering: .releasing)
     }
 }

@@ -28,13 +28,14 @@ extension Syscalls {
     }
 
     /// proc_join(pid: *option_pid, flags: join_flags, status: *join_status): option_pid is tag u8@0 (1 =
-    /// some), pid u32@4, and comes back as the child's pid (0 with nothing to report); join_status is tag u8@0
-    /// (0 nothing, 1 exited, 2 signal), then u16 code@2, u8 signal@4. libc makes the wait status
-    /// `code << 8 | signal`, so a death by signal has code 0.
+    /// some), pid u32@4, and comes back as the child's pid (0 with nothing to report); flags are 1 non-blocking,
+    /// 2 wake on a stop (`WUNTRACED`); join_status is tag u8@0 (0 nothing, 1 exited, 2 signal, 3 stopped),
+    /// then u16 code@2, u8 signal@4 (a stop's signal is at @2). libc makes the wait status `code << 8 | signal`,
+    /// so a death by signal has code 0.
     static func procJoin(_ c: SyscallContext) throws -> Errno {
         let wanted = try c.memory.load(c.u32(0), as: UInt8.self) == 1
             ? try c.memory.load(c.u32(0) &+ 4, as: UInt32.self) : nil
-        let joined = try c.kernel.join(c.thread, pid: wanted, blocking: c.u32(1) & 1 == 0)
+        let joined = try c.kernel.join(c.thread, pid: wanted, blocking: c.u32(1) & 1 == 0, stopped: c.u32(1) & 2 != 0)
         try c.memory.write([UInt8](repeating: 0, count: 6), at: c.u32(2))
         try c.memory.store(UInt8(1), at: c.u32(0))
         try c.memory.store(joined?.pid ?? 0, at: c.u32(0) &+ 4)
@@ -47,6 +48,9 @@ extension Syscalls {
         case .signaled(let signal)?:
             try c.memory.store(UInt8(2), at: c.u32(2))
             try c.memory.store(signal.rawValue, at: c.u32(2) &+ 4)
+        case .stopped(let signal)?:
+            try c.memory.store(UInt8(3), at: c.u32(2))
+            try c.memory.store(signal.rawValue, at: c.u32(2) &+ 2)
         }
         return .success
     }
