@@ -38,9 +38,8 @@ struct NativeOracleTests {
 
     /// Runs where the runtime still differs from Linux, and why (issue 16). Each is checked as a known issue:
     /// the test fails when one of them starts to match, so that the entry goes.
-    static let knownDifferences: [String: String] = [
-        "longjmp/asyncify": "asyncify mode refuses a longjmp out of a signal handler",
-    ]
+    /// None today: every fixture matches Linux in every mode.
+    static let knownDifferences: [String: String] = [:]
 
     @Test("a WASIX fixture prints, exits and leaves files as its native build does", arguments: runs)
     func matchesNativeBuild(run fixture: OracleRun) throws {

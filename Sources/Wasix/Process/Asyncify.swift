@@ -13,7 +13,6 @@ enum Asyncify {
     enum Operation {
         case fork(pidAddress: UInt32, parentWaits: Bool)
         case checkpoint(buffer: UInt32, valueAddress: UInt32)
-        case restore(WasixThread.Checkpoint, value: UInt64)
     }
 
     /// A syscall's unwind in progress: what to do once the entry has returned, with the state at the call.
@@ -132,13 +131,21 @@ enum Asyncify {
             try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,
                               rewind: Rewind(memoryStack: unwind.memoryStack,
                                              writes: [(buffer, snapshot), (valueAddress, bytes(UInt64(0)))]))
-        case .restore(let checkpoint, let value):
-            guard case .asyncify(let data) = checkpoint.state else {
-                throw TrapError(trap: .host("asyncify: longjmp to a native checkpoint"), backtrace: [])
-            }
-            try prepareRewind(thread, layout, globals: checkpoint.globals, rewindData: data,
-                              rewind: Rewind(memoryStack: nil, writes: [(checkpoint.valueAddress, bytes(value))]))
         }
+        return .invoke(entry.function, entry.arguments)
+    }
+
+    /// `longjmp` to an asyncify checkpoint: the thread's invocations were abandoned, so the module is not
+    /// unwinding; it rewinds from the entry into the checkpoint's `stack_checkpoint` call, which returns `value`.
+    static func rewind(_ thread: WasixThread, to checkpoint: WasixThread.Checkpoint, value: UInt64) throws(TrapError)
+        -> WasixThread.Start
+    {
+        guard let layout = Layout(thread.instance), let entry = thread.entry,
+              case .asyncify(let data) = checkpoint.state else {
+            throw TrapError(trap: .host("asyncify: cannot rewind into the checkpoint"), backtrace: [])
+        }
+        try prepareRewind(thread, layout, globals: checkpoint.globals, rewindData: data,
+                          rewind: Rewind(memoryStack: nil, writes: [(checkpoint.valueAddress, bytes(value))]))
         return .invoke(entry.function, entry.arguments)
     }
 

@@ -42,6 +42,8 @@ final class WasixThread: @unchecked Sendable {
         /// `valueAddress` (`longjmp`).
         case restore(ExecutionSnapshot, suspendedResults: [[Value]], globals: [Int: Value], valueAddress: UInt32,
                      value: UInt64)
+        /// Rewind the module into an asyncify checkpoint, `setjmp` storing `value` (`longjmp`, asyncify mode).
+        case rewind(Checkpoint, value: UInt64)
     }
 
     /// How the thread starts.
@@ -128,7 +130,11 @@ final class WasixThread: @unchecked Sendable {
                 case .unwound?:
                     guard let action = pendingAction else { return .trapped(error) }
                     pendingAction = nil
-                    next = perform(action)
+                    do {
+                        next = try perform(action)
+                    } catch {
+                        return .trapped(error)
+                    }
                 case nil:
                     return .trapped(error)
                 }
@@ -137,7 +143,7 @@ final class WasixThread: @unchecked Sendable {
     }
 
     /// Carries out what an unwinding syscall asked for; returns how to go on.
-    private func perform(_ action: Action) -> Start {
+    private func perform(_ action: Action) throws(TrapError) -> Start {
         switch action {
         case .exec(let program):
             // Other threads read `instance` (for the signal handler) holding the kernel's lock.
@@ -158,6 +164,9 @@ final class WasixThread: @unchecked Sendable {
                 try? GuestMemory(memory: memory).store(value, at: valueAddress)
             }
             return .resume([.i32(0)])
+        case .rewind(let checkpoint, let value):
+            suspendedResults = []
+            return try Asyncify.rewind(self, to: checkpoint, value: value)
         }
     }
 

@@ -32,13 +32,15 @@ extension Syscalls {
             throw Termination.exit(Int32(Errno.unknown.rawValue))
         }
         let value = c.u64(1) == 0 ? 1 : c.u64(1)
-        if c.kernel.configuration.forkMode == .asyncify {
-            return try Asyncify.syscall(c, .restore(checkpoint, value: value))
+        // Nothing of the current stack is kept, so nothing needs unwinding, from a signal handler either: the
+        // run loop starts over from the checkpoint.
+        switch checkpoint.state {
+        case .native(let snapshot, let results):
+            c.thread.pendingAction = .restore(snapshot, suspendedResults: results, globals: checkpoint.globals,
+                                              valueAddress: checkpoint.valueAddress, value: value)
+        case .asyncify:
+            c.thread.pendingAction = .rewind(checkpoint, value: value)
         }
-        // Native mode only makes native checkpoints.
-        guard case .native(let snapshot, let results) = checkpoint.state else { throw Termination.exit(79) }
-        c.thread.pendingAction = .restore(snapshot, suspendedResults: results, globals: checkpoint.globals,
-                                          valueAddress: checkpoint.valueAddress, value: value)
         throw Termination.unwound
     }
 }
