@@ -7,44 +7,42 @@ enum CLI {
     static let version = "0.1.0"
 
     static let usage = """
-        USAGE: wasix-run [OPTIONS] FILE.wasm [ARGS...]
+        USAGE: wasix-run [run] [OPTIONS] FILE.wasm [ARGS...]
                wasix-run spec [--verbose] [--commands TYPE,...] [--in-scope] PATH...
                wasix-run validate FILE.wasm
 
-        Runs FILE.wasm, a WASI program: calls its `_start` with ARGS as its arguments, and exits with its exit
-        status (after a trap: 134 for WASI; for WASIX, 128 + the signal a native build dies of, 136 for a division
-        by zero, 139 for a bad memory access, 134 otherwise).
-          --dir DIR             let the guest use host directory DIR, at the same path
-          --mapdir GUEST::HOST  let the guest use host directory HOST, at path GUEST
-          --cwd DIR             start a WASIX guest in directory DIR of its tree (default /)
-          --env NAME=VALUE      set an environment variable for the guest
-          --command NAME=FILE   let exec and spawn find FILE.wasm as NAME (and as /bin/NAME)
-          --max-processes N     let fork and spawn fail with EAGAIN beyond N processes (default 256)
-          --max-threads N       let thread spawns fail with EAGAIN beyond N threads a process (default 256)
-          --max-open-files N    let opens fail with EMFILE beyond N descriptors a process (default 1024)
-          --net                 let the guest open sockets to any address
-          --net-allow HOST:PORT let the guest bind, connect and send to this endpoint only (repeatable; `*`
-                                wildcards, `localhost`, `[::1]:PORT`); without --net or this, no network
-          --fork-mode MODE      native (default: copy the interpreter's frames) or asyncify (unwind and rewind
-                                through the module's asyncify exports, as wasmer does)
-          --trace[=PATTERNS]    write a line per syscall to stderr, strace-style: pid and tid, name, decoded
-                                arguments, result and time; PATTERNS (`proc_*,fd_*`) picks the calls
-          --trace-file FILE     write the trace to FILE instead (implies --trace)
-          --invoke FUNCTION     call this export instead (after `_initialize` in a reactor), with ARGS
-                                converted to its parameter types, if it has any; print its results
-          --fuel N              stop with a trap after N loop iterations and calls
-          --timeout SECONDS     stop with a trap after this much wall-clock time
-          --max-memory-pages N  let no memory grow beyond N pages of 64 KiB (default 65536)
-          --max-table-elements N  let no table grow beyond N elements (default 10000000)
-          --max-call-depth N    trap "call stack exhausted" beyond N nested calls (default 100000)
-          --max-stack-slots N   size of the value stack in 8-byte slots (default 4194304)
-          --version             print the version
+        Commands (each takes --help):
+          run        run a WASI or WASIX program (the default)
+          spec       run WebAssembly spec test scripts
+          validate   decode and validate a module; print its imports and exports
+          --version  print the version
 
-        spec       Run WebAssembly spec test scripts (wast2json .json files, or directories of them).
-                   --verbose   print each failing command (line, expected, actual)
-                   --commands  only run these command types, e.g. module,assert_invalid,assert_malformed
-                   --in-scope  PATH is the suite's root: run the scripts whose MANIFEST.tsv feature is implemented
-        validate   Decode and validate a module; print its imports and exports.
+        """
+
+    static let runUsage = "USAGE: wasix-run [run] [OPTIONS] FILE.wasm [ARGS...]\n\n" + runHelp
+
+    /// What `run` does and its options.
+    static let runHelp = """
+        Runs FILE.wasm, a WASI or WASIX program: calls its `_start` with ARGS as its arguments, and exits with its
+        exit status (after a trap: 134 for WASI; for WASIX, 128 + the signal a native build dies of, 136 for a
+        division by zero, 139 for a bad memory access, 134 otherwise). Options end at FILE or at `--`; OPTION=VALUE
+        works as well as OPTION VALUE.
+        \(RunOptions.help)
+        """
+
+    static let specUsage = """
+        USAGE: wasix-run spec [--verbose] [--commands TYPE,...] [--in-scope] PATH...
+
+        Runs WebAssembly spec test scripts (wast2json .json files, or directories of them).
+          --verbose             print each failing command (line, expected, actual)
+          --commands TYPES      only run these command types, e.g. module,assert_invalid,assert_malformed
+          --in-scope            PATH is the suite's root: run the scripts whose MANIFEST.tsv feature is implemented
+        """
+
+    static let validateUsage = """
+        USAGE: wasix-run validate FILE.wasm
+
+        Decodes and validates a module and prints its imports and exports.
         """
 
     /// Runs the command line and returns the exit status.
@@ -54,11 +52,16 @@ enum CLI {
             return 2
         }
         let rest = Array(arguments.dropFirst())
+        let wantsHelp = rest.first == "--help" || rest.first == "-h"
         switch command {
+        case "spec" where wantsHelp, "validate" where wantsHelp, "run" where wantsHelp:
+            print(command == "spec" ? specUsage : command == "validate" ? validateUsage : runUsage)
+            return 0
         case "spec": return runSpec(rest)
         case "validate": return validate(rest)
         case "--help", "-h", "help":
-            print(usage)
+            print(rest.first.map { $0 == "spec" ? specUsage : $0 == "validate" ? validateUsage : runUsage }
+                ?? usage + "\n" + runHelp)
             return 0
         case "--version", "-V":
             print("wasix-run \(version)")
@@ -129,7 +132,7 @@ enum CLI {
         do {
             options = try RunOptions(words)
         } catch {
-            printError("error: \(error)\n\n\(usage)")
+            printError("error: \(error) (wasix-run run --help lists the options)")
             return 2
         }
         let module: ValidatedModule
@@ -143,7 +146,8 @@ enum CLI {
             return 1
         }
         var configuration = WasixConfiguration(
-            arguments: [options.file] + options.arguments, environment: options.environment, preopens: options.preopens)
+            arguments: [options.argv0 ?? options.file] + options.arguments, environment: options.environment,
+            preopens: options.preopens)
         configuration.commands = options.commands
         configuration.forkMode = options.forkMode
         configuration.workingDirectory = options.workingDirectory

@@ -68,12 +68,83 @@ struct CommandLineTests {
         #expect(try Runner.run(["--max-table-elements", "4", "--invoke", "grow_table", file, "3"]).stdout == "1\n")
     }
 
-    @Test("bad options are usage errors, exit 2")
-    func usage() throws {
-        #expect(try Runner.run(["--mapdir", "nonsense", "x.wasm"]).status == 2)
-        #expect(try Runner.run(["--frobnicate"]).status == 2)
-        #expect(try Runner.run(["--fork-mode", "sideways", "x.wasm"]).status == 2)
-        #expect(try Runner.run(["--command", "no-equals-sign", "x.wasm"]).status == 2)
+    /// Command lines that must fail before anything runs: one line on stderr naming the option, exit 2.
+    static let badCommandLines: [(words: [String], names: String)] = [
+        (["--frobnicate", "show-run.wasm"], "--frobnicate"), (["--mapdir", "nonsense", "show-run.wasm"], "--mapdir"),
+        (["--fork-mode", "sideways", "show-run.wasm"], "--fork-mode"), (["--command", "no-equals", "show-run.wasm"], "--command"),
+        (["--fuel"], "--fuel"), (["--fuel", "lots", "show-run.wasm"], "--fuel"), (["-W", "fuel", "show-run.wasm"], "-W fuel"),
+        (["-W", "colour=blue", "show-run.wasm"], "colour"), (["--net=yes", "show-run.wasm"], "--net"),
+        (["--timeout", "-1", "show-run.wasm"], "--timeout"), (["--dir", "a::b::c", "show-run.wasm"], "--dir"),
+        (["--volume", "nocolon", "show-run.wasm"], "--volume"), (["--env", "=x", "show-run.wasm"], "--env"),
+    ]
+
+    @Test("a bad command line is one line naming the option, exit 2, and nothing runs", arguments: badCommandLines.indices)
+    func badCommandLine(index: Int) throws {
+        let (words, names) = Self.badCommandLines[index]
+        let program = Self.fixtures.appendingPathComponent("wasix/programs/show-run.wasm").path
+        let result = try Runner.run(words.map { $0 == "show-run.wasm" ? program : $0 })
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains(names))
+    }
+
+    /// Spellings of one run in wasmtime's, wasmer's and our conventions: each group must give the same output.
+    static let spellings: [(name: String, spellings: [[String]])] = [
+        ("directories", [["--dir", "HOST::/data"], ["--dir=HOST::/data"], ["--mapdir", "/data:HOST"],
+                         ["--mapdir", "/data::HOST"], ["--volume", "HOST:/data"], ["run", "--dir", "HOST::/data"]]),
+        ("environment", [["--env", "GREETING=hello"], ["--env", "GREETING"], ["--forward-host-env"],
+                         ["-S", "inherit-env"], ["-Sinherit-env=y"]]),
+        ("argv0", [["--argv0", "prog"], ["--argv0=prog"]]),
+    ]
+
+    @Test("wasmtime's and wasmer's spellings of an option give the same run as ours", arguments: spellings.indices)
+    func conventions(index: Int) throws {
+        let host = FileManager.default.temporaryDirectory.appendingPathComponent("show-run-\(UUID())")
+        try FileManager.default.createDirectory(at: host, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: host) }
+        try "from the host\n".write(to: host.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
+        let program = Self.fixtures.appendingPathComponent("wasix/programs/show-run.wasm").path
+        let outputs = try Self.spellings[index].spellings.map { spelling in
+            let words = spelling.map { $0.replacingOccurrences(of: "HOST", with: host.path) }
+            let result = try Runner.run(words + [program, "--", "--fuel"], environment: ["GREETING": "hello"])
+            #expect(result.status == 0, "\(words): \(result.stderr)")
+            return result.stdout
+        }
+        #expect(Set(outputs).count == 1, "\(outputs)")
+        let expected = ["directories": "/data/file.txt: from the host", "environment": "GREETING = hello",
+                        "argv0": "argv[0] = prog"][Self.spellings[index].name] ?? "?"
+        #expect(outputs.first?.contains(expected) == true)
+        // Everything after the module is the guest's, `--` and option-like words too.
+        #expect(outputs.first?.contains("argv[1] = --\nargv[2] = --fuel") == true)
+    }
+
+    @Test("wasmtime's -W fuel= and -W timeout= are --fuel and --timeout")
+    func wasmtimeLimits() throws {
+        let file = Self.fixtures.appendingPathComponent("interpreter/limits.wasm").path
+        for words in [["-W", "fuel=1000"], ["-Wfuel=1000"], ["--fuel=1000"]] {
+            #expect(try Runner.run(words + ["--invoke", "spin", file]).stderr.contains("fuel exhausted"))
+        }
+        for words in [["-W", "timeout=200ms"], ["--timeout", "0.2"], ["--timeout=0.2s"]] {
+            #expect(try Runner.run(words + ["--invoke", "spin", file]).stderr.contains("timed out"))
+        }
+        #expect(try Runner.run(["-W", "max-memory-size=262144", "--invoke", "grow", file, "4"]).stdout == "-1\n")
+    }
+
+    @Test("each command has its own --help")
+    func help() throws {
+        for (words, heading) in [(["run", "--help"], "[OPTIONS] FILE.wasm"), (["spec", "--help"], "spec test scripts"),
+                                 (["validate", "-h"], "Decodes and validates"), (["--help"], "Commands")] {
+            let result = try Runner.run(words)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains(heading))
+        }
+        // Every option of the table is in the run help.
+        let help = try Runner.run(["run", "--help"]).stdout
+        for option in ["--dir", "--mapdir", "--volume", "--env", "--forward-host-env", "--argv0", "-S inherit-network",
+                       "-W fuel", "--trace", "--max-open-files"] {
+            #expect(help.contains(option), "\(option)")
+        }
     }
 
     @Test("Ctrl-C is the guest's SIGINT: without a handler it ends with 130")

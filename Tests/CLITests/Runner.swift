@@ -17,14 +17,18 @@ enum Runner {
         var stderr: String
     }
 
-    /// Runs `wasix-run` with `arguments`; one that runs longer than `timeout` seconds is killed (and the test
-    /// fails on its status), so that a hanging guest cannot hang the suite.
-    static func run(_ arguments: [String], stdin: URL? = nil, directory: URL? = nil, timeout: Double = 120) throws
-        -> Result
+    /// Runs `wasix-run` with `arguments` (and `environment` added to the host's); one that runs longer than
+    /// `timeout` seconds is killed (and the test fails on its status), so that a hanging guest cannot hang the
+    /// suite.
+    static func run(_ arguments: [String], stdin: URL? = nil, directory: URL? = nil, environment: [String: String] = [:],
+                    timeout: Double = 120) throws -> Result
     {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
