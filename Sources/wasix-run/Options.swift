@@ -157,7 +157,8 @@ struct RunOptions {
     /// The options' help lines, for the usage text.
     static var help: String {
         table.map { option in
-            let spelling = option.names[0] + (option.value.map { $0.hasPrefix("[") ? $0 : " " + $0 } ?? "")
+            let isSetting = option.names[0].hasPrefix("-W ") || option.names[0].hasPrefix("-S ")
+            let spelling = option.names[0] + (option.value.map { $0.hasPrefix("[") ? $0 : (isSetting ? "=" : " ") + $0 } ?? "")
             let aliases = option.names.dropFirst().map { name in
                 name.hasPrefix("-W ") || name.hasPrefix("-S ") ? name + (option.value.map { "=" + $0 } ?? "") : name
             }
