@@ -10,11 +10,13 @@ enum CLI {
         USAGE: wasix-run [run] [OPTIONS] FILE.wasm [ARGS...]
                wasix-run spec [--verbose] [--commands TYPE,...] [--in-scope] PATH...
                wasix-run validate FILE.wasm
+               wasix-run inspect [--json] FILE.wasm
 
         Commands (each takes --help):
           run        run a WASI or WASIX program (the default)
           spec       run WebAssembly spec test scripts
           validate   decode and validate a module; print its imports and exports
+          inspect    show a module's sections, imports, exports, memories, features and largest functions
           --version  print the version
 
         """
@@ -39,6 +41,14 @@ enum CLI {
           --in-scope            PATH is the suite's root: run the scripts whose MANIFEST.tsv feature is implemented
         """
 
+    static let inspectUsage = """
+        USAGE: wasix-run inspect [--json] FILE.wasm
+
+        Shows what a module holds: its sections with their sizes, imports and exports with their types, memories,
+        tables, globals, start function, the proposals it uses and its ten largest functions (named from the name
+        section). --json prints the same as one JSON object, for tools.
+        """
+
     static let validateUsage = """
         USAGE: wasix-run validate FILE.wasm
 
@@ -54,14 +64,14 @@ enum CLI {
         let rest = Array(arguments.dropFirst())
         let wantsHelp = rest.first == "--help" || rest.first == "-h"
         switch command {
-        case "spec" where wantsHelp, "validate" where wantsHelp, "run" where wantsHelp:
-            print(command == "spec" ? specUsage : command == "validate" ? validateUsage : runUsage)
+        case "spec" where wantsHelp, "validate" where wantsHelp, "inspect" where wantsHelp, "run" where wantsHelp:
+            print(help(for: command))
             return 0
         case "spec": return runSpec(rest)
         case "validate": return validate(rest)
+        case "inspect": return inspect(rest)
         case "--help", "-h", "help":
-            print(rest.first.map { $0 == "spec" ? specUsage : $0 == "validate" ? validateUsage : runUsage }
-                ?? usage + "\n" + runHelp)
+            print(rest.first.map(help(for:)) ?? usage + "\n" + runHelp)
             return 0
         case "--version", "-V":
             print("wasix-run \(version)")
@@ -69,6 +79,11 @@ enum CLI {
         default:
             return runModule(arguments)
         }
+    }
+
+    /// The help of `command`.
+    static func help(for command: String) -> String {
+        ["spec": specUsage, "validate": validateUsage, "inspect": inspectUsage][command] ?? runUsage
     }
 
     static func printError(_ text: String) {
@@ -241,6 +256,33 @@ enum CLI {
 
     private static func milliseconds(_ duration: Duration) -> Int {
         Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    private static func inspect(_ arguments: [String]) -> Int32 {
+        let json = arguments.contains("--json")
+        let files = arguments.filter { $0 != "--json" }
+        guard files.count == 1, !files[0].hasPrefix("-") else {
+            printError("error: inspect needs one .wasm file (wasix-run inspect --help)")
+            return 2
+        }
+        guard let data = FileManager.default.contents(atPath: files[0]) else {
+            printError("error: cannot read \(files[0])")
+            return 1
+        }
+        do {
+            let inspection = try Inspection(file: files[0], module: try ModuleDecoder.decode([UInt8](data)))
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(inspection), as: UTF8.self))
+            } else {
+                print(inspection.text)
+            }
+            return 0
+        } catch {
+            printError("error: \(files[0]): \(error)")
+            return 1
+        }
     }
 
     private static func validate(_ arguments: [String]) -> Int32 {

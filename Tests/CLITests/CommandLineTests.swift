@@ -131,10 +131,35 @@ struct CommandLineTests {
         #expect(try Runner.run(["-W", "max-memory-size=262144", "--invoke", "grow", file, "4"]).stdout == "-1\n")
     }
 
+    @Test("inspect --json describes a module: sections, exports with types, features, named functions")
+    func inspectJSON() throws {
+        let file = Self.fixtures.appendingPathComponent("interpreter/fib.wasm").path
+        let result = try Runner.run(["inspect", "--json", file])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let sections = (object?["sections"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        #expect(sections == ["type", "function", "export", "code", "custom \"name\""])
+        let exports = object?["exports"] as? [[String: String]]
+        #expect(exports == [["name": "fib", "kind": "func", "type": "[i32] -> [i32]"]])
+        #expect(object?["features"] as? [String] == ["mvp"])
+        let largest = (object?["largestFunctions"] as? [[String: Any]])?.first
+        #expect(largest?["name"] as? String == "fib")
+        // The sizes add up to the file: 8 bytes of header, then each section's id, size and content.
+        let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int
+        let sizes = (object?["sections"] as? [[String: Any]])?.compactMap { $0["size"] as? Int } ?? []
+        let offsets = (object?["sections"] as? [[String: Any]])?.compactMap { $0["offset"] as? Int } ?? []
+        #expect(offsets.last.map { $0 + (sizes.last ?? 0) } == size)
+        // A module with atomics on a shared memory uses threads.
+        let atomics = try Runner.run(["inspect", Self.fixtures.appendingPathComponent("interpreter/atomics.wasm").path])
+        #expect(atomics.stdout.contains("features: mvp, threads"))
+        #expect(try Runner.run(["inspect"]).status == 2)
+    }
+
     @Test("each command has its own --help")
     func help() throws {
         for (words, heading) in [(["run", "--help"], "[OPTIONS] FILE.wasm"), (["spec", "--help"], "spec test scripts"),
-                                 (["validate", "-h"], "Decodes and validates"), (["--help"], "Commands")] {
+                                 (["validate", "-h"], "Decodes and validates"), (["inspect", "--help"], "--json"),
+                                 (["--help"], "Commands")] {
             let result = try Runner.run(words)
             #expect(result.status == 0)
             #expect(result.stdout.contains(heading))
