@@ -36,6 +36,7 @@ public enum WasiProgram {
         let fileSystem = isWasix ? try GuestFileSystem(mapping: configuration.preopens) : nil
         defer { fileSystem?.removePrivateDirectory() }
         let kernel = Kernel(configuration: configuration, limits: store.limits, fileSystem: fileSystem)
+        kernel.profiler = store.profiler
         let process = try kernel.add { pid in try WasixProcess(kernel: kernel, pid: pid, configuration: configuration) }
         let instance: Instance
         switch Result(catching: { () throws(InstantiationError) in

@@ -203,11 +203,15 @@ enum CLI {
                 values.append(value)
             }
         }
+        let store = Store(limits: options.limits)
+        if options.profile != nil { store.profiler = Profiler() }
+        store.profiler?.start()
+        defer { if let path = options.profile, let profiler = store.profiler { report(profiler, to: path) } }
         do {
             let outcome = try WasiProgram.run(module, configuration: configuration, function: options.invoke,
                                               arguments: values, results: { _, results in
                 for result in results { print(format(result)) }
-            }, store: Store(limits: options.limits))
+            }, store: store)
             switch outcome {
             case .exited(let status): return status
             case .trapped(let trap, let signal): return report(trap, signal: signal)
@@ -232,6 +236,21 @@ enum CLI {
         printError("error: \(error.trap)")
         for (index, name) in error.backtrace.enumerated() { printError("  \(index): \(name)") }
         return 128 + (signal ?? SIGABRT)
+    }
+
+    /// Writes the profile's folded stacks to `path` and its hottest functions to stderr.
+    private static func report(_ profiler: Profiler, to path: String) {
+        profiler.stop()
+        let total = max(profiler.sampleCount, 1)
+        if !FileManager.default.createFile(atPath: path, contents: Data(profiler.foldedStacks.utf8)) {
+            printError("error: cannot write the profile to \(path)")
+        }
+        printError("profile: \(profiler.sampleCount) samples, folded stacks in \(path)")
+        printError("  self%  total%  function")
+        for entry in profiler.hottest(20) {
+            let own = Double(entry.selfSamples) * 100 / Double(total), all = Double(entry.totalSamples) * 100 / Double(total)
+            printError(String(format: "%6.1f  %6.1f   %@", own, all, entry.name))
+        }
     }
 
     private static func parse(_ text: String, as type: ValueType) -> Value? {

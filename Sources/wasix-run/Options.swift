@@ -22,6 +22,8 @@ struct RunOptions {
     var trace: [String]?
     var workingDirectory: String?
     var traceFile: String?
+    /// `--profile[=FILE]`: where the folded stacks go.
+    var profile: String?
 
     /// One option: its spellings (the first is the one the help shows), the value it takes (nil for a flag)
     /// and what it means, and what it does to the options.
@@ -116,6 +118,11 @@ struct RunOptions {
             options.traceFile = value
             options.trace = options.trace ?? []
         },
+        Option(names: ["--profile"], value: "[=FILE]", help: """
+            sample the guest's call stacks every millisecond; write them to FILE (default wasix-run.folded) as             folded stacks for flame-graph tools, and the 20 hottest functions to stderr
+            """) { options, value in
+            options.profile = value.isEmpty ? "wasix-run.folded" : value
+        },
         Option(names: ["--invoke"], value: "FUNCTION", help: """
             call this export instead (after `_initialize` in a reactor), with ARGS converted to its parameter \
             types, if it has any; print its results
@@ -176,7 +183,7 @@ struct RunOptions {
             if word == "--" { break }
             let (option, attached) = try Self.option(for: word, taking: &rest)
             let value: String
-            if option.value == nil || option.names[0] == "--trace" {
+            if option.value == nil || option.value?.hasPrefix("[=") == true {
                 value = attached ?? ""
             } else if let attached {
                 value = attached
@@ -230,7 +237,7 @@ struct RunOptions {
         guard let option = table.first(where: { $0.names.contains(name) }) else {
             throw UsageError("unknown option \(name)")
         }
-        if option.value == nil, attached != nil, name != "--trace" { throw UsageError("\(name) takes no value") }
+        if option.value == nil, attached != nil { throw UsageError("\(name) takes no value") }
         return (option, attached)
     }
 }

@@ -155,6 +155,24 @@ struct CommandLineTests {
         #expect(try Runner.run(["inspect"]).status == 2)
     }
 
+    @Test("--profile writes folded stacks of named functions and a table of the hottest")
+    func profile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("profile-\(UUID()).folded")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let file = Self.fixtures.appendingPathComponent("interpreter/fib.wasm").path
+        let result = try Runner.run(["--profile=\(path.path)", "--invoke", "fib", file, "27"])
+        #expect(result.stdout == "196418\n")
+        let folded = try String(contentsOf: path, encoding: .utf8)
+        let lines = folded.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        // Each line is a stack of fib frames, outermost first, and a count.
+        for line in lines {
+            let parts = line.split(separator: " ")
+            #expect(parts.count == 2 && Int(parts[1]) != nil && parts[0].split(separator: ";").allSatisfy { $0 == "fib" })
+        }
+        #expect(result.stderr.contains("self%") && result.stderr.contains("100.0   fib"))
+    }
+
     @Test("each command has its own --help")
     func help() throws {
         for (words, heading) in [(["run", "--help"], "[OPTIONS] FILE.wasm"), (["spec", "--help"], "spec test scripts"),

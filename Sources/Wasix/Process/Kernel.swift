@@ -7,6 +7,8 @@ final class Kernel: @unchecked Sendable {
     let configuration: WasixConfiguration
     /// Limits for the stores of new programs (forked processes copy their parent's).
     let limits: Store.ResourceLimits
+    /// The first store's profiler, for the stores of programs that exec and spawn start.
+    var profiler: Profiler?
     let condition = NSCondition()
     /// Processes that run or have not been joined; guarded by `condition`.
     private var processes: [UInt32: WasixProcess] = [:]

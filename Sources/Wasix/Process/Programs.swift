@@ -45,6 +45,7 @@ extension Kernel {
     /// - Throws: `noexec` if it does not link, traps while starting or has no `_start`.
     func instantiate(_ module: ValidatedModule) throws(Errno) -> Program {
         let store = Store(limits: limits)
+        store.profiler = profiler
         let imports = Registry.imports(for: module, in: store, trace: configuration.trace)
         guard let instance = try? store.instantiate(module, imports: imports),
               let start = instance.exportedFunction("_start") else { throw .noexec }

@@ -427,6 +427,10 @@ extension ExecutionContext {
     /// the frame free for the hook's calls.
     func safepoint(_ vm: inout Registers, continuingAt resume: UnsafeMutablePointer<Op>) throws(Trap) {
         if take(Self.interruptBit) { throw .timeout }
+        if take(Self.sampleBit), let profiler = store.profiler {
+            frames[frames.count - 1].ip = resume
+            profiler.record(backtrace(from: 0).reversed())
+        }
         guard take(Self.safepointBit), let hook = onSafepoint else { return }
         frames[frames.count - 1].ip = resume
         let savedTop = stackTop

@@ -42,6 +42,10 @@ public final class ExecutionContext: @unchecked Sendable {
     let attention = Atomic<Int>(0)
     static let interruptBit = 1
     static let safepointBit = 2
+    static let sampleBit = 4
+    /// Invocations running minus host calls in progress: above zero while wasm runs on the context (for
+    /// `Profiler`, from another thread).
+    let wasmDepth = Atomic<Int>(0)
     /// Where a loop's back-edge was going when it left for a safepoint instead (see `Op.safepoint`).
     @exclusivity(unchecked) var safepointResume: UnsafeMutablePointer<Op>?
     /// Called on the running thread at the first safepoint (a loop back-edge or a call) after
@@ -91,6 +95,7 @@ public final class ExecutionContext: @unchecked Sendable {
             stackCapacity = 1024
         }
         stackEnd = stack + stackCapacity
+        store.profiler?.register(self)
     }
 
     deinit {
@@ -105,6 +110,14 @@ public final class ExecutionContext: @unchecked Sendable {
     public func interrupt() {
         raise(Self.interruptBit)
     }
+
+    /// Has the next safepoint record the frames for the store's profiler.
+    func requestSample() {
+        raise(Self.sampleBit)
+    }
+
+    /// Whether wasm code is running on the context now (not a host call it made).
+    var isRunningWasm: Bool { wasmDepth.load(ordering: .relaxed) > 0 }
 
     /// Has `onSafepoint` called on the running thread at its next loop iteration or call (or at the first one
     /// of the next invocation). Safe to call from any thread.
@@ -150,7 +163,11 @@ public final class ExecutionContext: @unchecked Sendable {
         var slot = base
         for argument in arguments { slot += SlotEncoding.write(argument, to: stack + slot) }
         invocations.append(Invocation(depth: frames.count, base: base, results: type.results))
-        defer { invocations.removeLast() }
+        wasmDepth.wrappingAdd(1, ordering: .relaxed)
+        defer {
+            invocations.removeLast()
+            wasmDepth.wrappingSubtract(1, ordering: .relaxed)
+        }
         var watchdog: DeadlineTimer?
         if invocations.count == 1 {
             fuel = store.limits.fuel ?? Int.max
@@ -186,6 +203,8 @@ public final class ExecutionContext: @unchecked Sendable {
         }
         var slot = (caller.fp - stack) + Int(base)
         for value in results { slot += SlotEncoding.write(value, to: stack + slot) }
+        wasmDepth.wrappingAdd(1, ordering: .relaxed)
+        defer { wasmDepth.wrappingSubtract(1, ordering: .relaxed) }
         do {
             try run(until: invocation.depth)
         } catch {
@@ -235,7 +254,11 @@ public final class ExecutionContext: @unchecked Sendable {
         }
         let savedTop = stackTop
         stackTop = max(stackTop, slot + 2)
-        defer { stackTop = savedTop }
+        wasmDepth.wrappingSubtract(1, ordering: .relaxed)
+        defer {
+            stackTop = savedTop
+            wasmDepth.wrappingAdd(1, ordering: .relaxed)
+        }
         var caller = Caller(instance: instance, context: self)
         let results: [Value]
         do {

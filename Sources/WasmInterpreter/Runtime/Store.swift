@@ -9,6 +9,8 @@ public final class Store: @unchecked Sendable {
     private var typeIDs: [FunctionType: Int] = [:]
     /// Limits applied to new memories, tables and execution contexts.
     public var limits: ResourceLimits
+    /// Samples the guest code of this store's execution contexts (those made after it is set).
+    public var profiler: Profiler?
 
     /// Resource limits.
     public struct ResourceLimits: Sendable {
@@ -41,6 +43,7 @@ public final class Store: @unchecked Sendable {
     /// holds type ids) runs unchanged in it: what a forked process gets.
     public convenience init(sharingTypesWith other: Store) {
         self.init(limits: other.limits)
+        profiler = other.profiler
         other.lock.lock()
         defer { other.lock.unlock() }
         typeIDs = other.typeIDs
