@@ -79,6 +79,8 @@ typedef struct {
 _Static_assert(sizeof(posix_fd_op) == 56, "proc_spawn2's fd_op is 56 bytes");
 
 uint16_t posix_proc_fork(uint8_t copy_memory, uint32_t *pid) POSIX_IMPORT(proc_fork);
+uint16_t posix_proc_fork_env(uint32_t *pid) POSIX_IMPORT(proc_fork_env);
+void posix_proc_exit2(uint32_t code) POSIX_IMPORT(proc_exit2);
 uint16_t posix_proc_join(posix_option_pid *pid, uint32_t flags, posix_join_status *status) POSIX_IMPORT(proc_join);
 uint16_t posix_proc_id(uint32_t *pid) POSIX_IMPORT(proc_id);
 uint16_t posix_proc_parent(uint32_t pid, uint32_t *parent) POSIX_IMPORT(proc_parent);
@@ -145,11 +147,50 @@ static inline pid_t fork(void) {
     return posix_result(posix_proc_fork(1, &pid)) ? -1 : (pid_t)pid;
 }
 
-/* The child runs in the parent's memory until it calls exec or _exit; the parent waits until then. */
-static inline pid_t vfork(void) {
+/* vfork as current wasix-libc's exception-handling builds make it: a setjmp in the caller's frame, then
+ * proc_fork_env, after which this thread is the child, in the parent's memory and on its stack. The child's _exit
+ * (proc_exit2) or successful exec (proc_exec3) returns, and posix_vfork_restore longjmps back to the setjmp, where
+ * vfork returns the child's pid in the parent. Unlike libc's two alternating buffers, the buffers are a stack, so
+ * that a vfork child may vfork again (up to POSIX_VFORK_DEPTH deep; beyond that EAGAIN). */
+#define POSIX_VFORK_DEPTH 4
+static posix_stack_snapshot posix_vfork_jumps[POSIX_VFORK_DEPTH];
+static pid_t posix_vfork_children[POSIX_VFORK_DEPTH];
+static int posix_vfork_depth; /* vfork children this thread acts as */
+
+static inline pid_t posix_vfork_internal(uint64_t jumped) {
+    if (jumped) return posix_vfork_children[posix_vfork_depth]; /* back in the parent */
+    if (posix_vfork_depth == POSIX_VFORK_DEPTH) {
+        errno = EAGAIN;
+        return -1;
+    }
     uint32_t pid = 0;
-    return posix_result(posix_proc_fork(0, &pid)) ? -1 : (pid_t)pid;
+    if (posix_result(posix_proc_fork_env(&pid))) return -1;
+    posix_vfork_children[posix_vfork_depth++] = (pid_t)pid;
+    return 0;
 }
+
+/* The setjmp must be the caller's: vfork is a macro. */
+#define vfork() \
+    ({ \
+        uint64_t posix_jumped_ = 0; \
+        if (posix_stack_checkpoint(&posix_vfork_jumps[posix_vfork_depth], &posix_jumped_) != 0) __builtin_trap(); \
+        posix_vfork_internal(posix_jumped_); \
+    })
+
+/* After the child's exit or exec: back to the parent's vfork. */
+static inline _Noreturn void posix_vfork_restore(void) {
+    if (posix_vfork_depth == 0) __builtin_trap();
+    posix_vfork_depth--;
+    posix_stack_restore(&posix_vfork_jumps[posix_vfork_depth], 1);
+}
+
+/* _exit on proc_exit2, which returns only in a vfork child, whose parent then goes on. */
+static inline _Noreturn void posix_exit(int status) {
+    posix_proc_exit2((uint32_t)status);
+    posix_vfork_restore();
+}
+#define _exit posix_exit
+#define _Exit posix_exit
 
 static int posix_interrupted; /* set when a handler without SA_RESTART ran */
 
@@ -316,6 +357,7 @@ static inline int posix_exec(const char *file, char *const argv[], char *const e
                                       search && !strchr(file, '/'), path, strlen(path));
     free(args);
     free(envs);
+    if (error == 0) posix_vfork_restore(); /* exec returns success only in a vfork child */
     return posix_result(error);
 }
 

@@ -67,13 +67,15 @@ enum Registry {
                 }
             }
             let results: [Value] = type.results.isEmpty ? [] : [.i32(result)]
-            // Not while the module unwinds for asyncify: a handler must not run in the middle of that.
-            if thread.pendingUnwind == nil, thread.process.hasPendingSignals.load(ordering: .sequentiallyConsistent) {
+            // Not while the module unwinds for asyncify: a handler must not run in the middle of that. The process
+            // is the one the thread acts for now: a vfork child's `proc_exit2` returns to its parent.
+            let process = thread.currentProcess
+            if thread.pendingUnwind == nil, process.hasPendingSignals.load(ordering: .sequentiallyConsistent) {
                 try thread.deliverSignals(returning: results, only: syscall.deliversSignals ? nil : .pipe)
                 // What a write left pending waits for a safepoint, not for the next syscall, which may never come.
                 if !syscall.deliversSignals {
-                    let kernel = thread.process.kernel
-                    kernel.locked { kernel.scheduleSafepoints([thread], of: thread.process) }
+                    let kernel = process.kernel
+                    kernel.locked { kernel.scheduleSafepoints([thread], of: process) }
                 }
             }
             return results

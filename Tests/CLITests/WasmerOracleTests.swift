@@ -31,6 +31,7 @@ struct WasmerOracleTests {
             + "64 instead of SIGPIPE, and poll with a zero timeout blocks on an empty pipe",
         "signals": "no SIGCHLD when a child ends, and a SIGTERM sent to a forked child never arrives",
         "spawn": "posix_spawn of a missing file fails with ENOEXEC (and stdout is a terminal, so line-buffered)",
+        "vfork": "getppid() is 0 in a vfork child, and a vfork child cannot vfork again (proc_fork_env is ENOTSUP)",
     ]
 
     /// wasix-run flags of the fixtures that wasmer-sdk cannot express, and why; a fixture with one is not run.

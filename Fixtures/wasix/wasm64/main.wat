@@ -1,5 +1,6 @@
 ;; The wasix_64v1 ABI on a memory64 module: pointers and sizes are i64, iovecs and argv entries 8 bytes,
-;; sizes written back as 8 bytes; fork and join work; an unimplemented call links and answers ENOTSUP.
+;; sizes written back as 8 bytes; fork and join work, and so does vfork through proc_fork_env (the thread is the
+;; child until its proc_exit2 returns); an unimplemented call links and answers ENOTSUP.
 (module
   (import "wasix_64v1" "args_sizes_get" (func $args_sizes_get (param i64 i64) (result i32)))
   (import "wasix_64v1" "args_get" (func $args_get (param i64 i64) (result i32)))
@@ -7,6 +8,9 @@
   (import "wasix_64v1" "proc_fork" (func $proc_fork (param i32 i64) (result i32)))
   (import "wasix_64v1" "proc_join" (func $proc_join (param i64 i64) (result i32)))
   (import "wasix_64v1" "proc_exit" (func $proc_exit (param i32)))
+  (import "wasix_64v1" "proc_fork_env" (func $proc_fork_env (param i64) (result i32)))
+  (import "wasix_64v1" "proc_exit2" (func $proc_exit2 (param i32)))
+  (import "wasix_64v1" "proc_id" (func $proc_id (param i64) (result i32)))
   (import "wasix_64v1" "getcwd" (func $getcwd (param i64 i64) (result i32)))
   (import "wasix_64v1" "port_mac" (func $port_mac (param i64) (result i32)))
   (memory (export "memory") i64 1)
@@ -15,6 +19,7 @@
   (data (i64.const 1200) "child exited with ?\n")
   (data (i64.const 1300) "port_mac errno ??\n")
   (data (i64.const 1400) "cwd: ")
+  (data (i64.const 1600) "vfork child: its own pid ?, exited with ?\n")
 
   ;; Writes `length` bytes at `address` to stdout; traps unless all were written (checked in the 8-byte nwritten).
   (func $print (param $address i64) (param $length i64)
@@ -51,6 +56,18 @@
     ;; The status is a POSIX wait status: the exit code is its second byte.
     (i32.store8 (i64.const 1218) (i32.add (i32.const 48) (i32.load8_u (i64.const 33))))
     (call $print (i64.const 1200) (i64.const 20))
+
+;; proc_fork_env writes the child's pid through an i64 pointer; proc_id in the child answers it; proc_exit2
+    ;; returns, as the parent, which then joins the child.
+    (drop (call $proc_fork_env (i64.const 16)))
+    (drop (call $proc_id (i64.const 20)))
+    (call $proc_exit2 (i32.const 5))
+    (i32.store8 (i64.const 1625)
+      (select (i32.const 121) (i32.const 110) (i32.eq (i32.load (i64.const 16)) (i32.load (i64.const 20)))))
+    (i32.store (i64.const 24) (i32.load (i64.const 16)))
+    (drop (call $proc_join (i64.const 24) (i64.const 32)))
+    (i32.store8 (i64.const 1640) (i32.add (i32.const 48) (i32.load8_u (i64.const 33))))
+    (call $print (i64.const 1600) (i64.const 42))
 
     ;; getcwd: the capacity in and the length out are 8 bytes.
     (i64.store (i64.const 40) (i64.const 64))

@@ -158,7 +158,7 @@ enum Asyncify {
         guard let entry = parent.entry, let instance = parent.instance.clone(into: store),
               let index = parent.instance.functions.firstIndex(where: { $0 === entry.function }),
               let layout = Layout(instance) else { throw Errno.nomem }
-        let process = parent.process
+        let process = parent.currentProcess
         let child = try kernel.add { pid in WasixProcess(kernel: kernel, pid: pid, parent: process) }
         let thread = WasixThread(process: child, instance: instance, context: ExecutionContext(store: store))
         thread.entry = (instance.functions[index], entry.arguments)

@@ -73,10 +73,13 @@ final class Kernel: @unchecked Sendable {
 
     /// Takes `thread` out of its process and decides whether the process ends: it does when the thread was the
     /// first one and returned, or exited, trapped or was killed; a thread that returns or calls `thread_exit`
-    /// ends alone, unless it was the last one.
+    /// ends alone, unless it was the last one. The vfork children the thread still acts as end the same way
+    /// first: their parent's stack is the one that ended.
     func threadEnded(_ thread: WasixThread, _ ending: Ending, reportsTrap: Bool = true) {
+        let acting = thread.currentProcess
+        if case .trapped(let trap) = ending, reportsTrap { acting.reportError("error: process \(acting.pid): \(trap)") }
+        while let child = thread.leaveVforkChild() { finish(child, ending.status) }
         let process = thread.process
-        if case .trapped(let trap) = ending, reportsTrap { process.reportError("error: process \(process.pid): \(trap)") }
         // Thread-local destructors run for a thread that ends normally: it returned, or called thread_exit.
         if case .returned = ending {
             thread.destroyThreadLocals()
@@ -231,7 +234,7 @@ final class Kernel: @unchecked Sendable {
     func join(_ caller: WasixThread, pid: UInt32?, blocking: Bool, stopped: Bool = false) throws(Errno)
         -> (pid: UInt32, status: ExitStatus)?
     {
-        let parent = caller.process
+        let parent = caller.currentProcess
         condition.lock()
         defer { condition.unlock() }
         while true {

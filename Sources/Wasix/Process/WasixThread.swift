@@ -34,6 +34,21 @@ final class WasixThread: @unchecked Sendable {
     var pendingUnwind: Asyncify.Unwind?
     /// In asyncify mode: what the syscall being replayed by a rewind returns.
     var pendingRewind: Asyncify.Rewind?
+    /// The vfork children (`proc_fork_env`) the thread acts as, innermost last: a child may vfork again. Only the
+    /// thread itself reads it; changes hold the kernel's lock.
+    private(set) var vforkChildren: [VforkChild] = []
+
+    /// A process made by `proc_fork_env` that the thread acts as, in the same memory and on the same stack, until
+    /// it execs or exits.
+    struct VforkChild {
+        let process: WasixProcess
+        /// The signals pending for the thread, as the parent's, when the child was made: given back when it is done.
+        let parentSignals: [Signal]
+    }
+
+    /// The process the thread acts for: the innermost vfork child, else its own. Syscalls, signals and joins
+    /// follow it.
+    var currentProcess: WasixProcess { vforkChildren.last?.process ?? process }
 
     enum Action {
         /// Run another program in this process (`exec`).
@@ -88,6 +103,31 @@ final class WasixThread: @unchecked Sendable {
         attach(context)
     }
 
+    // MARK: vfork
+
+    /// Makes the thread act as `child` (a new child of `currentProcess`): the child's thread in its table, with
+    /// no signals pending for it yet.
+    func enterVforkChild(_ child: WasixProcess) {
+        process.kernel.locked {
+            vforkChildren.append(VforkChild(process: child, parentSignals: pendingSignals))
+            pendingSignals = []
+            child.threads[tid] = self
+        }
+    }
+
+    /// Stops acting as the innermost vfork child: the thread leaves the child's table, drops the signals still
+    /// pending for it as the child, gets back those pending for it as the parent, and acts for the parent again.
+    /// - Returns: the child, or nil if the thread acts as none.
+    func leaveVforkChild() -> WasixProcess? {
+        process.kernel.locked {
+            guard let child = vforkChildren.popLast() else { return nil }
+            if child.process.threads[tid] === self { child.process.threads[tid] = nil }
+            pendingSignals = child.parentSignals
+            currentProcess.updatePendingFlag()
+            return child.process
+        }
+    }
+
     /// Makes `context` this thread's: its host calls find the thread, and a signal sent to a thread that runs
     /// without making syscalls reaches it at its next safepoint (see `Kernel.queue`).
     private func attach(_ context: ExecutionContext) {
@@ -126,7 +166,7 @@ final class WasixThread: @unchecked Sendable {
             } catch {
                 switch error.trap.termination {
                 case .exit(let code)?:
-                    return process.terminatingSignal.map(Ending.killed) ?? .exited(code)
+                    return currentProcess.terminatingSignal.map(Ending.killed) ?? .exited(code)
                 case .unwound?:
                     guard let action = pendingAction else { return .trapped(error) }
                     pendingAction = nil
@@ -210,7 +250,7 @@ final class WasixThread: @unchecked Sendable {
 
     /// The export `callback_signal` registered, if it is exported with the type `(i32) -> ()`.
     var signalHandler: Function? {
-        guard let name = process.signalHandlerName, let function = instance.exportedFunction(name),
+        guard let name = currentProcess.signalHandlerName, let function = instance.exportedFunction(name),
               function.type == FunctionType(parameters: [.i32]) else { return nil }
         return function
     }
@@ -222,9 +262,9 @@ final class WasixThread: @unchecked Sendable {
     func deliverSignals(returning result: [Value], only: Signal? = nil) throws(Trap) {
         waitWhileStopped()
         while let signal = takeDeliverableSignal(only: only) {
-            if signal.isUncatchable || process.signalHandlerName == nil {
+            if signal.isUncatchable || currentProcess.signalHandlerName == nil {
                 if signal.isStop {
-                    process.kernel.stop(process, by: signal)
+                    process.kernel.stop(currentProcess, by: signal)
                     waitWhileStopped()
                 } else if !signal.isIgnoredByDefault {
                     throw terminate(by: signal)
@@ -250,7 +290,7 @@ final class WasixThread: @unchecked Sendable {
     /// one whose handler is running while a SIGABRT it raised is held back. The innermost such handler counts.
     func signalBeingCarriedOut() -> Signal? {
         process.kernel.locked {
-            guard (pendingSignals + process.pendingSignals).contains(.abrt) else { return nil }
+            guard (pendingSignals + currentProcess.pendingSignals).contains(.abrt) else { return nil }
             return signalsBeingHandled.last { !$0.isIgnoredByDefault && !$0.isStop } ?? .abrt
         }
     }
@@ -261,6 +301,7 @@ final class WasixThread: @unchecked Sendable {
     private func takeDeliverableSignal(only: Signal?) -> Signal? {
         let handled = signalHandler != nil
         return process.kernel.locked {
+            let process = currentProcess
             defer { process.updatePendingFlag() }
             if let index = pendingSignals.firstIndex(where: {
                 (only == nil || $0 == only) && process.canDeliver($0, handled: handled)
@@ -277,8 +318,9 @@ final class WasixThread: @unchecked Sendable {
 
     /// Blocks while the process is stopped, until SIGCONT continues it or SIGKILL (taken next) ends it.
     private func waitWhileStopped() {
-        process.kernel.locked {
-            while process.isStopped, !process.pendingSignals.contains(.kill) { process.kernel.condition.wait() }
+        let kernel = process.kernel
+        kernel.locked {
+            while currentProcess.isStopped, !currentProcess.pendingSignals.contains(.kill) { kernel.condition.wait() }
         }
     }
 
@@ -286,11 +328,13 @@ final class WasixThread: @unchecked Sendable {
     /// lock.
     var hasDeliverableSignal: Bool {
         let handled = signalHandler != nil
+        let process = currentProcess
         return (pendingSignals + process.pendingSignals).contains { process.canDeliver($0, handled: handled) }
     }
 
     /// Ends the process as `signal`'s default action does.
     private func terminate(by signal: Signal) -> Trap {
+        let process = currentProcess
         process.kernel.locked { process.terminatingSignal = process.terminatingSignal ?? signal }
         return .terminated(Termination.exit(128 + Int32(signal.rawValue)))
     }

@@ -7,7 +7,8 @@ import WasmInterpreter
 
 /// `proc_exit`, `proc_raise`, `sched_yield` and `random_get`.
 extension Syscalls {
-    /// proc_exit(code: u32) -> does not return
+    /// proc_exit(code: u32) -> does not return, except in a vfork child (`proc_fork_env`), which it ends: the
+    /// call then returns as the child's parent, as `proc_exit2` does.
     static func procExit(_ c: SyscallContext) throws -> Errno {
         try endProcess(c, code: c.u32(0))
     }
@@ -15,12 +16,17 @@ extension Syscalls {
     /// Ends the process with `code`, or as killed by a signal when this is wasix-libc carrying out a signal's
     /// default action: its handler prints a message and calls `abort()`, which raises SIGABRT (held back, as
     /// the handler blocks signals) and exits with 127. Linux reports such a process as killed by the signal
-    /// being handled (SIGABRT for a plain `abort()`), and so do we.
+    /// being handled (SIGABRT for a plain `abort()`), and so do we. A vfork child the thread acts as ends
+    /// without ending the thread: the call returns, as its parent's.
+    /// - Throws: `Termination.exit` unless the process is a vfork child.
     static func endProcess(_ c: SyscallContext, code: UInt32) throws -> Errno {
         if code == 127, let signal = c.thread.signalBeingCarriedOut() {
             c.kernel.locked { c.process.terminatingSignal = c.process.terminatingSignal ?? signal }
         }
-        throw Termination.exit(Int32(bitPattern: code))
+        guard let child = c.thread.leaveVforkChild() else { throw Termination.exit(Int32(bitPattern: code)) }
+        let signal = c.kernel.locked { child.terminatingSignal }
+        c.kernel.finish(child, signal.map(ExitStatus.signaled) ?? .exited(Int32(bitPattern: code)))
+        return .success
     }
 
     /// proc_raise(signal: u8), preview1 numbering: queued on the calling process and delivered as the call

@@ -16,6 +16,26 @@ extension Syscalls {
         return try fork(c, parentWaits: c.u32(0) == 0)
     }
 
+    /// proc_fork_env(pid: *pid): vfork without a change of control flow, which current wasix-libc's
+    /// exception-handling builds pair with setjmp and longjmp. Makes a child of the calling process, with a copy
+    /// of its descriptor table, working directory, environment and signal handler, writes its pid to `*pid` and
+    /// returns; from then on the calling thread acts as the child, in the same memory and on the same stack,
+    /// until the child's `proc_exit2` (or `proc_exit`) or successful `proc_exec*`, which return as the parent's
+    /// (libc then longjmps back to its vfork). A child may vfork again.
+    /// - Returns: `again` beyond `maxProcesses`; `fault` for a bad pointer (no child is made).
+    static func procForkEnv(_ c: SyscallContext) throws -> Errno {
+        let parent = c.process
+        let child = try c.kernel.add { pid in WasixProcess(kernel: c.kernel, pid: pid, parent: parent) }
+        do {
+            try c.memory.store(child.pid, at: c.u32(0))
+        } catch {
+            c.kernel.discard(child)
+            throw error
+        }
+        c.thread.enterVforkChild(child)
+        return .success
+    }
+
     /// proc_join(pid: *pid, status: *exitcode), the 2022 form: `*pid` is a child or -1 for any; out come the
     /// pid and the raw exit code.
     static func procJoin2022(_ c: SyscallContext) throws -> Errno {
@@ -55,8 +75,8 @@ extension Syscalls {
         return .success
     }
 
-    /// proc_exit2(code): proc_exit that would return to the parent of a proc_fork_env, which is not
-    /// supported (ENOTSUP), so it always ends the process.
+    /// proc_exit2(code): ends the process, like proc_exit; in a vfork child (`proc_fork_env`) it ends the child
+    /// and returns, the thread acting as the child's parent again.
     static func procExit2(_ c: SyscallContext) throws -> Errno {
         try endProcess(c, code: c.u32(0))
     }
@@ -76,7 +96,8 @@ extension Syscalls {
     }
 
     /// proc_exec(name: string, args: string): runs another program in this process; args are separated by
-    /// newlines, argv[0] first. Does not return: a failure ends the process with status 45 (`noexec`).
+    /// newlines, argv[0] first. Does not return: a failure ends the process with status 45 (`noexec`). In a
+    /// vfork child it returns either way, as the parent's (see `proc_exec3`).
     static func procExec(_ c: SyscallContext) throws -> Errno {
         try execOrExit(c, name: try c.string(0), arguments: try c.string(2), environment: nil, path: nil)
     }
@@ -87,7 +108,9 @@ extension Syscalls {
     }
 
     /// proc_exec3(name, args, envs: string, search_path: bool, path: string): as `proc_exec2`, but a failure
-    /// returns its errno; with `search_path`, a bare name is looked up in the directories of `path`.
+    /// returns its errno; with `search_path`, a bare name is looked up in the directories of `path`. In a vfork
+    /// child (`proc_fork_env`) success returns too: the program runs as the child on a thread of its own, and
+    /// the calling thread acts as the child's parent again.
     static func procExec3(_ c: SyscallContext) throws -> Errno {
         try exec(c, name: try c.string(0), arguments: try c.string(2), environment: try c.string(4),
                  path: c.u32(6) != 0 ? try c.string(7) : nil)
@@ -133,12 +156,13 @@ extension Syscalls {
             return try exec(c, name: name, arguments: arguments, environment: environment, path: path)
         } catch let error as Errno {
             c.process.reportError("exec \(name): \(error)")
-            throw Termination.exit(Int32(Errno.noexec.rawValue))
+            return try endProcess(c, code: UInt32(Errno.noexec.rawValue))
         }
     }
 
     /// Replaces the program of the calling process: loads and instantiates the new one (an error comes back as
-    /// errno), closes close-on-exec descriptors, and unwinds so the thread starts it.
+    /// errno), closes close-on-exec descriptors, and unwinds so the thread starts it. A vfork child's program
+    /// starts on a thread of its own instead, and the call returns as the parent's.
     private static func exec(_ c: SyscallContext, name: String, arguments: String, environment: String?,
                              path: String?) throws -> Errno {
         let program = try c.kernel.instantiate(try c.kernel.program(named: name, for: c.process, searchPath: path))
@@ -146,6 +170,13 @@ extension Syscalls {
         if let environment, !environment.isEmpty { c.process.environment = lines(environment) }
         c.process.closeOnExec()
         c.kernel.locked { c.process.signalHandlerName = nil }
+        if let child = c.thread.leaveVforkChild() {
+            let thread = WasixThread(process: child, instance: program.instance,
+                                     context: ExecutionContext(store: program.store))
+            c.kernel.locked { child.threads[1] = thread }
+            c.kernel.start(thread, .invoke(program.start, []))
+            return .success
+        }
         c.thread.pendingAction = .exec(program)
         throw Termination.unwound
     }

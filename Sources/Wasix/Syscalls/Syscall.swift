@@ -13,9 +13,21 @@ struct SyscallContext {
 
     /// Bytes of a pointer or size: 4, or 8 in `wasix_64v1`.
     let wordSize: UInt32
+    /// The process the call is made for: the thread's own, or the vfork child it acts as (`proc_fork_env`).
+    let process: WasixProcess
 
-    var process: WasixProcess { thread.process }
     var kernel: Kernel { thread.process.kernel }
+
+    init(thread: WasixThread, instance: Instance, memory: GuestMemory, arguments: [Value], flavor: Flavor,
+         wordSize: UInt32) {
+        self.thread = thread
+        self.instance = instance
+        self.memory = memory
+        self.arguments = arguments
+        self.flavor = flavor
+        self.wordSize = wordSize
+        process = thread.currentProcess
+    }
 
     /// Argument `index` as an unsigned 32-bit value (i32 parameters: pointers, lengths, fds, flags).
     func u32(_ index: Int) -> UInt32 {

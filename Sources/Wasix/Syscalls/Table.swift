@@ -73,6 +73,7 @@ extension Syscalls {
         Syscall("chdir", [.string, .size], chdir),
         // processControl
         Syscall("proc_fork", [.u32, .out(.u32)], procFork),
+        Syscall("proc_fork_env", [.out(.u32)], procForkEnv),
         Syscall("proc_join", [.out(.u32), .out(.u32)], procJoin2022),
         Syscall("proc_join", [.out(.optionPID), .u32, .out(.joinStatus)], procJoin),
         Syscall("proc_exit2", [.u32], returns: [], procExit2),
@@ -139,7 +140,6 @@ extension Syscalls {
         Syscall("epoll_wait", [.fd, .pointer, .size, .u64, .out(.size)], epollWait),
         // not supported: networking of the host's own, dynamic linking, green contexts, the 2022 spawn
         Syscall(unsupported: "clock_time_set"),
-        Syscall(unsupported: "proc_fork_env"),
         Syscall(unsupported: "proc_snapshot"),
         Syscall(unsupported: "port_bridge"),
         Syscall(unsupported: "port_unbridge"),

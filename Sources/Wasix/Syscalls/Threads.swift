@@ -161,14 +161,14 @@ extension Syscalls {
 
     /// Starts a thread of the calling process: a new instance of the caller's module in the same store, over the
     /// same shared memory, entering export `entry` with `arguments(tid)`.
-    /// - Throws: `notsup` if the module's memory is not imported and shared, `notcapable` without the entry
-    ///   export, `again` at the thread limit.
+    /// - Throws: `notsup` if the module's memory is not imported and shared or the caller is a vfork child (whose
+    ///   store and memory are its parent's), `notcapable` without the entry export, `again` at the thread limit.
     private static func spawnThread(_ c: SyscallContext, entry: String, arguments: (UInt32) -> [Value]) throws
         -> UInt32
     {
         let module = c.instance.module
         guard let memory = c.instance.memories.first, memory.type.limits.isShared,
-              !module.module.importedMemories.isEmpty else { throw Errno.notsup }
+              !module.module.importedMemories.isEmpty, c.thread.vforkChildren.isEmpty else { throw Errno.notsup }
         let process = c.process
         let store = c.thread.context.store
         let instance: Instance
