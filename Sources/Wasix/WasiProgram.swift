@@ -29,6 +29,15 @@ public enum WasiProgram {
     public static func run(_ module: ValidatedModule, configuration: WasixConfiguration, function: String? = nil,
                            arguments: [Value] = [], results: ((FunctionType, [Value]) -> Void)? = nil,
                            store: Store = Store()) throws -> Outcome {
+        try run(module, configuration: configuration, function: function, arguments: arguments, results: results,
+                store: store, started: nil)
+    }
+
+    /// `run`, telling `started` the kernel and the first process once it exists (for cancellation).
+    static func run(_ module: ValidatedModule, configuration: WasixConfiguration, function: String?,
+                    arguments: [Value], results: ((FunctionType, [Value]) -> Void)?, store: Store,
+                    started: ((Kernel, WasixProcess) -> Void)?) throws -> Outcome {
+        defer { for preopen in configuration.preopens where preopen.isTemporary { preopen.removeHostDirectory() } }
         // Writing to a closed pipe must be `EPIPE` for the guest, not the end of the host.
         signal(SIGPIPE, SIG_IGN)
         // A WASIX program sees one rooted tree; a WASI one, the preopened directories (as in wasmtime).
@@ -38,6 +47,7 @@ public enum WasiProgram {
         let kernel = Kernel(configuration: configuration, limits: store.limits, fileSystem: fileSystem)
         kernel.profiler = store.profiler
         let process = try kernel.add { pid in try WasixProcess(kernel: kernel, pid: pid, configuration: configuration) }
+        started?(kernel, process)
         let instance: Instance
         switch Result(catching: { () throws(InstantiationError) in
             try store.instantiate(module, imports: Registry.imports(for: module, in: store, trace: configuration.trace))

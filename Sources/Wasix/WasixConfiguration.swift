@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a WASI program sees of its host: arguments, environment, preopened directories and stdio.
 public struct WasixConfiguration: Sendable {
     /// `argv`, program name first.
@@ -43,10 +45,33 @@ public struct WasixConfiguration: Sendable {
     public struct Preopen: Sendable {
         public var guestPath: String
         public var hostPath: String
+        /// Whether the run made `hostPath` and removes it when it ends (`inMemory`).
+        public internal(set) var isTemporary = false
 
         public init(guestPath: String, hostPath: String) {
             self.guestPath = guestPath
             self.hostPath = hostPath
+        }
+
+        /// A directory made of `files` (relative paths to contents; directories are made as needed) for a guest
+        /// that should see no host directory: the files are written to a private temporary directory, which
+        /// the run removes when it ends.
+        public static func inMemory(guestPath: String, files: [String: [UInt8]]) throws -> Preopen {
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent("wasix-memory-\(UUID())")
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            for (path, contents) in files {
+                guard !path.split(separator: "/").contains("..") else { throw PreopenError(path: path, reason: "leaves the directory") }
+                let file = root.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(contents).write(to: file)
+            }
+            var preopen = Preopen(guestPath: guestPath, hostPath: root.path)
+            preopen.isTemporary = true
+            return preopen
+        }
+
+        func removeHostDirectory() {
+            try? FileManager.default.removeItem(atPath: hostPath)
         }
     }
 

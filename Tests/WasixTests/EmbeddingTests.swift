@@ -40,3 +40,63 @@ struct EmbeddingTests {
         #expect(try String(contentsOf: output, encoding: .utf8) == expected)
     }
 }
+
+/// Running from Swift concurrency: cancellation, and stdio as asynchronous sequences.
+@Suite("WASIX from Swift concurrency")
+struct ConcurrencyTests {
+    static let fixtures = EmbeddingTests.fixtures.deletingLastPathComponent()
+
+    @Test("cancelling the task ends a guest that loops forever, within 100 ms")
+    func cancel() async throws {
+        let module = try ValidatedModule(
+            contentsOfFile: Self.fixtures.appendingPathComponent("wasix/programs/write-then.wasm").path)
+        // Its sandbox is a directory from memory: no host directory is given.
+        var configuration = WasixConfiguration(arguments: ["write-then", "loop"],
+                                               preopens: [try .inMemory(guestPath: "/sandbox", files: [:])])
+        let output = try GuestStreams.lines()
+        configuration.stdout = output.descriptor
+        let configured = configuration
+        let run = Task { try await WasiProgram.run(module, configuration: configured) }
+        // "ready" comes once the guest loops (without syscalls, with a forked child asleep).
+        for await line in output.lines where line == "ready" { break }
+        let cancelled = ContinuousClock.now
+        run.cancel()
+        let outcome = try await run.value
+        let elapsed = ContinuousClock.now - cancelled
+        close(output.descriptor)
+        guard case .killed(let signal) = outcome else {
+            Issue.record("expected the guest killed by SIGTERM, got \(outcome)")
+            return
+        }
+        #expect(signal == SIGTERM)
+        #expect(elapsed < .milliseconds(100))
+        #expect(!FileManager.default.fileExists(atPath: configuration.preopens[0].hostPath))
+    }
+
+    @Test("stdin comes from an AsyncStream and stdout lines arrive as the guest writes them")
+    func streams() async throws {
+        let module = try ValidatedModule(contentsOfFile: Self.fixtures.appendingPathComponent("wasi/stdin/main.wasm").path)
+        let (input, feed) = AsyncStream<[UInt8]>.makeStream()
+        var configuration = WasixConfiguration(arguments: ["stdin"])
+        configuration.stdin = try GuestStreams.stdin(from: input)
+        let output = try GuestStreams.lines()
+        configuration.stdout = output.descriptor
+        let configured = configuration
+        let run = Task { try await WasiProgram.run(module, configuration: configured) }
+        var lines = output.lines.makeAsyncIterator()
+        // Each answer comes before the next line is sent: the guest's output is read while it runs.
+        for word in ["first", "second", "third"] {
+            feed.yield(Array("\(word)\n".utf8))
+            let answer = await lines.next()
+            #expect(answer?.hasSuffix(word.uppercased()) == true)
+        }
+        feed.finish()
+        #expect(await lines.next() == "3 lines")
+        guard case .exited(0) = try await run.value else {
+            Issue.record("expected exit 0")
+            return
+        }
+        close(output.descriptor)
+        close(configuration.stdin)
+    }
+}

@@ -8,6 +8,7 @@ int main(void) {
     while (fgets(line, sizeof line, stdin)) {
         for (char *c = line; *c; c++) *c = toupper((unsigned char)*c);
         printf("%d: %s", ++number, line);
+        fflush(stdout);  /* each line out before the next comes in, also into a pipe */
     }
     printf("%d lines\n", number);
     return 0;
