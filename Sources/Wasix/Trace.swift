@@ -114,8 +114,8 @@ struct TraceLine {
         case .joinStatus:
             switch try memory.load(address, as: UInt8.self) {
             case 1: return "exited \(try memory.load(address &+ 2, as: UInt16.self))"
-            case 2: return "signaled \(Signal(UInt32(try memory.load(address &+ 2, as: UInt8.self)))?.name ?? "?")"
-            case 3: return "stopped"
+            case 2: return "signaled \(Signal(UInt32(try memory.load(address &+ 4, as: UInt8.self)))?.name ?? "?")"
+            case 3: return "stopped \(Signal(UInt32(try memory.load(address &+ 2, as: UInt8.self)))?.name ?? "?")"
             default: return "nothing"
             }
         }

@@ -201,6 +201,18 @@ struct SyscallTests {
         }
     }
 
+    @Test("a relative path from the root preopen starts at the working directory (the 2022 libc's cwd-relative names)")
+    func relativeToWorkingDirectory() throws {
+        let guest = try SyscallHarness(.wasix2022)
+        try guest.createFile("inside.txt", contents: "root")
+        try guest.createFile("dir/inside.txt", contents: "dir")
+        let (address, length) = try guest.put("/dir")
+        #expect(try guest.call("chdir", [address, length]) == .success)
+        #expect(try guest.readText(try guest.openFile("inside.txt", rights: Rights.fdRead), count: 16) == "dir")
+        #expect(try guest.readText(try guest.openFile("../inside.txt", rights: Rights.fdRead), count: 16) == "root")
+        #expect(try guest.readText(try guest.openFile("/inside.txt", rights: Rights.fdRead), count: 16) == "root")
+    }
+
     @Test("path_open with .. above a preopen, or an absolute path, is perm in a WASI program")
     func dotDotLeavesPreopen() throws {
         let guest = try SyscallHarness(.wasi)

@@ -263,15 +263,11 @@ final class WasixThread: @unchecked Sendable {
         waitWhileStopped()
         while let signal = takeDeliverableSignal(only: only) {
             if signal.isUncatchable || currentProcess.signalHandlerName == nil {
-                if signal.isStop {
-                    process.kernel.stop(currentProcess, by: signal)
-                    waitWhileStopped()
-                } else if !signal.isIgnoredByDefault {
-                    throw terminate(by: signal)
-                }
+                try carryOutDefaultAction(of: signal)
                 continue
             }
             guard let handler = signalHandler else { continue }
+            let (name, globals) = (currentProcess.signalHandlerName, self.globals())
             suspendedResults.append(result)
             signalsBeingHandled.append(signal)
             defer {
@@ -281,8 +277,24 @@ final class WasixThread: @unchecked Sendable {
             do {
                 _ = try context.invoke(handler, [.i32(UInt32(signal.rawValue))])
             } catch {
-                throw error.trap
+                // Current wasix-libc's handler export calls a null default handler for a signal it has no action
+                // for until the program's first sigaction (a fork registers the export before that): as if the
+                // export had not been called, the default action (see docs/RATIONALE.md).
+                guard case .uninitializedElement = error.trap else { throw error.trap }
+                process.kernel.locked { currentProcess.signalHandlerName = name }
+                restoreGlobals(globals)
+                try carryOutDefaultAction(of: signal)
             }
+        }
+    }
+
+    /// A signal's default action: stop, end the process, or nothing (for those ignored by default).
+    private func carryOutDefaultAction(of signal: Signal) throws(Trap) {
+        if signal.isStop {
+            process.kernel.stop(currentProcess, by: signal)
+            waitWhileStopped()
+        } else if !signal.isIgnoredByDefault {
+            throw terminate(by: signal)
         }
     }
 

@@ -93,7 +93,9 @@ extension Syscalls {
     }
 
     /// Resolves the path in arguments `path`, `path + 1` inside the directory descriptor in argument `fd`.
-    /// In a WASIX program's rooted tree, an absolute path starts at the guest root whatever the descriptor.
+    /// In a WASIX program's rooted tree, an absolute path starts at the guest root whatever the descriptor, and
+    /// a relative one given with the root preopen starts at the working directory: the 2022 libc passes cwd-
+    /// relative names that way (the current one makes them absolute first); other descriptors are `openat`'s.
     static func resolve(_ c: SyscallContext, fd: Int, path: Int, follow: Bool) throws(Errno) -> SandboxPath {
         let directory = try c.fd(fd)
         let text = try c.string(path)
@@ -101,7 +103,8 @@ extension Syscalls {
             guard !text.isEmpty else { throw .noent }
             if text.hasPrefix("/") { return try fileSystem.resolve(text, followFinal: follow) }
             guard directory.file.filetype == .directory, let base = directory.file.guestPath else { throw .notdir }
-            return try fileSystem.resolve(base + "/" + text, followFinal: follow)
+            let start = directory.preopenPath == "/" ? c.process.workingDirectory : base
+            return try fileSystem.resolve(start + "/" + text, followFinal: follow)
         }
         guard directory.file.filetype == .directory else { throw .notdir }
         return try SandboxPath.resolve(text, in: directory.file.hostFD, followFinal: follow)

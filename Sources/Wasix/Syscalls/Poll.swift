@@ -115,7 +115,11 @@ extension Syscalls {
     static func waitReady(_ c: SyscallContext, _ fd: FileDescriptor, events: Int32) throws(Errno) {
         guard fcntl(fd.file.hostFD, F_GETFL) & O_NONBLOCK == 0 else { return }
         var poller = pollfd(fd: fd.file.hostFD, events: Int16(events), revents: 0)
-        while Glibc.poll(&poller, 1, 50) == 0 {
+        // A host signal (the host's SIGTERM being forwarded, say) can cut a poll short: that is no readiness,
+        // and the blocking call after it could no longer be interrupted, so it waits on.
+        while true {
+            let ready = Glibc.poll(&poller, 1, 50)
+            guard ready == 0 || (ready < 0 && errno == EINTR) else { return }
             if c.kernel.locked({ c.thread.hasDeliverableSignal }) { throw .intr }
         }
     }
