@@ -242,10 +242,11 @@ enum CLI {
     private static func report(_ profiler: Profiler, to path: String) {
         profiler.stop()
         let total = max(profiler.sampleCount, 1)
-        if !FileManager.default.createFile(atPath: path, contents: Data(profiler.foldedStacks.utf8)) {
+        let contents = path.hasSuffix(".svg") ? profiler.flameGraph(title: "wasix-run --profile") : profiler.foldedStacks
+        if !FileManager.default.createFile(atPath: path, contents: Data(contents.utf8)) {
             printError("error: cannot write the profile to \(path)")
         }
-        printError("profile: \(profiler.sampleCount) samples, folded stacks in \(path)")
+        printError("profile: \(profiler.sampleCount) samples, \(path.hasSuffix(".svg") ? "a flame graph" : "folded stacks") in \(path)")
         printError("  self%  total%  function")
         for entry in profiler.hottest(20) {
             let own = Double(entry.selfSamples) * 100 / Double(total), all = Double(entry.totalSamples) * 100 / Double(total)

@@ -119,7 +119,9 @@ struct RunOptions {
             options.trace = options.trace ?? []
         },
         Option(names: ["--profile"], value: "[=FILE]", help: """
-            sample the guest's call stacks every millisecond; write them to FILE (default wasix-run.folded) as             folded stacks for flame-graph tools, and the 20 hottest functions to stderr
+            sample the guest's call stacks every millisecond; write them to FILE (default wasix-run.folded) as \
+            folded stacks for flame-graph tools, or as a flame graph if FILE ends in .svg; the 20 hottest \
+            functions go to stderr
             """) { options, value in
             options.profile = value.isEmpty ? "wasix-run.folded" : value
         },

@@ -171,6 +171,12 @@ struct CommandLineTests {
             #expect(parts.count == 2 && Int(parts[1]) != nil && parts[0].split(separator: ";").allSatisfy { $0 == "fib" })
         }
         #expect(result.stderr.contains("self%") && result.stderr.contains("100.0   fib"))
+        // A FILE ending in .svg is a flame graph: a bar per frame, named.
+        let svg = path.deletingPathExtension().appendingPathExtension("svg")
+        defer { try? FileManager.default.removeItem(at: svg) }
+        #expect(try Runner.run(["--profile=\(svg.path)", "--invoke", "fib", file, "25"]).status == 0)
+        let picture = try String(contentsOf: svg, encoding: .utf8)
+        #expect(picture.hasPrefix("<?xml") && picture.contains("<svg") && picture.contains("<title>fib ("))
     }
 
     @Test("each command has its own --help")

@@ -76,3 +76,62 @@ public final class Profiler: @unchecked Sendable {
             .prefix(count).map { $0 }
     }
 }
+
+extension Profiler {
+    /// The samples as a flame graph: an SVG of one bar per function on the stack, as wide as its share of the
+    /// samples, callers below callees; hovering a bar names it with its count.
+    public func flameGraph(title: String) -> String {
+        final class Node {
+            var count = 0
+            var children: [String: Node] = [:]
+        }
+        let root = Node()
+        for line in foldedStacks.split(separator: "\n") {
+            guard let space = line.lastIndex(of: " "), let count = Int(line[line.index(after: space)...]) else { continue }
+            var node = root
+            node.count += count
+            for name in line[..<space].split(separator: ";").map(String.init) {
+                let child = node.children[name] ?? Node()
+                node.children[name] = child
+                child.count += count
+                node = child
+            }
+        }
+        func depth(_ node: Node) -> Int { 1 + (node.children.values.map(depth).max() ?? 0) }
+        let width = 1200.0, row = 17.0, top = 40.0
+        let height = top + row * Double(depth(root)) + 10
+        let total = Double(max(root.count, 1))
+        var bars: [String] = []
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+        }
+        func draw(_ node: Node, name: String, x: Double, level: Int) {
+            let w = width * Double(node.count) / total
+            let y = height - 10 - row * Double(level + 1)
+            let hue = name.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xffff } % 40
+            let label = w > 7 * 8 ? escape(String(name.prefix(Int(w / 7) - 1))) : ""
+            bars.append("""
+                <g><title>\(escape(name)) (\(node.count) samples, \(String(format: "%.1f", 100 * Double(node.count) / total))%)</title>\
+                <rect x="\(x)" y="\(y)" width="\(max(w - 0.5, 0.1))" height="\(row - 1)" fill="hsl(\(10 + hue),80%,60%)"/>\
+                <text x="\(x + 3)" y="\(y + 12)">\(label)</text></g>
+                """)
+            var offset = x
+            for (childName, child) in node.children.sorted(by: { $0.key < $1.key }) {
+                draw(child, name: childName, x: offset, level: level + 1)
+                offset += width * Double(child.count) / total
+            }
+        }
+        draw(root, name: "all", x: 0, level: 0)
+        return """
+            <?xml version="1.0" standalone="no"?>
+            <svg version="1.1" width="\(Int(width))" height="\(Int(height))" xmlns="http://www.w3.org/2000/svg">
+            <style>text { font-family: monospace; font-size: 12px; }</style>
+            <rect width="100%" height="100%" fill="#f8f8f0"/>
+            <text x="\(width / 2)" y="24" text-anchor="middle" style="font-size:16px">\(escape(title))</text>
+            \(bars.joined(separator: "\n"))
+            </svg>
+
+            """
+    }
+}
