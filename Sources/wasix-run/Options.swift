@@ -92,6 +92,9 @@ struct RunOptions {
         Option(names: ["--net", "-S inherit-network"], value: nil, help: "let the guest open sockets to any address") {
             options, _ in options.network.allowsAll = true
         },
+        Option(names: ["-S tcp", "-S udp", "-S allow-ip-name-lookup"], value: nil, help: """
+            accepted as wasmtime has them: TCP, UDP and name lookups are on whenever the network is (=n is refused)
+            """) { _, _ in },
         Option(names: ["--net-allow"], value: "HOST:PORT", help: """
             let the guest bind, connect and send to this endpoint only (repeatable; `*` wildcards, `localhost`, \
             `[::1]:PORT`); without --net or this, no network
@@ -226,7 +229,7 @@ struct RunOptions {
                 let setting = parts.count > 1 ? parts[1] : "y"
                 guard ["y", "yes", "true"].contains(setting) else {
                     throw UsageError(["n", "no", "false"].contains(setting)
-                        ? "\(key)=\(setting) is the default: leave it out" : "\(key) takes y or n")
+                        ? "\(key)=\(setting) is not supported: leave it out" : "\(key) takes y or n")
                 }
                 return (option, nil)
             }

@@ -73,7 +73,7 @@ struct CommandLineTests {
         (["--frobnicate", "show-run.wasm"], "--frobnicate"), (["--mapdir", "nonsense", "show-run.wasm"], "--mapdir"),
         (["--fork-mode", "sideways", "show-run.wasm"], "--fork-mode"), (["--command", "no-equals", "show-run.wasm"], "--command"),
         (["--fuel"], "--fuel"), (["--fuel", "lots", "show-run.wasm"], "--fuel"), (["-W", "fuel", "show-run.wasm"], "-W fuel"),
-        (["-W", "colour=blue", "show-run.wasm"], "colour"), (["--net=yes", "show-run.wasm"], "--net"),
+        (["-W", "colour=blue", "show-run.wasm"], "colour"), (["-S", "tcp=n", "show-run.wasm"], "-S tcp"), (["--net=yes", "show-run.wasm"], "--net"),
         (["--timeout", "-1", "show-run.wasm"], "--timeout"), (["--dir", "a::b::c", "show-run.wasm"], "--dir"),
         (["--volume", "nocolon", "show-run.wasm"], "--volume"), (["--env", "=x", "show-run.wasm"], "--env"),
     ]
