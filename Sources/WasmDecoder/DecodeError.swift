@@ -1,4 +1,5 @@
-/// A module that is not well-formed binary WebAssembly (the spec's "malformed").
+/// A module that is not well-formed binary WebAssembly (the spec's "malformed"), or that goes beyond one of the
+/// `ImplementationLimits`.
 ///
 /// `description` starts with the message the spec test suite expects for `assert_malformed`, followed by the
 /// absolute byte offset where decoding stopped.
@@ -48,6 +49,8 @@ public struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case dataCountRequired
         case dataCountAndDataLengthsDiffer
         case unsupportedFeature(String)
+        /// `count` is above `maximum`, the value of `limit`.
+        case limitExceeded(ImplementationLimit, count: Int, maximum: Int)
 
         public var message: String {
             switch self {
@@ -82,6 +85,12 @@ public struct DecodeError: Error, Equatable, Sendable, CustomStringConvertible {
             case .dataCountRequired: "data count section required"
             case .dataCountAndDataLengthsDiffer: "data count and data section have inconsistent lengths"
             case .unsupportedFeature(let name): "unsupported feature: \(name)"
+            case .limitExceeded(.moduleSize, _, let maximum):
+                // A module read from a file is read only one byte beyond the limit, so its size is not known.
+                "module too large: more than \(maximum) bytes (implementation limit moduleSize)"
+            case .limitExceeded(let limit, let count, let maximum):
+                "\(limit.excess): \(count)\(limit == .functionBodySize ? " bytes" : "") > \(maximum) "
+                    + "(implementation limit \(limit.rawValue))"
             }
         }
     }

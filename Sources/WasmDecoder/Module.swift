@@ -151,7 +151,8 @@ public struct FunctionBody: Hashable, Sendable {
         public var type: ValueType
     }
 
-    /// The type of every declared local, expanded.
+    /// The type of every declared local, expanded: at most `ImplementationLimits.locals` of them, which decoding
+    /// checked.
     public var localTypes: [ValueType] {
         localGroups.flatMap { [ValueType](repeating: $0.type, count: Int($0.count)) }
     }

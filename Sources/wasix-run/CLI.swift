@@ -152,7 +152,7 @@ enum CLI {
         }
         let module: ValidatedModule
         do {
-            module = try ValidatedModule(contentsOfFile: options.file)
+            module = try ValidatedModule(contentsOfFile: options.file, limits: options.limits.module)
         } catch let error as FileError {
             printError("error: \(error)")
             return 1

@@ -140,14 +140,16 @@ struct RunOptions {
             """) { options, value in
             options.limits.timeout = try duration(value)
         },
-        Option(names: ["--max-memory-pages"], value: "N", help: "let no memory grow beyond N pages of 64 KiB (default 65536)") {
+        Option(names: ["--max-memory-pages"], value: "N", help: """
+            let no memory have or grow to more than N pages of 64 KiB (default 65536)
+            """) {
             $0.limits.memoryPages = UInt64(try number($1, "--max-memory-pages"))
         },
         Option(names: ["-W max-memory-size"], value: "BYTES", help: "the same in bytes (wasmtime's form)") {
             $0.limits.memoryPages = UInt64(try number($1, "-W max-memory-size")) / 65536
         },
         Option(names: ["--max-table-elements", "-W max-table-elements"], value: "N", help: """
-            let no table grow beyond N elements (default 10000000)
+            let no table have or grow to more than N elements (default 10000000)
             """) { $0.limits.tableElements = UInt64(try number($1, "--max-table-elements")) },
         Option(names: ["--max-call-depth"], value: "N", help: """
             trap "call stack exhausted" beyond N nested calls (default 100000)

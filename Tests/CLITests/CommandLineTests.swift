@@ -40,6 +40,16 @@ struct CommandLineTests {
         #expect(result.stderr == "error: \(file.path): length out of bounds at offset 10\n")
     }
 
+    @Test("a module beyond an implementation limit is one line naming the limit, exit 1, and the host stays up")
+    func beyondLimit() throws {
+        // The 42-byte module of 2^32-1 locals, which used to abort wasix-run.
+        let file = Self.fixtures.appendingPathComponent("regression/limits/locals.wasm").path
+        let result = try Runner.run([file])
+        #expect(result.status == 1)
+        #expect(result.stderr
+            == "error: \(file): too many locals: 4294967295 > 50000 (implementation limit locals) at offset 35\n")
+    }
+
     @Test("a missing import is named, exit 1")
     func missingImport() throws {
         let file = Self.fixtures.appendingPathComponent("interpreter/add.wasm").path

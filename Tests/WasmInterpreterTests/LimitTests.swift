@@ -102,6 +102,17 @@ struct LimitTests {
         #expect(try instance.invoke("grow", [.i32(5)]) == [.i32(UInt32.max)])
     }
 
+    @Test("a memory or table whose minimum is at the configured limit instantiates; one above it does not")
+    func minimumAtLimit() throws {
+        // The fixture's memory and table have one page and one element.
+        _ = try instance {
+            $0.memoryPages = 1
+            $0.tableElements = 1
+        }
+        #expect(throws: InstantiationError.self) { try instance { $0.memoryPages = 0 } }
+        #expect(throws: InstantiationError.self) { try instance { $0.tableElements = 0 } }
+    }
+
     @Test("a table does not grow past the configured element limit")
     func tableLimit() throws {
         let (store, instance) = try instance { $0.tableElements = 10 }

@@ -57,22 +57,24 @@ extension Kernel {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .acces }
+        // A module larger than the limit is refused unread (and one that grows meanwhile, once past it).
+        guard Int(info.st_size) <= limits.module.moduleSize else { throw .noexec }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
+        while bytes.count <= limits.module.moduleSize {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             guard count >= 0 else { throw Errno.current }
             if count == 0 { break }
             bytes += chunk[0..<count]
         }
-        guard let module = try? ModuleValidator.load(bytes) else { throw .noexec }
+        guard let module = try? ModuleValidator.load(bytes, limits: limits.module) else { throw .noexec }
         return module
     }
 
     /// A module from the host's filesystem (the command table), decoded once per run.
     private func load(hostFile path: String) throws(Errno) -> ValidatedModule {
         if let module = locked({ commandModules[path] }) { return module }
-        guard let module = try? ValidatedModule(contentsOfFile: path) else { throw .noexec }
+        guard let module = try? ValidatedModule(contentsOfFile: path, limits: limits.module) else { throw .noexec }
         locked { commandModules[path] = module }
         return module
     }

@@ -26,14 +26,17 @@ extension ByteReader {
     }
 
     /// Reads one instruction: its opcode and immediates.
-
-    public mutating func readInstruction() throws(DecodeError) -> Instruction {
+    /// - Parameter branchTargetLimit: The most targets a `br_table` may have (`ImplementationLimits`).
+    public mutating func readInstruction(branchTargetLimit: Int = .max) throws(DecodeError) -> Instruction {
         let opcode = try readOpcode()
-        return Instruction(opcode, try readImmediate(opcode.immediates))
+        return Instruction(opcode, try readImmediate(opcode.immediates, branchTargetLimit: branchTargetLimit))
     }
 
     /// Reads the immediates of the given kind.
-    public mutating func readImmediate(_ kind: ImmediateKind) throws(DecodeError) -> Immediate {
+    /// - Parameter branchTargetLimit: The most targets a `br_table` may have (`ImplementationLimits`).
+    public mutating func readImmediate(_ kind: ImmediateKind, branchTargetLimit: Int = .max) throws(DecodeError)
+        -> Immediate
+    {
         switch kind {
         case .none:
             return .none
@@ -45,7 +48,13 @@ extension ByteReader {
             let first = try readVarUInt32()
             return .indexPair(first, try readVarUInt32())
         case .brTable:
-            let count = try readCount()
+            let start = position
+            let count = Int(try readVarUInt32())
+            guard count <= branchTargetLimit else {
+                let kind = DecodeError.Kind.limitExceeded(.branchTableTargets, count: count, maximum: branchTargetLimit)
+                throw DecodeError(kind, at: start)
+            }
+            try checkRemaining(count, countOffset: start)
             var labels: [LabelDepth] = []
             labels.reserveCapacity(count)
             for _ in 0..<count { labels.append(try readVarUInt32()) }

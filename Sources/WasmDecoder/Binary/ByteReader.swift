@@ -71,10 +71,16 @@ public struct ByteReader: Sendable {
     public mutating func readCount(minimumElementSize: Int = 1) throws(DecodeError) -> Int {
         let start = position
         let count = Int(try readVarUInt32())
-        if count * minimumElementSize > limit - position {
-            throw endError(at: start)
-        }
+        try checkRemaining(count, minimumElementSize: minimumElementSize, countOffset: start)
         return count
+    }
+
+    /// Checks that `count` elements of at least `minimumElementSize` bytes each fit in the bytes left; the count
+    /// was read at `countOffset`.
+    public func checkRemaining(_ count: Int, minimumElementSize: Int = 1, countOffset: Int) throws(DecodeError) {
+        if count * minimumElementSize > limit - position {
+            throw endError(at: countOffset)
+        }
     }
 
     /// Reads a name: a length-prefixed UTF-8 string.

@@ -1,14 +1,18 @@
 /// The sections that declare types, imports, functions, tables, memories, tags, globals, exports and names.
 extension ModuleDecoder {
     mutating func decodeTypeSection(_ section: inout ByteReader) throws(DecodeError) {
-        module.types = try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
+        module.types = try readVector(&section, limit: .types) { (r: inout ByteReader) throws(DecodeError) in
             let start = r.position
             // The form is an s7, so an overlong encoding is "integer representation too long".
             let form = UInt8(truncatingIfNeeded: try r.readSignedLEB(bits: 7)) & 0x7F
             switch form {
             case 0x60:
-                let parameters = try Self.readValueTypes(&r)
-                let results = try Self.readValueTypes(&r)
+                let parameters = try readVector(&r, limit: .parameters) { (r: inout ByteReader) throws(DecodeError) in
+                    try r.readValueType()
+                }
+                let results = try readVector(&r, limit: .results) { (r: inout ByteReader) throws(DecodeError) in
+                    try r.readValueType()
+                }
                 return SubType(composite: .function(FunctionType(parameters: parameters, results: results)))
             case 0x4E, 0x50, 0x4F, 0x5F, 0x5E, 0x4D, 0x4C:
                 // rec, sub, sub final, struct, array, descriptor, describes: GC type definitions.
@@ -19,16 +23,9 @@ extension ModuleDecoder {
         }
     }
 
-    static func readValueTypes(_ r: inout ByteReader) throws(DecodeError) -> [ValueType] {
-        let count = try r.readCount()
-        var types: [ValueType] = []
-        types.reserveCapacity(count)
-        for _ in 0..<count { types.append(try r.readValueType()) }
-        return types
-    }
-
     mutating func decodeImportSection(_ section: inout ByteReader) throws(DecodeError) {
-        module.imports = try readVector(&section, minimumElementSize: 3) { (r: inout ByteReader) throws(DecodeError) in
+        module.imports = try readVector(&section, minimumElementSize: 3, limit: .imports) {
+            (r: inout ByteReader) throws(DecodeError) in
             let moduleName = try r.readName()
             let name = try r.readName()
             let kindOffset = r.position
@@ -46,13 +43,15 @@ extension ModuleDecoder {
     }
 
     mutating func decodeFunctionSection(_ section: inout ByteReader) throws(DecodeError) {
-        module.functionTypeIndices = try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
+        module.functionTypeIndices = try readVector(&section, limit: .functions) {
+            (r: inout ByteReader) throws(DecodeError) in
             try r.readVarUInt32()
         }
     }
 
     mutating func decodeTableSection(_ section: inout ByteReader) throws(DecodeError) {
-        let count = try section.readCount(minimumElementSize: 2)
+        let count = try readCount(&section, minimumElementSize: 2, limit: .tables,
+                                  alreadyCounted: module.importedTables.count)
         for _ in 0..<count {
             if section.position < section.limit, section.bytes[section.position] == 0x40 {
                 let start = section.position
@@ -67,19 +66,19 @@ extension ModuleDecoder {
     }
 
     mutating func decodeMemorySection(_ section: inout ByteReader) throws(DecodeError) {
-        module.memories = try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
-            try r.readMemoryType()
-        }
+        let count = try readCount(&section, limit: .memories, alreadyCounted: module.importedMemories.count)
+        for _ in 0..<count { module.memories.append(try section.readMemoryType()) }
     }
 
     mutating func decodeTagSection(_ section: inout ByteReader) throws(DecodeError) {
-        module.tags = try readVector(&section, minimumElementSize: 2) { (r: inout ByteReader) throws(DecodeError) in
+        module.tags = try readVector(&section, minimumElementSize: 2, limit: .tags) {
+            (r: inout ByteReader) throws(DecodeError) in
             try r.readTagType()
         }
     }
 
     mutating func decodeGlobalSection(_ section: inout ByteReader) throws(DecodeError) {
-        let count = try section.readCount(minimumElementSize: 3)
+        let count = try readCount(&section, minimumElementSize: 3, limit: .globals)
         for _ in 0..<count {
             let type = try section.readGlobalType()
             module.globals.append(GlobalDefinition(type: type, initializer: try readConstantExpression(&section)))
@@ -87,7 +86,8 @@ extension ModuleDecoder {
     }
 
     mutating func decodeExportSection(_ section: inout ByteReader) throws(DecodeError) {
-        module.exports = try readVector(&section, minimumElementSize: 3) { (r: inout ByteReader) throws(DecodeError) in
+        module.exports = try readVector(&section, minimumElementSize: 3, limit: .exports) {
+            (r: inout ByteReader) throws(DecodeError) in
             let name = try r.readName()
             let kindOffset = r.position
             let kind = try r.readByte()

@@ -1,7 +1,7 @@
 /// The element, data and code sections.
 extension ModuleDecoder {
     mutating func decodeElementSection(_ section: inout ByteReader) throws(DecodeError) {
-        let count = try section.readCount()
+        let count = try readCount(&section, limit: .elementSegments)
         module.elements.reserveCapacity(count)
         for _ in 0..<count {
             let start = section.position
@@ -27,11 +27,13 @@ extension ModuleDecoder {
             }
             let items: ElementSegment.Items
             if usesExpressions {
-                items = .expressions(try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
+                items = .expressions(try readVector(&section, limit: .segmentElements) {
+                    (r: inout ByteReader) throws(DecodeError) in
                     try readConstantExpression(&r)
                 })
             } else {
-                items = .functions(try readVector(&section) { (r: inout ByteReader) throws(DecodeError) in
+                items = .functions(try readVector(&section, limit: .segmentElements) {
+                    (r: inout ByteReader) throws(DecodeError) in
                     try r.readVarUInt32()
                 })
             }
@@ -40,7 +42,7 @@ extension ModuleDecoder {
     }
 
     mutating func decodeDataSection(_ section: inout ByteReader) throws(DecodeError) {
-        let count = try section.readCount()
+        let count = try readCount(&section, limit: .dataSegments)
         module.data.reserveCapacity(count)
         for _ in 0..<count {
             let start = section.position
@@ -59,27 +61,44 @@ extension ModuleDecoder {
     }
 
     mutating func decodeCodeSection(_ section: inout ByteReader) throws(DecodeError) {
-        let count = try section.readCount()
+        let count = try readCount(&section, limit: .functions)
         module.bodies.reserveCapacity(count)
-        for _ in 0..<count {
+        for index in 0..<count {
+            let start = section.position
             let size = Int(try section.readVarUInt32())
+            try limits.check(.functionBodySize, size, at: start)
             var body = try section.subReader(length: size)
-            module.bodies.append(try decodeBody(&body))
+            module.bodies.append(try decodeBody(&body, parameterCount: parameterCount(ofFunction: index)))
             try body.checkRegionEnd()
         }
     }
 
+    /// The number of parameters of the defined function `index`, or 0 if its type is unknown (which validation
+    /// reports).
+    private func parameterCount(ofFunction index: Int) -> Int {
+        guard index < module.functionTypeIndices.count else { return 0 }
+        let typeIndex = Int(module.functionTypeIndices[index])
+        return typeIndex < module.types.count ? module.types[typeIndex].functionType.parameters.count : 0
+    }
+
     /// Decodes locals and checks that the instructions are well-formed and properly nested.
-    private mutating func decodeBody(_ body: inout ByteReader) throws(DecodeError) -> FunctionBody {
+    ///
+    /// The locals are counted with the function's parameters against the `locals` limit group by group, before
+    /// any is expanded, so a body declaring 2^32-1 of them costs nothing.
+    private mutating func decodeBody(_ body: inout ByteReader, parameterCount: Int) throws(DecodeError)
+        -> FunctionBody
+    {
         let groupCount = try body.readCount(minimumElementSize: 2)
         var groups: [FunctionBody.LocalGroup] = []
         groups.reserveCapacity(groupCount)
-        var total: UInt64 = 0
+        var declared = 0
         for _ in 0..<groupCount {
             let start = body.position
             let count = try body.readVarUInt32()
-            total += UInt64(count)
-            guard total <= UInt64(UInt32.max) else { throw DecodeError(.tooManyLocals, at: start) }
+            // `declared` is at most 2^32-1 before each addition, so neither sum can overflow.
+            declared += Int(count)
+            try limits.check(.locals, parameterCount + declared, at: start)
+            guard declared <= Int(UInt32.max) else { throw DecodeError(.tooManyLocals, at: start) }
             groups.append(FunctionBody.LocalGroup(count: count, type: try body.readValueType()))
         }
         let codeStart = body.position
@@ -87,7 +106,7 @@ extension ModuleDecoder {
         var openIfs: [Bool] = [false]
         while !openIfs.isEmpty {
             let offset = body.position
-            let instruction = try body.readInstruction()
+            let instruction = try body.readInstruction(branchTargetLimit: limits.branchTableTargets)
             switch instruction.opcode {
             case .block, .loop, .tryTable: openIfs.append(false)
             case .if: openIfs.append(true)
@@ -99,6 +118,6 @@ extension ModuleDecoder {
             default: break
             }
         }
-        return FunctionBody(localGroups: groups, localCount: Int(total), code: codeStart..<body.position)
+        return FunctionBody(localGroups: groups, localCount: declared, code: codeStart..<body.position)
     }
 }

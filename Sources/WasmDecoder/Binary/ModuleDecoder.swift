@@ -5,13 +5,18 @@
 public struct ModuleDecoder {
     var reader: ByteReader
     var module: Module
+    let limits: ImplementationLimits
     /// Whether some function body uses `memory.init` or `data.drop`, which need a data count section.
     var codeUsesDataCount = false
 
     /// Decodes a module.
+    /// - Parameters:
+    ///   - bytes: The binary module.
+    ///   - limits: The most the module may declare; checked before anything is allocated for it.
     /// - Throws: `DecodeError` with the spec's message and the absolute offset of the problem.
-    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> Module {
-        var decoder = ModuleDecoder(reader: ByteReader(bytes: bytes), module: Module(bytes: bytes))
+    public static func decode(_ bytes: [UInt8], limits: ImplementationLimits = .default) throws(DecodeError) -> Module {
+        try limits.check(.moduleSize, bytes.count, at: min(bytes.count, limits.moduleSize))
+        var decoder = ModuleDecoder(reader: ByteReader(bytes: bytes), module: Module(bytes: bytes), limits: limits)
         try decoder.decodeModule()
         return decoder.module
     }
@@ -72,16 +77,28 @@ public struct ModuleDecoder {
         }
     }
 
-    /// Reads a vector, checking its count against the bytes left before allocating.
+    /// Reads a vector, checking its count against the bytes left, and against `limit` if given, before allocating.
     func readVector<T>(
-        _ section: inout ByteReader, minimumElementSize: Int = 1,
+        _ section: inout ByteReader, minimumElementSize: Int = 1, limit: ImplementationLimit? = nil,
         _ element: (inout ByteReader) throws(DecodeError) -> T
     ) throws(DecodeError) -> [T] {
-        let count = try section.readCount(minimumElementSize: minimumElementSize)
+        let count = try readCount(&section, minimumElementSize: minimumElementSize, limit: limit)
         var items: [T] = []
         items.reserveCapacity(count)
         for _ in 0..<count { items.append(try element(&section)) }
         return items
+    }
+
+    /// Reads a vector length that must be within `limit`, if given, plus `alreadyCounted` (imported entities), and
+    /// fit in the bytes left. The limit is checked first, so it is the error a hostile count meets.
+    func readCount(
+        _ section: inout ByteReader, minimumElementSize: Int = 1, limit: ImplementationLimit?, alreadyCounted: Int = 0
+    ) throws(DecodeError) -> Int {
+        let start = section.position
+        let count = Int(try section.readVarUInt32())
+        if let limit { try limits.check(limit, alreadyCounted + count, at: start) }
+        try section.checkRemaining(count, minimumElementSize: minimumElementSize, countOffset: start)
+        return count
     }
 
     /// Reads a constant expression up to and including its `end`.
@@ -90,7 +107,7 @@ public struct ModuleDecoder {
         var instructions: [Instruction] = []
         var depth = 0
         while true {
-            let instruction = try section.readInstruction()
+            let instruction = try section.readInstruction(branchTargetLimit: limits.branchTableTargets)
             switch instruction.opcode {
             case .block, .loop, .if, .tryTable: depth += 1
             case .end:

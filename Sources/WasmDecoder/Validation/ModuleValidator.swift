@@ -30,8 +30,12 @@ public struct ModuleValidator {
     }
 
     /// Decodes and validates in one step.
-    public static func load(_ bytes: [UInt8], features: WasmFeatures = .all) throws -> ValidatedModule {
-        try validate(try ModuleDecoder.decode(bytes), features: features)
+    /// - Parameter limits: The most the module may declare (`ModuleDecoder.decode(_:limits:)`).
+    /// - Throws: `DecodeError` or `ValidationError`.
+    public static func load(
+        _ bytes: [UInt8], features: WasmFeatures = .all, limits: ImplementationLimits = .default
+    ) throws -> ValidatedModule {
+        try validate(try ModuleDecoder.decode(bytes, limits: limits), features: features)
     }
 
     init(module: Module, features: WasmFeatures) {

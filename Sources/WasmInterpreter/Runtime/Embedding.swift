@@ -7,9 +7,13 @@ import Darwin
 /// Conveniences for embedders.
 extension ValidatedModule {
     /// Reads, decodes and validates the module in the file at `path`.
+    /// - Parameter limits: The most the module may declare; a larger file is read no further than its `moduleSize`.
     /// - Throws: `FileError`, `DecodeError` or `ValidationError`.
-    public init(contentsOfFile path: String, features: WasmFeatures = .all) throws {
-        self = try ModuleValidator.load(try FileError.contents(of: path), features: features)
+    public init(contentsOfFile path: String, features: WasmFeatures = .all, limits: ImplementationLimits = .default)
+        throws
+    {
+        let bytes = try FileError.contents(of: path, upTo: limits.moduleSize)
+        self = try ModuleValidator.load(bytes, features: features, limits: limits)
     }
 }
 
@@ -20,21 +24,25 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "cannot read \(path): \(reason)" }
 
-    /// The contents of the file at `path`.
-    static func contents(of path: String) throws(FileError) -> [UInt8] {
+    /// The contents of the file at `path`, or its first bytes if it has more than `maximum`: enough of them for the
+    /// decoder to see that it is too large.
+    static func contents(of path: String, upTo maximum: Int) throws(FileError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
+        // One byte more than `maximum` is enough to tell.
+        let wanted = maximum < Int.max ? maximum + 1 : maximum
         var bytes: [UInt8] = []
         var info = stat()
-        if fstat(fd, &info) == 0 { bytes.reserveCapacity(Int(info.st_size)) }
+        if fstat(fd, &info) == 0 { bytes.reserveCapacity(max(0, min(Int(info.st_size), wanted))) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        while bytes.count < wanted {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, wanted - bytes.count)) }
             guard count >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
-            if count == 0 { return bytes }
+            if count == 0 { break }
             bytes += chunk[0..<count]
         }
+        return bytes
     }
 }
 

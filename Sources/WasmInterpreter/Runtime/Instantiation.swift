@@ -24,6 +24,10 @@ extension Store {
             instance.functions.append(function)
         }
         for memoryType in m.memories {
+            guard memoryType.limits.min <= limits.memoryPages else {
+                throw .resourceExhausted("memory of \(memoryType.limits.min) pages, above the limit memoryPages = "
+                    + "\(limits.memoryPages)")
+            }
             guard let memory = Memory(type: memoryType, pageLimit: limits.memoryPages) else {
                 throw .resourceExhausted("memory of \(memoryType.limits.min) pages")
             }
@@ -34,7 +38,8 @@ extension Store {
         }
         for table in m.tables {
             guard table.type.limits.min <= limits.tableElements else {
-                throw .resourceExhausted("table of \(table.type.limits.min) elements")
+                throw .resourceExhausted("table of \(table.type.limits.min) elements, above the limit tableElements = "
+                    + "\(limits.tableElements)")
             }
             var initial: UInt64 = 0
             if let initializer = table.initializer {

@@ -23,16 +23,16 @@ public final class Memory: @unchecked Sendable {
     let pageLimit: UInt64
 
     /// Creates a zeroed memory of `type.limits.min` pages.
-    /// - Returns: `nil` if the memory cannot be allocated.
+    /// - Returns: `nil` if the memory cannot be allocated or its minimum is above `configuredLimit`.
     init?(type: MemoryType, pageLimit configuredLimit: UInt64 = 65536) {
         self.type = type
         let addressLimit: UInt64 = type.limits.addressType == .i32 ? 65536 : 1 << 48
-        pageLimit = min(type.limits.max ?? addressLimit, addressLimit, max(configuredLimit, type.limits.min))
-        guard type.limits.min <= pageLimit else { return nil }
-        let bytes = Int(type.limits.min) * MemoryType.pageSize
+        pageLimit = min(type.limits.max ?? addressLimit, addressLimit, configuredLimit)
+        guard type.limits.min <= pageLimit, let bytes = Self.byteCount(pages: type.limits.min),
+              let reservation = Self.byteCount(pages: pageLimit) else { return nil }
         state = .allocate(capacity: 1)
         if type.limits.isShared {
-            reserved = max(Int(pageLimit) * MemoryType.pageSize, 1)
+            reserved = max(reservation, 1)
             let pointer = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
             guard let pointer, pointer != MAP_FAILED else {
                 state.deallocate()
@@ -54,6 +54,12 @@ public final class Memory: @unchecked Sendable {
         state.deallocate()
     }
 
+    /// The size of `pages` pages in bytes, or `nil` if it does not fit in an `Int`.
+    private static func byteCount(pages: UInt64) -> Int? {
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: UInt64(MemoryType.pageSize))
+        return overflow || bytes > UInt64(Int.max) ? nil : Int(bytes)
+    }
+
     /// Current size in pages.
     public var pageCount: UInt64 { UInt64(state.pointee.size / MemoryType.pageSize) }
 
@@ -72,7 +78,7 @@ public final class Memory: @unchecked Sendable {
         let old = pageCount
         guard delta <= pageLimit, old + delta <= pageLimit else { return nil }
         if delta == 0 { return old }
-        let newSize = Int(old + delta) * MemoryType.pageSize
+        guard let newSize = Self.byteCount(pages: old + delta) else { return nil }
         if reserved == 0 {
             guard let pointer = realloc(state.pointee.base, newSize) else { return nil }
             (pointer + state.pointee.size).initializeMemory(as: UInt8.self, repeating: 0, count: newSize - state.pointee.size)

@@ -14,9 +14,10 @@ public final class Store: @unchecked Sendable {
 
     /// Resource limits.
     public struct ResourceLimits: Sendable {
-        /// Most pages a memory may grow to (65536 pages = 4 GiB).
+        /// Most pages a memory may have (65536 pages = 4 GiB): a larger minimum fails instantiation, growth
+        /// beyond it fails.
         public var memoryPages: UInt64 = 65536
-        /// Most elements a table may grow to.
+        /// Most elements a table may have: a larger minimum fails instantiation, growth beyond it fails.
         public var tableElements: UInt64 = 10_000_000
         /// Most nested wasm calls.
         public var callDepth: Int = 100_000
@@ -26,6 +27,10 @@ public final class Store: @unchecked Sendable {
         public var fuel: Int?
         /// Longest wall-clock time one invocation may run; `nil` is unlimited.
         public var timeout: Duration?
+        /// The most a module may declare, for whoever decodes modules for this store: `wasix-run`, WASIX's `exec`
+        /// and `spawn`, or an embedder passing it to `ValidatedModule(contentsOfFile:limits:)`. Instantiation
+        /// takes a module as it was validated.
+        public var module = ImplementationLimits()
 
         /// Whether compiled code must count its work (a fuel limit is set). Counting costs one op per loop
         /// iteration and call, so it is compiled in only when asked for; timeouts need no op (see
@@ -143,7 +148,7 @@ extension Store {
         return Table(type: type, elementLimit: limits.tableElements)
     }
 
-    /// A zeroed memory of `type.limits.min` pages, or `nil` if it cannot be allocated.
+    /// A zeroed memory of `type.limits.min` pages, or `nil` beyond the store's limits or if it cannot be allocated.
     public func memory(_ type: MemoryType) -> Memory? {
         Memory(type: type, pageLimit: limits.memoryPages)
     }
