@@ -101,6 +101,7 @@ public final class ExecutionContext: @unchecked Sendable {
     deinit {
         _ = take(Self.interruptBit)
         _ = take(Self.safepointBit)
+        _ = take(Self.sampleBit)
         free(stack)
         frames.deallocate()
     }
