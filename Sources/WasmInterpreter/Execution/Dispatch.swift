@@ -23,8 +23,9 @@ extension ExecutionContext {
         let depth: Int
 
         /// Continues `distance` ops after the next one (jump targets are relative: `Compiler.makeJumpsRelative`).
-        /// A jump backwards is a loop's back-edge, a safepoint: if the context needs attention, it goes to
-        /// `Op.safepointTrampoline` instead, which leaves the fast path.
+        /// A taken jump is a safepoint (a loop's back-edge is one; telling forward jumps apart costs more than
+        /// it saves): while some context needs attention it goes to `Op.safepointTrampoline` instead, which
+        /// leaves the fast path.
         @inline(__always)
         mutating func jump(_ distance: Int32) {
             ip += Int(distance)

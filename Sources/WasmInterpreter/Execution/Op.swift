@@ -93,8 +93,8 @@ enum Op {
     case unreachable
     /// Counts one unit of work against the invocation's fuel; compiled in only when the store sets a fuel limit.
     case meter
-    /// Never in compiled code: the one op of `Op.safepointTrampoline`, where a loop's back-edge goes instead of
-    /// its target when the context needs attention, to leave the fast path (see `ExecutionContext.safepoint`).
+    /// Never in compiled code: the one op of `Op.safepointTrampoline`, where a taken jump goes instead of its
+    /// target while a context needs attention, to leave the fast path (see `ExecutionContext.safepoint`).
     case safepoint(UInt8 = 0)
     case jump(target: Int32)
     case jumpIf(condition: Slot, target: Int32)
