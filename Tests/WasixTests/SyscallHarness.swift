@@ -272,7 +272,9 @@ final class SyscallHarness {
 
     /// The test module: it imports `sched_yield` from each of the ABI's namespaces (which is what tells the
     /// runtime which ABI a module uses), exports one page of memory (64-bit addressed for `wasix_64v1`) as
-    /// `memory`, and exports `on_signal(signal: i32)`, a handler that appends the signal to `signalLog`.
+    /// `memory`, and exports `on_signal(signal: i32)`, a handler that appends the signal to `signalLog`, and
+    /// `null_handler(signal: i32)`, which calls a null table slot, as current wasix-libc's `__wasm_signal` does
+    /// for a signal without an action before the program's first `sigaction`.
     private static func moduleBytes(_ abi: ABI) -> [UInt8] {
         func uleb(_ value: Int) -> [UInt8] {
             var value = value
@@ -300,12 +302,16 @@ final class SyscallHarness {
             + address(log) + [0x28, 2, 0, 0x41, 2, 0x74] + (is64 ? [0xAD] : []) + [0x20, 0, 0x36, 2, log + 4]
             // memory[log] = count + 1
             + address(log) + address(log) + [0x28, 2, 0, 0x41, 1, 0x6A, 0x36, 2, 0] + [0x0B]
+        // call_indirect (type 0) of table slot 0, which is null.
+        let nullCall: [UInt8] = [0x00, 0x41, 0, 0x11, 0, 0, 0x1A, 0x0B]
         return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
             + section(1, [[0x60, 0, 1, i32], [0x60, 1, i32, 0]])
             + section(2, namespaces.map { name($0) + name("sched_yield") + [0x00, 0] })
-            + section(3, [[1]])
+            + section(3, [[1], [1]])
+            + section(4, [[0x70, 0x00, 1]])
             + section(5, [[is64 ? 0x04 : 0x00, UInt8(memorySize >> 16)]])
-            + section(7, [name("memory") + [0x02, 0], name("on_signal") + [0x00, UInt8(namespaces.count)]])
-            + section(10, [uleb(body.count) + body])
+            + section(7, [name("memory") + [0x02, 0], name("on_signal") + [0x00, UInt8(namespaces.count)],
+                          name("null_handler") + [0x00, UInt8(namespaces.count + 1)]])
+            + section(10, [uleb(body.count) + body, uleb(nullCall.count) + nullCall])
     }
 }

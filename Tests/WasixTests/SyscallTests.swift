@@ -330,6 +330,26 @@ struct SyscallTests {
         #expect(flagged)
     }
 
+    @Test("a handler export that calls a null slot (current wasix-libc before any sigaction) gets the default action")
+    func nullDefaultHandler() throws {
+        let guest = try SyscallHarness(.wasix32)
+        let (handler, length) = try guest.put("null_handler")
+        #expect(try guest.call("callback_signal", [handler, length]) == .success)
+        // SIGCHLD is ignored by default: nothing happens, and the handler stays named.
+        #expect(try guest.call("thread_signal", [.i32(0), .i32(17)]) == .success)
+        try guest.deliverSignals()
+        #expect(guest.kernel.locked { guest.process.signalHandlerName } == "null_handler")
+        // SIGTERM ends the process by that signal.
+        #expect(try guest.call("thread_signal", [.i32(0), .i32(15)]) == .success)
+        let error = #expect(throws: Trap.self) { try guest.deliverSignals() }
+        guard case .exit(let status)? = error?.termination else {
+            Issue.record("expected SIGTERM's default action, got \(String(describing: error))")
+            return
+        }
+        #expect(status == 128 + 15)
+        #expect(guest.process.terminatingSignal == .term)
+    }
+
     @Test("a pending signal ends a blocking fd_read with intr, and the handler gets it when the call returns")
     func signalInterruptsRead() throws {
         let guest = try SyscallHarness(.wasix32)
