@@ -73,6 +73,33 @@ struct ConcurrencyTests {
         #expect(!FileManager.default.fileExists(atPath: configuration.preopens[0].hostPath))
     }
 
+    @Test("the README's concurrency example runs as written")
+    func readmeExample() async throws {
+        let module = try ValidatedModule(contentsOfFile: Self.fixtures.appendingPathComponent("wasi/stdin/main.wasm").path)
+        var seen: [String] = []
+        // From the README (`print(line)` collects instead):
+        let (input, feed) = AsyncStream<[UInt8]>.makeStream()
+        var configuration = WasixConfiguration(arguments: ["stdin"],
+                                               preopens: [try .inMemory(guestPath: "/data", files: ["a.txt": Array("hi".utf8)])])
+        configuration.stdin = try GuestStreams.stdin(from: input)
+        let output = try GuestStreams.lines()
+        configuration.stdout = output.descriptor
+        let run = Task { [configuration] in try await WasiProgram.run(module, configuration: configuration) }
+        feed.yield(Array("first\n".utf8))
+        for await line in output.lines { seen.append(line); break }     // "1: FIRST", while the guest still runs
+        run.cancel()                                             // or feed.finish() to let it end by itself
+        // What it shows:
+        #expect(seen == ["1: FIRST"])
+        guard case .killed(let signal) = try await run.value else {
+            Issue.record("expected the cancelled guest killed")
+            return
+        }
+        #expect(signal == SIGTERM)
+        #expect(!FileManager.default.fileExists(atPath: configuration.preopens[0].hostPath))
+        close(output.descriptor)
+        close(configuration.stdin)
+    }
+
     @Test("stdin comes from an AsyncStream and stdout lines arrive as the guest writes them")
     func streams() async throws {
         let module = try ValidatedModule(contentsOfFile: Self.fixtures.appendingPathComponent("wasi/stdin/main.wasm").path)
