@@ -214,7 +214,7 @@ final class Kernel: @unchecked Sendable {
         }
     }
 
-    /// Queues `signal` on the process with `pid`; unknown pids are ignored (as wasmer does).
+    /// Queues `signal` on the process with `pid` (none: only asks whether it exists).
     /// - Returns: whether the process exists (an ended one that nobody has joined yet counts, as on Linux).
     @discardableResult
     func send(_ signal: Signal?, to pid: UInt32) -> Bool {
