@@ -19,6 +19,7 @@ static inline const char *errno_name(int error) {
     case EMFILE: return "EMFILE";
     case ENOENT: return "ENOENT";
     case ENOEXEC: return "ENOEXEC";
+    case ENOMEM: return "ENOMEM";
     case ENOTDIR: return "ENOTDIR";
     case ENOTEMPTY: return "ENOTEMPTY";
     case EPERM: return "EPERM";

@@ -203,7 +203,14 @@ enum CLI {
                 values.append(value)
             }
         }
-        let store = Store(limits: options.limits)
+        var limits = options.limits
+        limits.memoryBudget = MemoryBudget(bytes: options.memoryBudget)
+        let store = Store(limits: limits)
+        defer {
+            if options.reportsStats, let budget = limits.memoryBudget {
+                printError("stats: peak memory \(budget.peak) bytes of the budget's \(budget.limit)")
+            }
+        }
         if options.profile != nil { store.profiler = Profiler() }
         store.profiler?.start()
         defer { if let path = options.profile, let profiler = store.profiler { report(profiler, to: path) } }

@@ -24,6 +24,10 @@ struct RunOptions {
     var traceFile: String?
     /// `--profile[=FILE]`: where the folded stacks go.
     var profile: String?
+    /// `--max-memory`: the bytes all linear memories of the run may hold together (default: half the RAM).
+    var memoryBudget = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+    /// `--stats`: report the peak memory at exit.
+    var reportsStats = false
 
     /// One option: its spellings (the first is the one the help shows), the value it takes (nil for a flag)
     /// and what it means, and what it does to the options.
@@ -140,6 +144,15 @@ struct RunOptions {
             """) { options, value in
             options.limits.timeout = try duration(value)
         },
+        Option(names: ["--max-memory"], value: "SIZE", help: """
+            let all the memories of the run's processes and threads hold SIZE bytes together (`512M`, `4G`; \
+            default: half the machine's RAM): beyond it memory.grow returns -1 and fork and spawn fail with ENOMEM
+            """) { options, value in
+            options.memoryBudget = try size(value)
+        },
+        Option(names: ["--stats"], value: nil, help: "at exit, print the peak of the memories' bytes to stderr") {
+            options, _ in options.reportsStats = true
+        },
         Option(names: ["--max-memory-pages"], value: "N", help: """
             let no memory have or grow to more than N pages of 64 KiB (default 65536)
             """) {
@@ -253,6 +266,17 @@ struct RunOptions {
 private func number(_ text: String, _ option: String) throws(UsageError) -> Int {
     guard let value = Int(text), value >= 0 else { throw UsageError("\(option) takes a whole number, not \"\(text)\"") }
     return value
+}
+
+/// A size in bytes: a number, with `K`, `M` or `G` (powers of 1024) if wanted.
+private func size(_ text: String) throws(UsageError) -> Int {
+    let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+    let scale = text.last.flatMap { units[Character($0.uppercased())] } ?? 1
+    let digits = scale == 1 ? text : String(text.dropLast())
+    guard let value = Int(digits), value >= 0, value <= Int.max / scale else {
+        throw UsageError("--max-memory takes a size such as 512M or 4G, not \"\(text)\"")
+    }
+    return value * scale
 }
 
 /// A positive duration: seconds (`1.5`), or with a unit (`500ms`, `2s`, `1m`), as wasmtime writes them.

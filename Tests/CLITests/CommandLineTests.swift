@@ -83,7 +83,7 @@ struct CommandLineTests {
         (["--frobnicate", "show-run.wasm"], "--frobnicate"), (["--mapdir", "nonsense", "show-run.wasm"], "--mapdir"),
         (["--fork-mode", "sideways", "show-run.wasm"], "--fork-mode"), (["--command", "no-equals", "show-run.wasm"], "--command"),
         (["--fuel"], "--fuel"), (["--fuel", "lots", "show-run.wasm"], "--fuel"), (["-W", "fuel", "show-run.wasm"], "-W fuel"),
-        (["-W", "colour=blue", "show-run.wasm"], "colour"), (["-S", "tcp=n", "show-run.wasm"], "-S tcp"), (["--net=yes", "show-run.wasm"], "--net"),
+        (["-W", "colour=blue", "show-run.wasm"], "colour"), (["-S", "tcp=n", "show-run.wasm"], "-S tcp"), (["--max-memory", "lots", "show-run.wasm"], "--max-memory"), (["--net=yes", "show-run.wasm"], "--net"),
         (["--timeout", "-1", "show-run.wasm"], "--timeout"), (["--dir", "a::b::c", "show-run.wasm"], "--dir"),
         (["--volume", "nocolon", "show-run.wasm"], "--volume"), (["--env", "=x", "show-run.wasm"], "--env"),
     ]
@@ -187,6 +187,23 @@ struct CommandLineTests {
         #expect(try Runner.run(["--profile=\(svg.path)", "--invoke", "fib", file, "25"]).status == 0)
         let picture = try String(contentsOf: svg, encoding: .utf8)
         #expect(picture.hasPrefix("<?xml") && picture.contains("<svg") && picture.contains("<title>fib ("))
+    }
+
+    @Test("--max-memory caps the memories of a whole process tree: fork is ENOMEM and memory.grow -1 beyond it")
+    func memoryBudget() throws {
+        let program = Self.fixtures.appendingPathComponent("wasix/programs/fork-until-refused.wasm").path
+        // 8 MiB each: a 64 MiB budget holds the parent and a few children, never the 255 the process limit allows.
+        let result = try Runner.run(["--stats", "--max-memory", "64M", program, "8"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("children, then ENOMEM"), "\(result.stdout)")
+        let children = result.stdout.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? -1
+        #expect((1...7).contains(children), "\(result.stdout)")
+        let peak = result.stderr.split(separator: " ").compactMap { Int($0) }.first ?? Int.max
+        #expect(peak <= 64 << 20 && peak > 8 << 20, "\(result.stderr)")
+        // One memory growing into the budget.
+        let limits = Self.fixtures.appendingPathComponent("interpreter/limits.wasm").path
+        #expect(try Runner.run(["--max-memory", "256K", "--invoke", "grow", limits, "4"]).stdout == "-1\n")
+        #expect(try Runner.run(["--max-memory", "256K", "--invoke", "grow", limits, "2"]).stdout == "1\n")
     }
 
     @Test("each command has its own --help")

@@ -28,8 +28,9 @@ extension Store {
                 throw .resourceExhausted("memory of \(memoryType.limits.min) pages, above the limit memoryPages = "
                     + "\(limits.memoryPages)")
             }
-            guard let memory = Memory(type: memoryType, pageLimit: limits.memoryPages) else {
-                throw .resourceExhausted("memory of \(memoryType.limits.min) pages")
+            guard let memory = Memory(type: memoryType, pageLimit: limits.memoryPages, budget: limits.memoryBudget) else {
+                throw .resourceExhausted("memory of \(memoryType.limits.min) pages"
+                    + (limits.memoryBudget.map { ", beyond the memory budget of \($0.limit) bytes" } ?? ""))
             }
             instance.memories.append(memory)
         }

@@ -21,21 +21,26 @@ public final class Memory: @unchecked Sendable {
     private let reserved: Int
     /// The most pages this memory may ever have (its maximum, capped by the address space and configuration).
     let pageLimit: UInt64
+    /// What the memory's bytes are taken from, if its store has a budget.
+    let budget: MemoryBudget?
 
     /// Creates a zeroed memory of `type.limits.min` pages.
-    /// - Returns: `nil` if the memory cannot be allocated or its minimum is above `configuredLimit`.
-    init?(type: MemoryType, pageLimit configuredLimit: UInt64 = 65536) {
+    /// - Returns: `nil` if the memory cannot be allocated, its minimum is above `configuredLimit` or it does not
+    ///   fit in `budget`.
+    init?(type: MemoryType, pageLimit configuredLimit: UInt64 = 65536, budget: MemoryBudget? = nil) {
         self.type = type
+        self.budget = budget
         let addressLimit: UInt64 = type.limits.addressType == .i32 ? 65536 : 1 << 48
         pageLimit = min(type.limits.max ?? addressLimit, addressLimit, configuredLimit)
         guard type.limits.min <= pageLimit, let bytes = Self.byteCount(pages: type.limits.min),
-              let reservation = Self.byteCount(pages: pageLimit) else { return nil }
+              let reservation = Self.byteCount(pages: pageLimit), budget?.take(bytes) ?? true else { return nil }
         state = .allocate(capacity: 1)
         if type.limits.isShared {
             reserved = max(reservation, 1)
             let pointer = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
             guard let pointer, pointer != MAP_FAILED else {
                 state.deallocate()
+                budget?.give(bytes)
                 return nil
             }
             state.initialize(to: MemoryState(base: pointer, size: bytes))
@@ -43,6 +48,7 @@ public final class Memory: @unchecked Sendable {
             reserved = 0
             guard let pointer = calloc(max(bytes, 1), 1) else {
                 state.deallocate()
+                budget?.give(bytes)
                 return nil
             }
             state.initialize(to: MemoryState(base: pointer, size: bytes))
@@ -50,6 +56,7 @@ public final class Memory: @unchecked Sendable {
     }
 
     deinit {
+        budget?.give(state.pointee.size)
         if reserved > 0 { munmap(state.pointee.base, reserved) } else { free(state.pointee.base) }
         state.deallocate()
     }
@@ -78,9 +85,13 @@ public final class Memory: @unchecked Sendable {
         let old = pageCount
         guard delta <= pageLimit, old + delta <= pageLimit else { return nil }
         if delta == 0 { return old }
-        guard let newSize = Self.byteCount(pages: old + delta) else { return nil }
+        guard let newSize = Self.byteCount(pages: old + delta), budget?.take(newSize - state.pointee.size) ?? true
+        else { return nil }
         if reserved == 0 {
-            guard let pointer = realloc(state.pointee.base, newSize) else { return nil }
+            guard let pointer = realloc(state.pointee.base, newSize) else {
+                budget?.give(newSize - state.pointee.size)
+                return nil
+            }
             (pointer + state.pointee.size).initializeMemory(as: UInt8.self, repeating: 0, count: newSize - state.pointee.size)
             state.pointee.base = pointer
         }
@@ -90,7 +101,7 @@ public final class Memory: @unchecked Sendable {
 
     /// A copy of this memory's type and contents.
     func clone() -> Memory? {
-        guard let copy = Memory(type: type, pageLimit: pageLimit) else { return nil }
+        guard let copy = Memory(type: type, pageLimit: pageLimit, budget: budget) else { return nil }
         guard copy.grow(by: pageCount - copy.pageCount) != nil else { return nil }
         copy.state.pointee.base.copyMemory(from: state.pointee.base, byteCount: state.pointee.size)
         return copy

@@ -23,6 +23,9 @@ public final class Store: @unchecked Sendable {
         public var callDepth: Int = 100_000
         /// Size of the value stack in 8-byte slots.
         public var stackSlots: Int = 4 << 20
+        /// The bytes all linear memories of the stores that share this value may hold together (a process
+        /// tree's, in WASIX); `nil` is unlimited.
+        public var memoryBudget: MemoryBudget?
         /// Most loop iterations plus function entries one invocation may execute; `nil` is unlimited.
         public var fuel: Int?
         /// Longest wall-clock time one invocation may run; `nil` is unlimited.
@@ -150,6 +153,6 @@ extension Store {
 
     /// A zeroed memory of `type.limits.min` pages, or `nil` beyond the store's limits or if it cannot be allocated.
     public func memory(_ type: MemoryType) -> Memory? {
-        Memory(type: type, pageLimit: limits.memoryPages)
+        Memory(type: type, pageLimit: limits.memoryPages, budget: limits.memoryBudget)
     }
 }
