@@ -42,13 +42,21 @@ extension Kernel {
     }
 
     /// Instantiates `module` in a store of its own, with the syscalls.
-    /// - Throws: `noexec` if it does not link, traps while starting or has no `_start`.
+    /// - Throws: `nomem` if its memories do not fit (the memory budget); `noexec` if it does not link, traps
+    ///   while starting or has no `_start`.
     func instantiate(_ module: ValidatedModule) throws(Errno) -> Program {
         let store = Store(limits: limits)
         store.profiler = profiler
         let imports = Registry.imports(for: module, in: store, trace: configuration.trace)
-        guard let instance = try? store.instantiate(module, imports: imports),
-              let start = instance.exportedFunction("_start") else { throw .noexec }
+        let instance: Instance
+        do {
+            instance = try store.instantiate(module, imports: imports)
+        } catch .resourceExhausted {
+            throw .nomem
+        } catch {
+            throw .noexec
+        }
+        guard let start = instance.exportedFunction("_start") else { throw .noexec }
         return Program(store: store, instance: instance, start: start)
     }
 
