@@ -12,13 +12,17 @@ struct MemoryState {
 
 /// A linear memory (<https://webassembly.github.io/spec/core/exec/runtime.html#memory-instances>).
 ///
-/// Unshared memories are reallocated when they grow. A shared memory reserves its maximum size up front
-/// (the kernel supplies zeroed pages lazily), so its base never moves while other threads use it.
+/// A memory reserves its maximum size of address space up front (at most `reservationLimit`) and the kernel
+/// supplies zeroed pages as they are first touched: growing costs no copy and no resident memory, and the base
+/// never moves (which a shared memory's other threads need). A memory64 whose maximum is beyond the cap is
+/// reallocated when it grows instead.
 public final class Memory: @unchecked Sendable {
     public let type: MemoryType
     let state: UnsafeMutablePointer<MemoryState>
-    /// Bytes reserved for a shared memory; 0 for unshared ones.
+    /// Bytes of address space reserved; 0 for a memory that is reallocated as it grows.
     private let reserved: Int
+    /// The most address space one memory reserves: a wasm32 memory's 4 GiB, and a memory64's maximum up to it.
+    static let reservationLimit = 1 << 32
     /// The most pages this memory may ever have (its maximum, capped by the address space and configuration).
     let pageLimit: UInt64
     /// What the memory's bytes are taken from, if its store has a budget.
@@ -35,7 +39,7 @@ public final class Memory: @unchecked Sendable {
         guard type.limits.min <= pageLimit, let bytes = Self.byteCount(pages: type.limits.min),
               let reservation = Self.byteCount(pages: pageLimit), budget?.take(bytes) ?? true else { return nil }
         state = .allocate(capacity: 1)
-        if type.limits.isShared {
+        if type.limits.isShared || reservation <= Self.reservationLimit {
             reserved = max(reservation, 1)
             let pointer = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
             guard let pointer, pointer != MAP_FAILED else {
