@@ -39,23 +39,21 @@ public final class Memory: @unchecked Sendable {
         guard type.limits.min <= pageLimit, let bytes = Self.byteCount(pages: type.limits.min),
               let reservation = Self.byteCount(pages: pageLimit), budget?.take(bytes) ?? true else { return nil }
         state = .allocate(capacity: 1)
-        if type.limits.isShared || reservation <= Self.reservationLimit {
+        // A shared memory must not move, so it is reserved or not made; an unshared one falls back to being
+        // reallocated if the host refuses the reservation (strict overcommit accounting, say).
+        let mapping = type.limits.isShared || reservation <= Self.reservationLimit
+            ? mmap(nil, max(reservation, 1), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            : nil
+        if let mapping, mapping != MAP_FAILED {
             reserved = max(reservation, 1)
-            let pointer = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-            guard let pointer, pointer != MAP_FAILED else {
-                state.deallocate()
-                budget?.give(bytes)
-                return nil
-            }
+            state.initialize(to: MemoryState(base: mapping, size: bytes))
+        } else if !type.limits.isShared, let pointer = calloc(max(bytes, 1), 1) {
+            reserved = 0
             state.initialize(to: MemoryState(base: pointer, size: bytes))
         } else {
-            reserved = 0
-            guard let pointer = calloc(max(bytes, 1), 1) else {
-                state.deallocate()
-                budget?.give(bytes)
-                return nil
-            }
-            state.initialize(to: MemoryState(base: pointer, size: bytes))
+            state.deallocate()
+            budget?.give(bytes)
+            return nil
         }
     }
 
