@@ -165,23 +165,33 @@ extension Syscalls {
         return .success
     }
 
+    /// Sets an `int` socket option on the host socket.
+    private static func setIntegerOption(_ fd: FileDescriptor, _ level: Int32, _ name: Int32, _ value: Int32) -> Errno {
+        var value = value
+        return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
+            ? .success : .current
+    }
+
+    /// An `int` socket option of the host socket.
+    private static func integerOption(_ fd: FileDescriptor, _ level: Int32, _ name: Int32) throws(Errno) -> Int32 {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { throw .current }
+        return value
+    }
+
     /// sock_set_opt_flag(fd, option, flag: bool)
     static func sockSetOptFlag(_ c: SyscallContext) throws -> Errno {
         let fd = try socketDescriptor(c)
         guard let (level, name) = SocketOption.flag(c.u32(1)) else { return .noprotoopt }
-        var value: Int32 = c.u32(2) != 0 ? 1 : 0
-        return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
-            ? .success : .current
+        return setIntegerOption(fd, level, name, c.u32(2) != 0 ? 1 : 0)
     }
 
     /// sock_get_opt_flag(fd, option, flag: *bool)
     static func sockGetOptFlag(_ c: SyscallContext) throws -> Errno {
         let fd = try socketDescriptor(c)
         guard let (level, name) = SocketOption.flag(c.u32(1)) else { return .noprotoopt }
-        var value: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { return .current }
-        try c.memory.store(UInt8(value != 0 ? 1 : 0), at: c.u32(2))
+        try c.memory.store(UInt8(try integerOption(fd, level, name) != 0 ? 1 : 0), at: c.u32(2))
         return .success
     }
 
@@ -189,19 +199,14 @@ extension Syscalls {
     static func sockSetOptSize(_ c: SyscallContext) throws -> Errno {
         let fd = try socketDescriptor(c)
         guard let (level, name) = SocketOption.size(c.u32(1)) else { return .noprotoopt }
-        var value = Int32(clamping: c.u64(2))
-        return setsockopt(fd.file.hostFD, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0
-            ? .success : .current
+        return setIntegerOption(fd, level, name, Int32(clamping: c.u64(2)))
     }
 
     /// sock_get_opt_size(fd, option, size: *u64)
     static func sockGetOptSize(_ c: SyscallContext) throws -> Errno {
         let fd = try socketDescriptor(c)
         guard let (level, name) = SocketOption.size(c.u32(1)) else { return .noprotoopt }
-        var value: Int32 = 0
-        var length = socklen_t(MemoryLayout<Int32>.size)
-        guard getsockopt(fd.file.hostFD, level, name, &value, &length) == 0 else { return .current }
-        try c.memory.store(UInt64(max(value, 0)), at: c.u32(2))
+        try c.memory.store(UInt64(max(try integerOption(fd, level, name), 0)), at: c.u32(2))
         return .success
     }
 
