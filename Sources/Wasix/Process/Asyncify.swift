@@ -155,7 +155,7 @@ enum Asyncify {
                              parentWaits: Bool) throws -> WasixProcess {
         let kernel = parent.process.kernel
         let store = Store(sharingTypesWith: parent.context.store)
-        guard let entry = parent.entry, let instance = parent.instance.clone(into: store),
+        guard let entry = parent.entry, let instance = parent.instance.clone(into: store, othersWrite: parent.hasSiblings),
               let index = parent.instance.functions.firstIndex(where: { $0 === entry.function }),
               let layout = Layout(instance) else { throw Errno.nomem }
         let process = parent.currentProcess

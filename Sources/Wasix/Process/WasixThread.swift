@@ -49,6 +49,8 @@ final class WasixThread: @unchecked Sendable {
     /// The process the thread acts for: the innermost vfork child, else its own. Syscalls, signals and joins
     /// follow it.
     var currentProcess: WasixProcess { vforkChildren.last?.process ?? process }
+    /// Whether other threads of the process that owns this thread's memory run (and may write it) besides this one.
+    var hasSiblings: Bool { process.kernel.locked { process.threads.count > 1 } }
 
     enum Action {
         /// Run another program in this process (`exec`).

@@ -129,7 +129,7 @@ extension Syscalls {
         // A bad pid pointer fails the call before a child exists (the child's copy of memory then takes it too).
         try c.memory.store(UInt32(0), at: c.u32(1))
         let store = Store(sharingTypesWith: c.thread.context.store)
-        guard let instance = c.instance.clone(into: store), let memory = instance.memories.first else { return .nomem }
+        guard let instance = c.instance.clone(into: store, othersWrite: c.thread.hasSiblings), let memory = instance.memories.first else { return .nomem }
         let context = ExecutionContext(store: store)
         context.restore(c.thread.context.snapshot().rebinding(c.instance, to: instance))
         let parent = c.process

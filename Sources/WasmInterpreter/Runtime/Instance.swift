@@ -110,9 +110,12 @@ extension Instance {
     /// basis of `fork`. Functions are new objects bound to the copy but share the compiled code; tags are
     /// shared, and so are imported functions unless the copy goes to another store (made with
     /// `Store(sharingTypesWith:)`), where imported host functions are registered anew.
+    /// Memories made copy-on-write (`Store.ResourceLimits.copyOnWriteMemories`) share their pages with the copy
+    /// until either writes them; pass `othersWrite` if other threads may write them during the call, and they are
+    /// copied instead.
     /// - Returns: `nil` if a memory cannot be allocated, or if the copy goes to another store and the instance
     ///   imports wasm functions (they cannot move with it).
-    public func clone(into target: Store? = nil) -> Instance? {
+    public func clone(into target: Store? = nil, othersWrite: Bool = false) -> Instance? {
         guard let source = self.store, let store = target ?? self.store else { return nil }
         let copy = Instance(module: module, store: store, compiledCode: CompiledCode(copying: compiledCode))
         copy.typeIDs = typeIDs
@@ -139,7 +142,7 @@ extension Instance {
             replaced[ObjectIdentifier(function)] = .function(clone)
         }
         for memory in memories {
-            guard let clone = memory.clone() else { return nil }
+            guard let clone = memory.clone(othersWrite: othersWrite) else { return nil }
             copy.memories.append(clone)
             replaced[ObjectIdentifier(memory)] = .memory(clone)
         }

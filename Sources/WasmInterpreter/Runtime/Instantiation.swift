@@ -28,7 +28,8 @@ extension Store {
                 throw .resourceExhausted("memory of \(memoryType.limits.min) pages, above the limit memoryPages = "
                     + "\(limits.memoryPages)")
             }
-            guard let memory = Memory(type: memoryType, pageLimit: limits.memoryPages, budget: limits.memoryBudget) else {
+            guard let memory = Memory(type: memoryType, pageLimit: limits.memoryPages, budget: limits.memoryBudget,
+                                      copyOnWrite: limits.copyOnWriteMemories) else {
                 throw .resourceExhausted("memory of \(memoryType.limits.min) pages"
                     + (limits.memoryBudget.map { ", beyond the memory budget of \($0.limit) bytes" } ?? ""))
             }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Where a memory's bytes are and how many there are; read by the run loop through a stable pointer.
 struct MemoryState {
@@ -16,6 +17,10 @@ struct MemoryState {
 /// supplies zeroed pages as they are first touched: growing costs no copy and no resident memory, and the base
 /// never moves (which a shared memory's other threads need). A memory64 whose maximum is beyond the cap is
 /// reallocated when it grows instead.
+///
+/// With `copyOnWrite`, the reservation is a memory file mapped shared (`PageMap`), so that `clone()` shares the
+/// pages with the copy instead of copying them: reading never copies, and the first write to a page in either
+/// memory copies that page alone.
 public final class Memory: @unchecked Sendable {
     public let type: MemoryType
     let state: UnsafeMutablePointer<MemoryState>
@@ -27,11 +32,14 @@ public final class Memory: @unchecked Sendable {
     let pageLimit: UInt64
     /// What the memory's bytes are taken from, if its store has a budget.
     let budget: MemoryBudget?
+    /// The files a copy-on-write memory's pages come from; `nil` for anonymous memory.
+    private let pages: Mutex<PageMap?>
 
     /// Creates a zeroed memory of `type.limits.min` pages.
     /// - Returns: `nil` if the memory cannot be allocated, its minimum is above `configuredLimit` or it does not
     ///   fit in `budget`.
-    init?(type: MemoryType, pageLimit configuredLimit: UInt64 = 65536, budget: MemoryBudget? = nil) {
+    init?(type: MemoryType, pageLimit configuredLimit: UInt64 = 65536, budget: MemoryBudget? = nil,
+          copyOnWrite: Bool = false) {
         self.type = type
         self.budget = budget
         let addressLimit: UInt64 = type.limits.addressType == .i32 ? 65536 : 1 << 48
@@ -39,6 +47,13 @@ public final class Memory: @unchecked Sendable {
         guard type.limits.min <= pageLimit, let bytes = Self.byteCount(pages: type.limits.min),
               let reservation = Self.byteCount(pages: pageLimit), budget?.take(bytes) ?? true else { return nil }
         state = .allocate(capacity: 1)
+        if copyOnWrite, reservation <= Self.reservationLimit, let (base, map) = PageMap.create(size: max(reservation, 1)) {
+            reserved = max(reservation, 1)
+            pages = Mutex(map)
+            state.initialize(to: MemoryState(base: base, size: bytes))
+            return
+        }
+        pages = Mutex(nil)
         // A shared memory must not move, so it is reserved or not made; an unshared one falls back to being
         // reallocated if the host refuses the reservation (strict overcommit accounting, say).
         let mapping = type.limits.isShared || reservation <= Self.reservationLimit
@@ -60,6 +75,7 @@ public final class Memory: @unchecked Sendable {
     deinit {
         budget?.give(state.pointee.size)
         if reserved > 0 { munmap(state.pointee.base, reserved) } else { free(state.pointee.base) }
+        pages.withLock { $0?.release() }
         state.deallocate()
     }
 
@@ -101,8 +117,44 @@ public final class Memory: @unchecked Sendable {
         return old
     }
 
-    /// A copy of this memory's type and contents.
-    func clone() -> Memory? {
+    /// A copy of this memory's type and contents. A copy-on-write memory shares its pages with the copy; with
+    /// `othersWrite` (other threads may write this memory meanwhile), the copy gets its pages copied instead.
+    func clone(othersWrite: Bool = false) -> Memory? {
+        // Where sharing is refused (no file or mapping left), this memory is still whole and is copied instead.
+        if let map = pages.withLock({ $0?.prepareClone(base: state.pointee.base, size: byteCount, exclusive: !othersWrite) }),
+           let shared = Memory(type: type, pageLimit: pageLimit, budget: budget, sharing: map, size: byteCount) {
+            return shared
+        }
+        return copy()
+    }
+
+    /// How many runs of pages from different memory files make up this memory; `nil` if it is not copy-on-write.
+    var pageRuns: Int? { pages.withLock { $0?.runs.count } }
+
+    /// A memory of `size` bytes over the pages of `map`, for a clone.
+    private init?(type: MemoryType, pageLimit: UInt64, budget: MemoryBudget?, sharing map: PageMap, size: Int) {
+        self.type = type
+        self.pageLimit = pageLimit
+        self.budget = budget
+        guard let reservation = Self.byteCount(pages: pageLimit), budget?.take(size) ?? true else { return nil }
+        reserved = max(reservation, 1)
+        let base = mmap(nil, reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+        guard let base, base != MAP_FAILED else {
+            budget?.give(size)
+            return nil
+        }
+        guard map.map(at: base) else {
+            munmap(base, reserved)
+            budget?.give(size)
+            return nil
+        }
+        pages = Mutex(map)
+        state = .allocate(capacity: 1)
+        state.initialize(to: MemoryState(base: base, size: size))
+    }
+
+    /// A copy of this memory made by copying its bytes.
+    private func copy() -> Memory? {
         guard let copy = Memory(type: type, pageLimit: pageLimit, budget: budget) else { return nil }
         guard copy.grow(by: pageCount - copy.pageCount) != nil else { return nil }
         copy.state.pointee.base.copyMemory(from: state.pointee.base, byteCount: state.pointee.size)

@@ -26,6 +26,9 @@ public final class Store: @unchecked Sendable {
         /// The bytes all linear memories of the stores that share this value may hold together (a process
         /// tree's, in WASIX); `nil` is unlimited.
         public var memoryBudget: MemoryBudget?
+        /// Whether memories are made so that `Instance.clone()` (WASIX's `fork`) shares their pages copy-on-write
+        /// instead of copying them (on Linux; each such memory holds a memory file descriptor).
+        public var copyOnWriteMemories = true
         /// Most loop iterations plus function entries one invocation may execute; `nil` is unlimited.
         public var fuel: Int?
         /// Longest wall-clock time one invocation may run; `nil` is unlimited.
@@ -153,6 +156,7 @@ extension Store {
 
     /// A zeroed memory of `type.limits.min` pages, or `nil` beyond the store's limits or if it cannot be allocated.
     public func memory(_ type: MemoryType) -> Memory? {
-        Memory(type: type, pageLimit: limits.memoryPages, budget: limits.memoryBudget)
+        Memory(type: type, pageLimit: limits.memoryPages, budget: limits.memoryBudget,
+               copyOnWrite: limits.copyOnWriteMemories)
     }
 }
