@@ -19,7 +19,7 @@ done
 for source in Fixtures/wasi/*/main.wat Fixtures/wasix/*/main.wat; do
     wat2wasm --enable-memory64 "$source" -o "${source%.wat}.wasm"
 done
-for source in Fixtures/wasi/*/main.c Fixtures/wasix/programs/*.c; do
+for source in Fixtures/wasi/*/main.c Fixtures/wasix/programs/*.c Benchmarks/Fork/*.c; do
     clang-14 --target=wasm32-wasi -O2 -Wall -Werror -o "${source%.c}.wasm" "$source"
 done
 # WASIX fixtures twice: plain, and instrumented for the asyncify fork mode. Most are plain POSIX C over
@@ -45,8 +45,8 @@ for source in Fixtures/wasix/*/main.c; do
 done
 # The POSIX ones (and the plain C programs) must compile natively as well: the oracle tests build them with gcc.
 gcc --version | head -n 1
-for source in Fixtures/wasix/*/main.c Fixtures/wasix/programs/*.c; do
-    if grep -q '"../posix.h"' "$source" || ! grep -q '#include "' "$source"; then
+for source in Fixtures/wasix/*/main.c Fixtures/wasix/programs/*.c Benchmarks/Fork/*.c; do
+    if grep -q 'posix.h"' "$source" || ! grep -q '#include "' "$source"; then
         gcc -fsyntax-only -Wall -Werror "$source"
     fi
 done
