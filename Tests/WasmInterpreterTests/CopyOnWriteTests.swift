@@ -8,8 +8,8 @@ struct CopyOnWriteTests {
     static let hostPage = PageMap.pageSize
     static let wasmPage = MemoryType.pageSize
 
-    static func memory(pages: UInt64 = 2, max: UInt64 = 32) throws -> Memory {
-        let memory = try #require(Memory(type: MemoryType(limits: Limits(min: pages, max: max)), copyOnWrite: true))
+    static func memory(_ limits: Limits = Limits(min: 2, max: 32)) throws -> Memory {
+        let memory = try #require(Memory(type: MemoryType(limits: limits), copyOnWrite: true))
         #expect(memory.pageRuns != nil, "made without a memory file")
         return memory
     }
@@ -31,9 +31,11 @@ struct CopyOnWriteTests {
         }
     }
 
-    @Test("a clone and its original each see only their own writes, at every page edge and after growing")
-    func edgesAndGrowth() throws {
-        let original = try Self.memory()
+    @Test("a clone and its original each see only their own writes, at every page edge and after growing",
+          arguments: [Limits(min: 2, max: 32), Limits(min: 2, max: 32, addressType: .i64),
+                      Limits(min: 2, max: 32, isShared: true)])
+    func edgesAndGrowth(limits: Limits) throws {
+        let original = try Self.memory(limits)
         let before = Self.edges(of: original)
         try Self.fill(original, at: before, with: 1)
         let clone = try #require(original.clone())
@@ -79,7 +81,7 @@ struct CopyOnWriteTests {
           arguments: [false, true])
     func model(othersWrite: Bool) throws {
         var random = Generator(state: othersWrite ? 7 : 42)
-        var memories = [try Self.memory(pages: 1)]
+        var memories = [try Self.memory(Limits(min: 1, max: 32))]
         var models = [[UInt8](repeating: 0, count: Self.wasmPage)]
         var mostRuns = 0
         for step in 0..<3000 {
@@ -121,7 +123,7 @@ struct CopyOnWriteTests {
 
     @Test("past the run limit, a clone flattens the memory into one file")
     func flattening() throws {
-        let original = try Self.memory(pages: 16, max: 16)
+        let original = try Self.memory(Limits(min: 16, max: 16))
         var clones: [Memory] = []
         // Each clone leaves the original's scattered writes in a new file while the earlier clones hold the rest.
         for round in 0..<40 {

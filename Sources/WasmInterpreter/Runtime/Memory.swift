@@ -121,8 +121,9 @@ public final class Memory: @unchecked Sendable {
     /// `othersWrite` (other threads may write this memory meanwhile), the copy gets its pages copied instead.
     func clone(othersWrite: Bool = false) -> Memory? {
         // Where sharing is refused (no file or mapping left), this memory is still whole and is copied instead.
-        if let map = pages.withLock({ $0?.prepareClone(base: state.pointee.base, size: byteCount, exclusive: !othersWrite) }),
-           let shared = Memory(type: type, pageLimit: pageLimit, budget: budget, sharing: map, size: byteCount) {
+        let size = byteCount
+        if let map = pages.withLock({ $0?.prepareClone(base: state.pointee.base, size: size, exclusive: !othersWrite) }),
+           let shared = Memory(type: type, pageLimit: pageLimit, budget: budget, sharing: map, size: size) {
             return shared
         }
         return copy()
