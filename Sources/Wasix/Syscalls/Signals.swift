@@ -60,11 +60,11 @@ extension Syscalls {
         let signal = Signal(c.u32(0))
         guard signal != nil || c.u32(0) == 0 else { return .inval }
         let interval = c.u64(1)
-        let (kernel, process) = (c.kernel, c.process)
+        // The timer finds the process by pid rather than holding it: the process ends (and cancels it) first.
+        let (kernel, pid) = (c.kernel, c.process.pid)
         let timer = signal.flatMap { signal in
             interval == 0 ? nil : DeadlineTimer(after: .nanoseconds(Int64(clamping: interval)), repeats: c.u32(2) != 0) {
-                [weak process] in
-                guard let process else { return false }
+                guard let process = kernel.process(pid) else { return false }
                 kernel.locked { kernel.queue(signal, to: process) }
                 return true
             }
