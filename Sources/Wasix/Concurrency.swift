@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import Synchronization
 import WasmInterpreter
 
@@ -18,14 +17,12 @@ extension WasiProgram {
         let target = CancellationTarget()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                let thread = Thread {
+                HostThread.detach(stackSize: 16 << 20) {
                     continuation.resume(with: Result {
                         try run(module, configuration: configuration, function: function, arguments: arguments,
                                 results: nil, store: store, started: target.started)
                     })
                 }
-                thread.stackSize = 16 << 20
-                thread.start()
             }
         } onCancel: {
             target.cancel()
@@ -79,7 +76,7 @@ public enum GuestStreams {
     public static func lines() throws -> (descriptor: Int32, lines: AsyncStream<String>) {
         let (read, write) = try pipe()
         let lines = AsyncStream<String> { continuation in
-            let reader = Thread {
+            HostThread.detach {
                 defer { close(read) }
                 var pending: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 4096)
@@ -96,14 +93,13 @@ public enum GuestStreams {
                 if !pending.isEmpty { continuation.yield(String(decoding: pending, as: UTF8.self)) }
                 continuation.finish()
             }
-            reader.start()
         }
         return (write, lines)
     }
 
     private static func pipe() throws -> (read: Int32, write: Int32) {
         var ends: [Int32] = [0, 0]
-        guard Glibc.pipe(&ends) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        guard Glibc.pipe(&ends) == 0 else { throw Errno.current }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         return (ends[0], ends[1])
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// What a WASI program sees of its host: arguments, environment, preopened directories and stdio.
 public struct WasixConfiguration: Sendable {
     /// `argv`, program name first.
@@ -56,22 +54,39 @@ public struct WasixConfiguration: Sendable {
         /// A directory made of `files` (relative paths to contents; directories are made as needed) for a guest
         /// that should see no host directory: the files are written to a private temporary directory, which
         /// the run removes when it ends.
+        /// - Throws: `PreopenError`.
         public static func inMemory(guestPath: String, files: [String: [UInt8]]) throws -> Preopen {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("wasix-memory-\(UUID())")
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-            for (path, contents) in files {
-                guard !path.split(separator: "/").contains("..") else { throw PreopenError(path: path, reason: "leaves the directory") }
-                let file = root.appendingPathComponent(path)
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(contents).write(to: file)
+            let root: String
+            do {
+                root = try HostFiles.makeTemporaryDirectory(prefix: "wasix-memory")
+            } catch {
+                throw PreopenError(path: error.path, reason: error.reason)
             }
-            var preopen = Preopen(guestPath: guestPath, hostPath: root.path)
+            do {
+                for (path, contents) in files {
+                    let components = path.split(separator: "/")
+                    guard !components.contains("..") else { throw PreopenError(path: path, reason: "leaves the directory") }
+                    guard let name = components.last else { throw PreopenError(path: path, reason: "names no file") }
+                    var directory = root
+                    for component in components.dropLast() { directory += "/" + component }
+                    do throws(HostFiles.Failure) {
+                        try HostFiles.makeDirectories(directory)
+                        try HostFiles.writeFile(contents, to: directory + "/" + name)
+                    } catch {
+                        throw PreopenError(path: path, reason: error.reason)
+                    }
+                }
+            } catch {
+                HostFiles.removeTree(root)
+                throw error
+            }
+            var preopen = Preopen(guestPath: guestPath, hostPath: root)
             preopen.isTemporary = true
             return preopen
         }
 
         func removeHostDirectory() {
-            try? FileManager.default.removeItem(atPath: hostPath)
+            HostFiles.removeTree(hostPath)
         }
     }
 

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// The one tree a WASIX program sees, rooted at `/` (wasix-libc sends every path as an absolute one): host
 /// directories mounted at guest paths, `/dev` with a few devices, and a writable `/tmp` of its own.
@@ -32,11 +31,11 @@ final class GuestFileSystem: @unchecked Sendable {
 
     /// - Throws: `PreopenError` if a mapped directory cannot be opened.
     init(mapping preopens: [WasixConfiguration.Preopen]) throws(PreopenError) {
-        var template = Array("\(NSTemporaryDirectory())/wasix-root-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else {
-            throw PreopenError(path: "temporary directory", reason: Self.lastError)
+        do {
+            privateDirectory = try HostFiles.makeTemporaryDirectory(prefix: "wasix-root")
+        } catch {
+            throw PreopenError(path: error.path, reason: error.reason)
         }
-        privateDirectory = String(cString: made)
         var mounts: [String: Mount] = [:]
         func mount(_ path: String, host: String, isDevices: Bool = false) throws(PreopenError) {
             let fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -181,6 +180,6 @@ final class GuestFileSystem: @unchecked Sendable {
     private static var lastError: String { String(cString: strerror(errno)) }
 
     private static func removeTree(_ path: String) {
-        try? FileManager.default.removeItem(atPath: path)
+        HostFiles.removeTree(path)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 import WasmInterpreter
 
 /// The process table of one run: every process a program forks or spawns, with what they share (the command
@@ -9,7 +9,7 @@ final class Kernel: @unchecked Sendable {
     let limits: Store.ResourceLimits
     /// The first store's profiler, for the stores of programs that exec and spawn start.
     var profiler: Profiler?
-    let condition = NSCondition()
+    let condition = Condition()
     /// Processes that run or have not been joined; guarded by `condition`.
     private var processes: [UInt32: WasixProcess] = [:]
     private var nextPID: UInt32 = 1
@@ -64,11 +64,9 @@ final class Kernel: @unchecked Sendable {
 
     /// Starts `thread` on a host thread of its own.
     func start(_ thread: WasixThread, _ start: WasixThread.Start) {
-        let host = Thread { [self] in
+        HostThread.detach(stackSize: 16 << 20) { [self] in
             threadEnded(thread, thread.run(start))
         }
-        host.stackSize = 16 << 20
-        host.start()
     }
 
     /// Takes `thread` out of its process and decides whether the process ends: it does when the thread was the
@@ -274,11 +272,12 @@ final class Kernel: @unchecked Sendable {
 
     /// Sleeps until `deadline` or until `thread` has a signal to handle.
     /// - Returns: false if a signal cut the sleep short.
-    func sleep(_ thread: WasixThread, until deadline: Date) -> Bool {
+    /// - Parameter deadline: `MonotonicClock` nanoseconds.
+    func sleep(_ thread: WasixThread, until deadline: UInt64) -> Bool {
         locked {
             while !thread.hasDeliverableSignal {
-                // At most a day at a time: a guest's huge timeout must not reach NSCondition, which traps on it.
-                let step = min(deadline, Date(timeIntervalSinceNow: 86_400))
+                // At most a day at a time, so that a guest's huge timeout stays far from the C library's limits.
+                let step = min(deadline, MonotonicClock.deadline(after: 86_400 * 1_000_000_000))
                 if !condition.wait(until: step), step >= deadline { return true }
             }
             return false

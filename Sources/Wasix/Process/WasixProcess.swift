@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import Synchronization
 import WasmInterpreter
 
@@ -31,7 +30,7 @@ final class WasixProcess: @unchecked Sendable {
         }
     }
     private var descriptorTable = FileDescriptorTable()
-    private let descriptorLock = NSLock()
+    private let descriptorLock = Lock()
     /// The working directory, an absolute guest path.
     var workingDirectory = "/"
     /// The export that `callback_signal` named to receive signals; while it is not exported, signals wait.
@@ -67,7 +66,7 @@ final class WasixProcess: @unchecked Sendable {
     /// the lock.
     let hasPendingSignals = Atomic<Bool>(false)
     /// Serialises instantiating modules for new threads in the process's store.
-    let spawnLock = NSLock()
+    let spawnLock = Lock()
 
     /// The first process of a run: stdio and the preopened directories of `configuration`.
     /// - Throws: `PreopenError` if a directory cannot be opened.

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
+import WasmInterpreter
 
 /// Event loops: `fd_event` (an eventfd) and epoll, built on the host's `poll` so that it works wherever the
 /// descriptors are host descriptors (edge-triggered interest is served level-triggered).
@@ -50,12 +50,12 @@ extension Syscalls {
     /// epoll_wait(epfd, events: *epoll_event, maxevents, timeout: ns (u64 max: none), count: *size)
     static func epollWait(_ c: SyscallContext) throws -> Errno {
         guard let interest = try c.fd(0).file.epoll else { return .inval }
-        let deadline = c.u64(3) >= 1 << 62 ? nil : DispatchTime.now().uptimeNanoseconds &+ c.u64(3)
+        let deadline = c.u64(3) >= 1 << 62 ? nil : MonotonicClock.now &+ c.u64(3)
         var ready: [(events: UInt32, data: [UInt8])] = []
         while true {
             ready = interest.poll(maximum: Int(c.u32(2)), milliseconds: 0)
             if !ready.isEmpty { break }
-            let now = DispatchTime.now().uptimeNanoseconds
+            let now = MonotonicClock.now
             if let deadline, now >= deadline { break }
             let slice = Int32(min((deadline.map { $0 - now } ?? .max) / 1_000_000 + 1, 50))
             ready = interest.poll(maximum: Int(c.u32(2)), milliseconds: slice)
@@ -88,7 +88,7 @@ final class EpollInterest: @unchecked Sendable {
         var data: [UInt8]
     }
 
-    private let lock = NSLock()
+    private let lock = Lock()
     private var entries: [UInt32: Entry] = [:]
 
     func change(fd: UInt32, op: UInt32, entry: Entry?) -> Errno {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
+import WasmInterpreter
 
 /// `poll_oneoff`: waits for clocks and descriptor readiness.
 extension Syscalls {
@@ -77,7 +77,7 @@ extension Syscalls {
             // Waits are cut into slices so that a signal to deliver ends them with `intr`.
             let slice = timeout < 0 || timeout > 50 ? 50 : timeout
             if pollers.isEmpty {
-                if slice > 0, !c.kernel.sleep(c.thread, until: Date(timeIntervalSinceNow: Double(slice) / 1000)) {
+                if slice > 0, !c.kernel.sleep(c.thread, until: MonotonicClock.deadline(after: UInt64(slice) * 1_000_000)) {
                     return .intr
                 }
             } else if Glibc.poll(&pollers, nfds_t(pollers.count), slice) < 0 && errno != EINTR {

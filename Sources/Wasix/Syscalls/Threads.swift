@@ -1,4 +1,3 @@
-import Foundation
 import WasmInterpreter
 
 /// Threads: spawning (the 2022 and current WASIX calls, and wasi-threads), joining, exiting, ids, futexes and the
@@ -49,13 +48,13 @@ extension Syscalls {
 
     /// thread_parallelism(count: *size)
     static func threadParallelism(_ c: SyscallContext) throws -> Errno {
-        try c.storeSize(ProcessInfo.processInfo.activeProcessorCount, at: c.u32(0))
+        try c.storeSize(HostSystem.activeProcessorCount, at: c.u32(0))
         return .success
     }
 
     /// thread_sleep(duration: timestamp): a signal to handle cuts it short with `intr`.
     static func threadSleep(_ c: SyscallContext) throws -> Errno {
-        let deadline = Date(timeIntervalSinceNow: Double(c.u64(0)) / 1e9)
+        let deadline = MonotonicClock.deadline(after: c.u64(0))
         return c.kernel.sleep(c.thread, until: deadline) ? .success : .intr
     }
 
@@ -66,17 +65,17 @@ extension Syscalls {
     static func futexWait(_ c: SyscallContext) throws -> Errno {
         let timeout = try c.memory.load(c.u32(2), as: UInt8.self) == 1
             ? try c.memory.load(c.u32(2) &+ 8, as: UInt64.self) : nil
-        let deadline = timeout.map { DispatchTime.now().uptimeNanoseconds &+ $0 }
+        let deadline = timeout.map { MonotonicClock.deadline(after: $0) }
         var woken = true
         while true {
             // In slices, so that signals (and the end of the process) are seen.
-            let now = DispatchTime.now().uptimeNanoseconds
+            let now = MonotonicClock.now
             let slice = min(deadline.map { $0 > now ? $0 - now : 0 } ?? .max, 50_000_000)
             guard let result = c.memory.memory.wait32(at: Int(c.u32(0)), expected: c.u32(1), timeout: slice) else {
                 return .inval
             }
             if result != .timedOut { break }
-            if let deadline, DispatchTime.now().uptimeNanoseconds >= deadline {
+            if let deadline, MonotonicClock.now >= deadline {
                 woken = false
                 break
             }

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 import Synchronization
 
 /// The state of one wasm thread: a value stack, frame records and the program counter of each suspended frame.
@@ -380,15 +379,15 @@ public struct ExecutionSnapshot: @unchecked Sendable {
 /// timeout is meant to stop), and again every interval while it repeats and `fire` returns true.
 /// Timeouts interrupt contexts with it; WASIX raises `proc_raise_interval` signals with it.
 package final class DeadlineTimer: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var cancelled = false
 
     package init(after interval: Duration, repeats: Bool = false, fire: @escaping @Sendable () -> Bool) {
-        let seconds = Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
-        Thread.detachNewThread { [self] in
+        let nanoseconds = MonotonicClock.nanoseconds(interval)
+        HostThread.detach { [self] in
             while true {
                 condition.lock()
-                let deadline = Date(timeIntervalSinceNow: seconds)
+                let deadline = MonotonicClock.deadline(after: nanoseconds)
                 while !cancelled && condition.wait(until: deadline) {}
                 let due = !cancelled
                 condition.unlock()

@@ -1,12 +1,11 @@
 import Dispatch
-import Foundation
 
 /// A sampling profiler of guest code: every `interval` it asks each running context of the stores it is
 /// attached to (`Store.profiler`) for a sample, which the context takes at its next safepoint (a loop iteration
 /// or a call) as the names of its frames. The result is folded stacks, which flame-graph tools read.
 public final class Profiler: @unchecked Sendable {
     public let interval: Duration
-    private let lock = NSLock()
+    private let lock = Lock()
     private var contexts: [WeakContext] = []
     private var counts: [String: Int] = [:]
     private var timer: DispatchSourceTimer?
@@ -103,8 +102,16 @@ extension Profiler {
         let total = Double(max(root.count, 1))
         var bars: [String] = []
         func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;")
+            var escaped = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": escaped += "&amp;"
+                case "<": escaped += "&lt;"
+                case ">": escaped += "&gt;"
+                default: escaped.unicodeScalars.append(scalar)
+                }
+            }
+            return escaped
         }
         func draw(_ node: Node, name: String, x: Double, level: Int) {
             let w = width * Double(node.count) / total
@@ -112,7 +119,7 @@ extension Profiler {
             let hue = name.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xffff } % 40
             let label = w > 7 * 8 ? escape(String(name.prefix(Int(w / 7) - 1))) : ""
             bars.append("""
-                <g><title>\(escape(name)) (\(node.count) samples, \(String(format: "%.1f", 100 * Double(node.count) / total))%)</title>\
+                <g><title>\(escape(name)) (\(node.count) samples, \(formatted(100 * Double(node.count) / total, digits: 1))%)</title>\
                 <rect x="\(x)" y="\(y)" width="\(max(w - 0.5, 0.1))" height="\(row - 1)" fill="hsl(\(10 + hue),80%,60%)"/>\
                 <text x="\(x + 3)" y="\(y + 12)">\(label)</text></g>
                 """)

@@ -26,7 +26,7 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 
     /// The contents of the file at `path`, or its first bytes if it has more than `maximum`: enough of them for the
     /// decoder to see that it is too large.
-    static func contents(of path: String, upTo maximum: Int) throws(FileError) -> [UInt8] {
+    package static func contents(of path: String, upTo maximum: Int = .max) throws(FileError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }

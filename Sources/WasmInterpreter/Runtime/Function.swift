@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// A host function: its type and the Swift closure that implements it.
@@ -79,7 +78,7 @@ final class CompiledCode: @unchecked Sendable {
     /// Entries hold a reference each (released in `deinit`).
     let entries: UnsafeMutablePointer<Unmanaged<CompiledFunction>?>
     private let count: Int
-    private let lock = NSLock()
+    private let lock = Lock()
 
     init(count: Int) {
         self.count = count

@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// Everything instances share: function addresses, exceptions in flight, and interned types.
@@ -80,7 +79,7 @@ public final class Store: @unchecked Sendable {
     private static let nextIdentity = Atomic<Int>(0)
 
     /// Serialises registration and compilation between threads of one store.
-    let lock = NSLock()
+    let lock = Lock()
 
     /// `functions` for the run loop, without reference counting. When it grows, the old buffer is kept until the
     /// store goes away: another thread may still be reading it, and its entries stay valid.

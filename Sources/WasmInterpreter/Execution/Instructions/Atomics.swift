@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// Atomic memory instructions (threads proposal). Accesses reinterpret the guest's bytes as
@@ -179,7 +178,7 @@ extension UInt64: AtomicWord {
 /// Threads waiting in `memory.atomic.wait`, by memory and address.
 final class ParkingLot: @unchecked Sendable {
     static let shared = ParkingLot()
-    private let condition = NSCondition()
+    private let condition = Condition()
     /// Waiter tickets per address; a notified ticket is removed.
     private var waiters: [Key: [Int]] = [:]
     private var nextTicket = 0
@@ -204,15 +203,15 @@ final class ParkingLot: @unchecked Sendable {
         let ticket = nextTicket
         nextTicket += 1
         waiters[key, default: []].append(ticket)
-        let deadline = timeout.map { Date(timeIntervalSinceNow: Double($0) / 1e9) }
+        let deadline = timeout.map { MonotonicClock.deadline(after: $0) }
         while waiters[key]?.contains(ticket) == true {
             if let interrupted, interrupted() {
                 waiters[key]?.removeAll { $0 == ticket }
                 return Self.interrupted
             }
-            let slice = interrupted.map { _ in Date(timeIntervalSinceNow: 0.01) }
+            let slice = interrupted.map { _ in MonotonicClock.deadline(after: 10_000_000) }
             if let until = [deadline, slice].compactMap({ $0 }).min() {
-                if !condition.wait(until: until), let deadline, Date() >= deadline {
+                if !condition.wait(until: until), let deadline, MonotonicClock.now >= deadline {
                     waiters[key]?.removeAll { $0 == ticket }
                     return 2
                 }
