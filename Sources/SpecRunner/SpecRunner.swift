@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import WasmInterpreter
 
 /// Runs spec test scripts (`.json` from wast2json) and counts what passes.
@@ -56,41 +60,81 @@ public struct SpecRunner {
 
     /// The scripts of the suite at `root` whose MANIFEST.tsv feature tag is in scope, as paths under `root`.
     public static func inScopeScripts(suiteRoot root: String) -> [String] {
-        guard let manifest = try? String(contentsOfFile: root + "/MANIFEST.tsv", encoding: .utf8) else { return [] }
+        guard let bytes = try? FileError.contents(of: joinPath(root, "MANIFEST.tsv")),
+              let manifest = String(validating: bytes, as: UTF8.self) else { return [] }
         return manifest.split(separator: "\n").dropFirst().compactMap { line in
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard columns.count > 3, inScopeFeatures.contains(String(columns[3])) else { return nil }
-            return (root as NSString).appendingPathComponent(String(columns[1]))
+            return joinPath(root, String(columns[1]))
         }
     }
 
     /// Expands directories into the `.json` scripts below them, sorted.
     public static func scripts(in paths: [String]) -> [String] {
         var result: [String] = []
-        let fileManager = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
                 result.append(path)
                 continue
             }
-            if !isDirectory.boolValue {
-                result.append(path)
-                continue
-            }
-            let found = fileManager.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
-            result += found.filter { $0.hasSuffix(".json") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+            result += entries(below: path).filter { $0.hasSuffix(".json") }.sorted().map { joinPath(path, $0) }
         }
         return result
+    }
+
+    /// The paths of everything below the directory `root`, relative to it; symlinks to directories are listed but
+    /// not entered.
+    private static func entries(below root: String) -> [String] {
+        var found: [String] = []
+        var pending = [""]
+        while let relative = pending.popLast() {
+            guard let directory = opendir(relative.isEmpty ? root : joinPath(root, relative)) else { continue }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                    String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard name != ".", name != ".." else { continue }
+                let path = relative.isEmpty ? name : relative + "/" + name
+                found.append(path)
+                var info = stat()
+                if lstat(joinPath(root, path), &info) == 0, info.st_mode & S_IFMT == S_IFDIR { pending.append(path) }
+            }
+            closedir(directory)
+        }
+        return found
+    }
+
+    /// `component` appended to the path `base` with one slash between them (`NSString.appendingPathComponent`).
+    static func joinPath(_ base: String, _ component: String) -> String {
+        var base = base
+        while base.count > 1 && base.hasSuffix("/") { base.removeLast() }
+        var component = Substring(component)
+        while component.hasPrefix("/") { component.removeFirst() }
+        while component.count > 1 && component.hasSuffix("/") { component.removeLast() }
+        if base.isEmpty { return String(component) }
+        if component.isEmpty { return base }
+        return base == "/" ? "/" + component : base + "/" + component
+    }
+
+    /// The path of the directory holding `path` (`NSString.deletingLastPathComponent`): "" for a bare name.
+    static func directory(of path: String) -> String {
+        var path = Substring(path)
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        if slash == path.startIndex { return "/" }
+        var directory = path[..<slash]
+        while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
+        return String(directory)
     }
 
     /// Runs one script.
     public func run(scriptAt path: String) -> FileResult {
         var result = FileResult(path: path)
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = Self.directory(of: path)
         let script: SpecScript
         do {
-            script = try JSONDecoder().decode(SpecScript.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            script = try SpecScript(json: JSON.parse(FileError.contents(of: path)))
         } catch {
             result.failed += 1
             result.failures.append("\(path): cannot read script: \(error)")
@@ -140,10 +184,8 @@ public struct SpecRunner {
     }
 
     private func loadBytes(_ command: SpecCommand, directory: String) -> [UInt8]? {
-        guard let filename = command.filename,
-              let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(filename))
-        else { return nil }
-        return [UInt8](data)
+        guard let filename = command.filename else { return nil }
+        return try? FileError.contents(of: Self.joinPath(directory, filename))
     }
 
     private func run(_ command: SpecCommand, directory: String, session: SpecSession) -> Outcome {

@@ -1,4 +1,3 @@
-import Foundation
 import WasmInterpreter
 
 /// The state of one running script: the store, the registered modules and the current instance.

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SpecRunner
 import Wasix
 
@@ -87,7 +91,7 @@ enum CLI {
     }
 
     static func printError(_ text: String) {
-        FileHandle.standardError.write((text + "\n").data(using: .utf8) ?? Data())
+        _ = writeAll(Array((text + "\n").utf8), to: 2)
     }
 
     private static func runSpec(_ arguments: [String]) -> Int32 {
@@ -250,14 +254,17 @@ enum CLI {
         profiler.stop()
         let total = max(profiler.sampleCount, 1)
         let contents = path.hasSuffix(".svg") ? profiler.flameGraph(title: "wasix-run --profile") : profiler.foldedStacks
-        if !FileManager.default.createFile(atPath: path, contents: Data(contents.utf8)) {
+        let file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let written = file >= 0 && writeAll(Array(contents.utf8), to: file)
+        if file >= 0 { close(file) }
+        if !written {
             printError("error: cannot write the profile to \(path)")
         }
         printError("profile: \(profiler.sampleCount) samples, \(path.hasSuffix(".svg") ? "a flame graph" : "folded stacks") in \(path)")
         printError("  self%  total%  function")
         for entry in profiler.hottest(20) {
             let own = Double(entry.selfSamples) * 100 / Double(total), all = Double(entry.totalSamples) * 100 / Double(total)
-            printError(String(format: "%6.1f  %6.1f   %@", own, all, entry.name))
+            printError(formatted(own, digits: 1, width: 6) + "  " + formatted(all, digits: 1, width: 6) + "   " + entry.name)
         }
     }
 
@@ -281,6 +288,18 @@ enum CLI {
         }
     }
 
+    /// Writes all of `bytes` to `descriptor`; false if it fails.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, $0.count - done) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return false }
+            done += count
+        }
+        return true
+    }
+
     private static func milliseconds(_ duration: Duration) -> Int {
         Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
@@ -292,16 +311,14 @@ enum CLI {
             printError("error: inspect needs one .wasm file (wasix-run inspect --help)")
             return 2
         }
-        guard let data = FileManager.default.contents(atPath: files[0]) else {
+        guard let data = try? FileError.contents(of: files[0]) else {
             printError("error: cannot read \(files[0])")
             return 1
         }
         do {
-            let inspection = try Inspection(file: files[0], module: try ModuleDecoder.decode([UInt8](data)))
+            let inspection = try Inspection(file: files[0], module: try ModuleDecoder.decode(data))
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(inspection), as: UTF8.self))
+                print(inspection.json)
             } else {
                 print(inspection.text)
             }
@@ -313,14 +330,14 @@ enum CLI {
     }
 
     private static func validate(_ arguments: [String]) -> Int32 {
-        guard arguments.count == 1, let data = FileManager.default.contents(atPath: arguments[0]) else {
+        guard arguments.count == 1, let data = try? FileError.contents(of: arguments[0]) else {
             printError("error: validate needs one readable .wasm file")
             return 2
         }
         do {
             let clock = ContinuousClock()
             let start = clock.now
-            let module = try ModuleDecoder.decode([UInt8](data))
+            let module = try ModuleDecoder.decode(data)
             let decoded = clock.now
             _ = try ModuleValidator.validate(module)
             let validated = clock.now

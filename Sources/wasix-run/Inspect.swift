@@ -1,22 +1,21 @@
-import Foundation
 import WasmDecoder
 
 /// `wasix-run inspect FILE [--json]`: what a module holds, for a user deciding how to run it.
 struct Inspection {
-    struct Section: Encodable {
+    struct Section {
         var id: Int
         var name: String
         var offset: Int
         var size: Int
     }
 
-    struct Entity: Encodable {
+    struct Entity {
         var name: String
         var kind: String
         var type: String
     }
 
-    struct Function: Encodable {
+    struct Function {
         var index: Int
         var name: String
         var bytes: Int
@@ -128,7 +127,7 @@ struct Inspection {
     /// The inspection as text.
     var text: String {
         var lines = ["\(file): \(size) bytes", "sections:"]
-        lines += sections.map { "  \($0.name.padding(toLength: 22, withPad: " ", startingAt: 0)) \($0.size) bytes" }
+        lines += sections.map { "  \(padded($0.name, to: 22)) \($0.size) bytes" }
         lines.append("imports (\(imports.count)):")
         lines += imports.map { "  \($0.name): \($0.kind) \($0.type)" }
         lines.append("exports (\(exports.count)):")
@@ -144,4 +143,72 @@ struct Inspection {
     }
 }
 
-extension Inspection: Encodable {}
+extension Inspection {
+    /// The inspection as one JSON object with sorted keys, laid out as Foundation's `JSONEncoder` lays it out with
+    /// `.prettyPrinted` and `.sortedKeys` (which it was made with before): two spaces of indentation, `"key" : value`.
+    var json: String {
+        func strings(_ values: [String]) -> JSONOutput { .array(values.map(JSONOutput.string)) }
+        var members: [String: JSONOutput] = [
+            "file": .string(file),
+            "size": .integer(size),
+            "sections": .array(sections.map {
+                .object(["id": .integer($0.id), "name": .string($0.name), "offset": .integer($0.offset),
+                         "size": .integer($0.size)])
+            }),
+            "imports": .array(imports.map { .object(["name": .string($0.name), "kind": .string($0.kind), "type": .string($0.type)]) }),
+            "exports": .array(exports.map { .object(["name": .string($0.name), "kind": .string($0.kind), "type": .string($0.type)]) }),
+            "memories": strings(memories),
+            "tables": strings(tables),
+            "globals": strings(globals),
+            "features": strings(features),
+            "largestFunctions": .array(largestFunctions.map {
+                .object(["index": .integer($0.index), "name": .string($0.name), "bytes": .integer($0.bytes)])
+            }),
+        ]
+        if let start { members["start"] = .string(start) }
+        return JSONOutput.object(members).text(indent: "")
+    }
+}
+
+/// A JSON value to print.
+enum JSONOutput {
+    case string(String)
+    case integer(Int)
+    case array([JSONOutput])
+    case object([String: JSONOutput])
+
+    /// The value's text, its inner lines indented by `indent` plus two spaces.
+    func text(indent: String) -> String {
+        let inner = indent + "  "
+        switch self {
+        case .string(let text): return Self.quoted(text)
+        case .integer(let value): return "\(value)"
+        case .array(let elements):
+            return "[\n" + elements.map { inner + $0.text(indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+        case .object(let members):
+            return "{\n" + members.sorted { $0.key < $1.key }
+                .map { inner + Self.quoted($0.key) + " : " + $0.value.text(indent: inner) }
+                .joined(separator: ",\n") + "\n" + indent + "}"
+        }
+    }
+
+    /// `text` as a JSON string: quotes, backslashes, slashes and control characters escaped.
+    static func quoted(_ text: String) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes += [UInt8(ascii: "\\"), byte]
+            case 0x08: bytes += Array("\\b".utf8)
+            case 0x0C: bytes += Array("\\f".utf8)
+            case 0x0A: bytes += Array("\\n".utf8)
+            case 0x0D: bytes += Array("\\r".utf8)
+            case 0x09: bytes += Array("\\t".utf8)
+            case 0..<0x20: bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

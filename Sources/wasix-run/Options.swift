@@ -1,4 +1,3 @@
-import Foundation
 import Wasix
 
 /// The command line of a run: `wasix-run [run] [OPTIONS] FILE.wasm [ARGS...]`, in wasmtime's and wasmer's
@@ -25,7 +24,7 @@ struct RunOptions {
     /// `--profile[=FILE]`: where the folded stacks go.
     var profile: String?
     /// `--max-memory`: the bytes all linear memories of the run may hold together (default: half the RAM).
-    var memoryBudget = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+    var memoryBudget = Int(clamping: HostSystem.physicalMemory / 2)
     /// `--stats`: report the peak memory at exit.
     var reportsStats = false
 
@@ -45,16 +44,16 @@ struct RunOptions {
         Option(names: ["--dir"], value: "HOST[::GUEST]", help: """
             let the guest use host directory HOST, at path GUEST (default: HOST) (wasmtime's form)
             """) { options, value in
-            let parts = value.components(separatedBy: "::")
+            let parts = value.split(separator: "::", omittingEmptySubsequences: false)
             guard parts.count <= 2, !parts[0].isEmpty, parts.last?.isEmpty == false else {
                 throw UsageError("--dir takes HOST or HOST::GUEST")
             }
-            options.preopens.append(.init(guestPath: parts.count == 2 ? parts[1] : parts[0], hostPath: parts[0]))
+            options.preopens.append(.init(guestPath: String(parts.count == 2 ? parts[1] : parts[0]), hostPath: String(parts[0])))
         },
         Option(names: ["--mapdir"], value: "GUEST:HOST", help: """
             let the guest use host directory HOST at path GUEST; GUEST::HOST too (wasmer's forms)
             """) { options, value in
-            let separator = value.range(of: "::") ?? value.range(of: ":")
+            let separator = value.firstRange(of: "::") ?? value.firstRange(of: ":")
             guard let separator, separator.lowerBound != value.startIndex, separator.upperBound != value.endIndex else {
                 throw UsageError("--mapdir takes GUEST:HOST or GUEST::HOST")
             }
@@ -76,13 +75,13 @@ struct RunOptions {
             guard !value.isEmpty, value.first != "=" else { throw UsageError("--env takes NAME=VALUE or NAME") }
             if value.contains("=") {
                 options.environment.append(value)
-            } else if let inherited = ProcessInfo.processInfo.environment[value] {
+            } else if let inherited = HostSystem.environment[value] {
                 options.environment.append("\(value)=\(inherited)")
             }
         },
         Option(names: ["--forward-host-env", "-S inherit-env"], value: nil, help: "pass on the host's whole environment") {
             options, _ in
-            let host = ProcessInfo.processInfo.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            let host = HostSystem.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             options.environment = host + options.environment
         },
         Option(names: ["--argv0"], value: "NAME", help: "the program's argv[0] (default: FILE as given)") { $0.argv0 = $1 },
@@ -292,7 +291,7 @@ private func duration(_ text: String) throws(UsageError) -> Duration {
 private func wrap(_ text: String, label: String) -> String {
     let column = 24, width = 114
     var lines: [String] = []
-    var line = label.count < column - 1 ? label.padding(toLength: column, withPad: " ", startingAt: 0) : label + "\n"
+    var line = label.count < column - 1 ? padded(label, to: column) : label + "\n"
         + String(repeating: " ", count: column)
     var length = line.count - (line.lastIndex(of: "\n").map { line.distance(from: line.startIndex, to: $0) + 1 } ?? 0)
     for word in text.split(separator: " ") {
@@ -306,6 +305,14 @@ private func wrap(_ text: String, label: String) -> String {
     }
     lines.append(line)
     return lines.joined(separator: "\n")
+}
+
+/// `text` cut or padded with spaces to `width` UTF-16 units (as `NSString.padding(toLength:withPad:startingAt:)`).
+func padded(_ text: String, to width: Int) -> String {
+    let length = text.utf16.count
+    if length == width { return text }
+    if length < width { return text + String(repeating: " ", count: width - length) }
+    return String(decoding: text.utf16.prefix(width), as: UTF16.self)
 }
 
 /// A command line that cannot be run.
