@@ -36,6 +36,20 @@ def signature(text):
         ", ".join(map(operand, params)), ", ".join(map(operand, results)))
 
 
+OPERAND_CODES = {"i32": 0, "i64": 1, "f32": 2, "f64": 3, "v128": 4, "addr": 5}
+
+
+def packed_signature(text):
+    """The signature in 16 bits (see PackedSignature in Instruction.swift): bit 15 set, bits 0-1 the parameter
+    count, bit 2 the result count, then 3 bits per operand, parameters first."""
+    params, results = (side.split() for side in text.split("->"))
+    assert len(params) <= 3 and len(results) <= 1
+    bits = 1 << 15 | len(params) | len(results) << 2
+    for i, token in enumerate(params + results):
+        bits |= OPERAND_CODES[token] << (3 + 3 * i)
+    return bits
+
+
 def main():
     rows = json.load(open(SOURCE))
     supported = [r for r in rows if r["feature"] not in UNSUPPORTED]
@@ -65,6 +79,28 @@ def main():
     out.append("    public var naturalAlignment: UInt8? { Self.alignments[Int(rawValue)] }")
     out.append("    /// The binary encoding: the first byte and, for prefixed opcodes, the LEB128 sub-opcode.")
     out.append("    public var encoding: (byte: UInt8, subOpcode: UInt32?) { Self.encodings[Int(rawValue)] }")
+    out.append("    /// `signature` packed into 16 bits, for the hot paths of the validator and the compiler (no arrays to copy).")
+    out.append("    package var packedSignature: PackedSignature? {")
+    out.append("        let bits = Self.packedSignatures[Int(rawValue)]")
+    out.append("        return bits == 0 ? nil : PackedSignature(bits: bits)")
+    out.append("    }")
+    out.append("")
+    out.append("    /// The opcode encoded as the single byte `byte`.")
+    out.append("    static func singleByte(_ byte: UInt8) -> Opcode? {")
+    out.append("        let entry = singleByteOpcodes[Int(byte)]")
+    out.append("        return entry == 0 ? nil : Opcode(rawValue: entry &- 1)")
+    out.append("    }")
+    out.append("")
+    out.append("    /// The opcode encoded as prefix `byte` (0xFC-0xFE) and sub-opcode `sub`.")
+    out.append("    static func prefixed(_ byte: UInt8, _ sub: UInt32) -> Opcode? {")
+    out.append("        let entry: UInt16")
+    out.append("        switch byte {")
+    for prefix in ("0xfc", "0xfd", "0xfe"):
+        out.append(f"        case {prefix}: entry = Int(sub) < prefixed{prefix[2:].upper()}.count ? prefixed{prefix[2:].upper()}[Int(sub)] : 0")
+    out.append("        default: entry = 0")
+    out.append("        }")
+    out.append("        return entry == 0 ? nil : Opcode(rawValue: entry &- 1)")
+    out.append("    }")
     out.append("")
     out.append("    private static let mnemonics: [String] = [")
     out += [f'        "{r["name"]}",' for r in supported]
@@ -78,6 +114,9 @@ def main():
     out.append("    private static let signatures: [OpcodeSignature?] = [")
     out += [f'        {signature(r["signature"]) if "signature" in r else "nil"},' for r in supported]
     out.append("    ]")
+    out.append("    private static let packedSignatures: [UInt16] = [")
+    out += [f'        {hex(packed_signature(r["signature"])) if "signature" in r else "0"},' for r in supported]
+    out.append("    ]")
     out.append("    private static let alignments: [UInt8?] = [")
     out += [f'        {r.get("align", "nil")},' for r in supported]
     out.append("    ]")
@@ -87,6 +126,28 @@ def main():
         sub = parts[1] if len(parts) > 1 else "nil"
         out.append(f"        ({parts[0]}, {sub}),")
     out.append("    ]")
+    # Decoding tables: rawValue + 1 of the opcode with each encoding, 0 for none (integer literals, which the
+    # compiler lays out statically: reading them needs no lazy initialisation).
+    single = [0] * 256
+    prefixed = {"0xfc": [], "0xfd": [], "0xfe": []}
+    for index, r in enumerate(supported):
+        parts = r["code"].split()
+        if len(parts) == 1:
+            single[int(parts[0], 16)] = index + 1
+        else:
+            table = prefixed[parts[0].lower()]
+            sub = int(parts[1], 16) if parts[1].startswith("0x") else int(parts[1])
+            table += [0] * (sub + 1 - len(table))
+            table[sub] = index + 1
+    out.append("    private static let singleByteOpcodes: [UInt16] = [")
+    for start in range(0, 256, 16):
+        out.append("        " + ", ".join(str(v) for v in single[start:start + 16]) + ",")
+    out.append("    ]")
+    for prefix, table in prefixed.items():
+        out.append(f"    private static let prefixed{prefix[2:].upper()}: [UInt16] = [")
+        for start in range(0, len(table), 16):
+            out.append("        " + ", ".join(str(v) for v in table[start:start + 16]) + ",")
+        out.append("    ]")
     out.append("")
     out.append("    /// Encodings of instructions from features this runtime does not implement, with the feature's name.")
     out.append("    static let unsupportedEncodings: [(byte: UInt8, subOpcode: UInt32?, feature: String)] = [")

@@ -98,3 +98,35 @@ public struct OpcodeSignature: Sendable {
     public var parameters: [Operand]
     public var results: [Operand]
 }
+
+/// An `OpcodeSignature` in 16 bits (`Opcode.packedSignature`), for the validator's and the compiler's hot paths,
+/// which would otherwise copy (retain and release) two arrays per instruction. Bits 0-1 hold the parameter count,
+/// bit 2 the result count, and from bit 3 on each operand takes 3 bits, parameters first (`Operand` in the order
+/// of its cases). `Scripts/generate.py` packs them.
+package struct PackedSignature: Sendable {
+    package let bits: UInt16
+
+    package init(bits: UInt16) { self.bits = bits }
+
+    package var parameterCount: Int { Int(bits & 3) }
+    package var resultCount: Int { Int(bits >> 2 & 1) }
+
+    /// Parameter `index` (0 is the first, the deepest on the stack).
+    package func parameter(_ index: Int) -> OpcodeSignature.Operand { Self.operand(Int(bits) >> (3 + 3 * index) & 7) }
+
+    /// The result, if there is one.
+    package var result: OpcodeSignature.Operand? {
+        resultCount == 0 ? nil : Self.operand(Int(bits) >> (3 + 3 * parameterCount) & 7)
+    }
+
+    private static func operand(_ code: Int) -> OpcodeSignature.Operand {
+        switch code {
+        case 0: .i32
+        case 1: .i64
+        case 2: .f32
+        case 3: .f64
+        case 4: .v128
+        default: .address
+        }
+    }
+}

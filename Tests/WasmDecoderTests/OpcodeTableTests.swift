@@ -14,6 +14,17 @@ struct OpcodeTableTests {
         }
     }
 
+    @Test("packed signatures say what the signatures say")
+    func packedSignatures() {
+        for opcode in Opcode.allCases {
+            let signature = opcode.signature, packed = opcode.packedSignature
+            #expect((signature == nil) == (packed == nil), "\(opcode.mnemonic)")
+            guard let signature, let packed else { continue }
+            #expect((0..<packed.parameterCount).map(packed.parameter) == signature.parameters, "\(opcode.mnemonic)")
+            #expect(packed.result.map { [$0] } ?? [] == signature.results, "\(opcode.mnemonic)")
+        }
+    }
+
     @Test("encodings are unique")
     func unique() {
         var seen = Set<[UInt32]>()

@@ -6,14 +6,14 @@ extension ByteReader {
     public mutating func readOpcode() throws(DecodeError) -> Opcode {
         let start = position
         let byte = try readByte()
-        if let opcode = OpcodeLookup.singleByte[Int(byte)] { return opcode }
+        if let opcode = Opcode.singleByte(byte) { return opcode }
         let subOpcode: UInt32?
         switch byte {
         case 0xFB:
             throw DecodeError(.unsupportedFeature("gc"), at: start)
         case 0xFC, 0xFD, 0xFE:
             let sub = try readVarUInt32()
-            if let opcode = OpcodeLookup.prefixed(byte, sub) { return opcode }
+            if let opcode = Opcode.prefixed(byte, sub) { return opcode }
             subOpcode = sub
         default:
             subOpcode = nil
@@ -113,38 +113,5 @@ extension ByteReader {
         guard flags < 0x80 else { throw DecodeError(.malformedMemopFlags, at: start) }
         let memory = flags & 0x40 != 0 ? try readVarUInt32() : 0
         return MemoryArgument(alignment: flags & 0x3F, memory: memory, offset: try readVarUInt64())
-    }
-}
-
-/// Opcode lookup tables built once from the generated encodings.
-
-enum OpcodeLookup {
-
-    static let singleByte: [Opcode?] = {
-        var table = [Opcode?](repeating: nil, count: 256)
-        for opcode in Opcode.allCases where opcode.encoding.subOpcode == nil {
-            table[Int(opcode.encoding.byte)] = opcode
-        }
-        return table
-    }()
-
-    private static let prefixedTables: [[Opcode?]] = {
-        var tables = [[Opcode?]](repeating: [], count: 3)
-        for opcode in Opcode.allCases {
-            guard let sub = opcode.encoding.subOpcode else { continue }
-            let slot = Int(opcode.encoding.byte) - 0xFC
-            if tables[slot].count <= Int(sub) {
-                tables[slot] += [Opcode?](repeating: nil, count: Int(sub) + 1 - tables[slot].count)
-            }
-            tables[slot][Int(sub)] = opcode
-        }
-        return tables
-    }()
-
-    /// The opcode for prefix byte `0xFC`-`0xFE` and sub-opcode `sub`.
-
-    static func prefixed(_ byte: UInt8, _ sub: UInt32) -> Opcode? {
-        let table = prefixedTables[Int(byte) - 0xFC]
-        return Int(sub) < table.count ? table[Int(sub)] : nil
     }
 }

@@ -50,7 +50,7 @@ extension FunctionValidator {
             for depth in labels {
                 let types = try label(depth).labelTypes
                 guard types.count == arity else { throw ValidationError.typeMismatch }
-                let popped = try pop(types)
+                let popped = try popReturning(types)
                 for t in popped { push(t) }
             }
             try pop(try label(defaultLabel).labelTypes)
@@ -219,7 +219,7 @@ extension FunctionValidator {
 
     /// Instructions typed by their row in the opcode table: numeric, vector, memory access and atomics.
     private mutating func validateBySignature(_ instruction: Instruction) throws(ValidationError) {
-        guard let signature = instruction.opcode.signature else {
+        guard let signature = instruction.opcode.packedSignature else {
             // Only reachable if the opcode table and the rules above disagree.
             throw ValidationError("no typing rule for \(instruction.opcode.mnemonic)")
         }
@@ -251,8 +251,12 @@ extension FunctionValidator {
             case .address: address
             }
         }
-        for parameter in signature.parameters.reversed() { try pop(valueType(parameter)) }
-        for result in signature.results { push(valueType(result)) }
+        var index = signature.parameterCount
+        while index > 0 {
+            index -= 1
+            try pop(valueType(signature.parameter(index)))
+        }
+        if let result = signature.result { push(valueType(result)) }
     }
 
     /// Checks a memarg and returns the address type of its memory.

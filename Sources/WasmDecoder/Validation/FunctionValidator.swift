@@ -72,9 +72,10 @@ struct FunctionValidator {
 
     /// Pops any operand; `nil` means unknown.
     mutating func pop() throws(ValidationError) -> ValueType? {
-        let frame = frames[frames.count - 1]
-        if operands.count == frame.height {
-            if frame.unreachable { return nil }
+        // The frame's fields are read in place: copying the frame would retain and release its two arrays.
+        let top = frames.count - 1
+        if operands.count == frames[top].height {
+            if frames[top].unreachable { return nil }
             throw ValidationError.typeMismatch
         }
         return operands.removeLast()
@@ -88,9 +89,17 @@ struct FunctionValidator {
         return actual
     }
 
+    /// Pops operands matching `types`, last first.
+    mutating func pop(_ types: [ValueType]) throws(ValidationError) {
+        var i = types.count
+        while i > 0 {
+            i -= 1
+            try pop(types[i])
+        }
+    }
+
     /// Pops operands matching `types`, last first, and returns what was there.
-    @discardableResult
-    mutating func pop(_ types: [ValueType]) throws(ValidationError) -> [ValueType?] {
+    mutating func popReturning(_ types: [ValueType]) throws(ValidationError) -> [ValueType?] {
         var popped = [ValueType?](repeating: nil, count: types.count)
         for i in types.indices.reversed() { popped[i] = try pop(types[i]) }
         return popped
@@ -112,10 +121,9 @@ struct FunctionValidator {
     }
 
     mutating func popFrame() throws(ValidationError) -> ControlFrame {
-        let frame = frames[frames.count - 1]
-        try pop(frame.endTypes)
-        guard operands.count == frame.height else { throw ValidationError.typeMismatch }
-        frames.removeLast()
+        try pop(frames[frames.count - 1].endTypes)
+        guard operands.count == frames[frames.count - 1].height else { throw ValidationError.typeMismatch }
+        let frame = frames.removeLast()
         while initializationLog.count > frame.initializationHeight {
             initialized[Int(initializationLog.removeLast())] = false
         }

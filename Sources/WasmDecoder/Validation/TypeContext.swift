@@ -44,9 +44,11 @@ struct TypeContext {
 
     /// Whether `a` matches (is a subtype of) `b`.
     func isSubtype(_ a: ValueType, _ b: ValueType) -> Bool {
+        // Spelled out rather than `a == b`, which calls the derived equality of the whole enum.
         switch (a, b) {
+        case (.i32, .i32), (.i64, .i64), (.f32, .f32), (.f64, .f64), (.v128, .v128): true
         case (.ref(let ra), .ref(let rb)): isSubtype(ra, rb)
-        default: a == b
+        default: false
         }
     }
 

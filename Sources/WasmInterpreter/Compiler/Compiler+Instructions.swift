@@ -190,7 +190,7 @@ extension Compiler {
             let base = base(ofTop: 2)
             let access = memoryAccess(memoryOperand(address: base, value: base + 1, argument, scratch: base), opcode,
                                       lane: lane)
-            if opcode.signature?.results.isEmpty == true {
+            if opcode.packedSignature?.resultCount == 0 {
                 emit(.v128StoreLane(access: access))
                 pop(2)
             } else {
@@ -221,8 +221,9 @@ extension Compiler {
             return true
         default:
             let opcode = instruction.opcode
-            guard opcode.signature != nil, opcode.feature != .simd, opcode.feature != .relaxedSimd,
-                  opcode.feature != .threads else { return false }
+            guard opcode.packedSignature != nil else { return false }
+            let feature = opcode.feature
+            guard feature != .simd, feature != .relaxedSimd, feature != .threads else { return false }
             if case .memory = instruction.immediate { return true }
             if case .none = instruction.immediate { return true }
             return false
@@ -314,11 +315,11 @@ extension Compiler {
 
     /// Pops the operands of a signature-typed instruction and pushes its results; the op gets the first slot.
     mutating func compileBySignature(_ opcode: Opcode, address: ValueType = .i32, _ op: (Slot) -> Op) {
-        guard let signature = opcode.signature else { return }
-        let base = base(ofTop: signature.parameters.count)
+        guard let signature = opcode.packedSignature else { return }
+        let base = base(ofTop: signature.parameterCount)
         emit(op(base))
-        pop(signature.parameters.count)
-        for result in signature.results {
+        pop(signature.parameterCount)
+        if let result = signature.result {
             switch result {
             case .i32: push(.i32)
             case .i64: push(.i64)
@@ -332,7 +333,7 @@ extension Compiler {
 
     mutating func compileMemoryAccess(_ opcode: Opcode, _ argument: MemoryArgument) {
         let address = instance.memories[Int(argument.memory)].type.limits.addressType.valueType
-        let count = opcode.signature?.parameters.count ?? 1
+        let count = opcode.packedSignature?.parameterCount ?? 1
         if opcode.feature == .threads {
             // Atomics read their operands from consecutive slots (the stack is materialized for them).
             let base = base(ofTop: count)
@@ -377,7 +378,7 @@ extension Compiler {
         case .v128Load: op = .v128Load(operand)
         default: op = .v128LoadPartial(access: memoryAccess(operand, opcode))
         }
-        switch opcode.signature?.results.first {
+        switch opcode.packedSignature?.result {
         case .i64?: push(.i64)
         case .f32?: push(.f32)
         case .f64?: push(.f64)

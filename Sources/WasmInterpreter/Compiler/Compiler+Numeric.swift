@@ -111,13 +111,13 @@ extension Compiler {
         case .f64Max: binary { .f64Max($0, $1, $2) }
         case .f64Copysign: binary { .f64Copysign($0, $1, $2) }
         default:
-            guard let signature = opcode.signature else {
+            guard let signature = opcode.packedSignature else {
                 emit(.unreachable)
                 return
             }
             if opcode.feature == .simd || opcode.feature == .relaxedSimd {
                 compileBySignature(opcode) { .simd(PackedOpcode(opcode), base: $0) }
-            } else if signature.parameters.count == 1 {
+            } else if signature.parameterCount == 1 {
                 unary { .convert(PackedOpcode(opcode), $0, $1) }
             } else {
                 compileBySignature(opcode) { .simd(PackedOpcode(opcode), base: $0) }
@@ -125,7 +125,7 @@ extension Compiler {
         }
 
         func resultType() -> ValueType {
-            switch opcode.signature?.results.first {
+            switch opcode.packedSignature?.result {
             case .i64?: .i64
             case .f32?: .f32
             case .f64?: .f64
