@@ -106,6 +106,92 @@ extension ByteReader {
         }
     }
 
+    /// Calls `visit` with the bit pattern of every `i32.const`, `i64.const`, `f32.const` and `f64.const` from here to
+    /// the region's end, in order (`i32` and `f32` constants zero-extended), reading nothing else but what it takes
+    /// to find the next opcode: the compiler's scan for the constants it gives slots. For bodies that validated; if
+    /// the bytes do not decode after all, the scan stops there.
+    package func scanConstants(_ visit: (UInt64) -> Void) {
+        var reader = self
+        let end = min(regionEnd, limit)
+        bytes.withUnsafeBufferPointer { bytes in
+            var position = reader.position
+            /// The LEB128 number at `position`, sign-extended from `bits` if `signed`.
+            func leb(signed: Bool, bits: UInt64) -> UInt64? {
+                var result: UInt64 = 0
+                var shift: UInt64 = 0
+                while position < end {
+                    let byte = bytes[position]
+                    position += 1
+                    if shift < 64 { result |= UInt64(byte & 0x7F) << shift }
+                    shift += 7
+                    if byte & 0x80 == 0 {
+                        if signed, shift < 64, byte & 0x40 != 0 { result |= ~0 << shift }
+                        return signed && bits == 32 ? UInt64(UInt32(truncatingIfNeeded: result)) : result
+                    }
+                }
+                return nil
+            }
+            func skipLEB() -> Bool { leb(signed: false, bits: 64) != nil }
+            func fixed(_ count: Int) -> UInt64? {
+                guard end - position >= count else { return nil }
+                var value: UInt64 = 0
+                for i in 0..<count { value |= UInt64(bytes[position + i]) << UInt64(8 * i) }
+                position += count
+                return value
+            }
+            while position < end {
+                let byte = bytes[position]
+                position += 1
+                let opcode: Opcode
+                switch byte {
+                case 0x41:
+                    guard let value = leb(signed: true, bits: 32) else { return }
+                    visit(value)
+                    continue
+                case 0x42:
+                    guard let value = leb(signed: true, bits: 64) else { return }
+                    visit(value)
+                    continue
+                case 0x43:
+                    guard let value = fixed(4) else { return }
+                    visit(value)
+                    continue
+                case 0x44:
+                    guard let value = fixed(8) else { return }
+                    visit(value)
+                    continue
+                case 0xFC, 0xFD, 0xFE:
+                    guard let sub = leb(signed: false, bits: 32), sub <= UInt32.max,
+                          let prefixed = Opcode.prefixed(byte, UInt32(sub)) else { return }
+                    opcode = prefixed
+                default:
+                    guard let single = Opcode.singleByte(byte) else { return }
+                    opcode = single
+                }
+                switch opcode.immediates {
+                case .none:
+                    continue
+                case .tag, .label, .function, .type, .local, .global, .table, .memory, .data, .element:
+                    guard skipLEB() else { return }
+                case .callIndirect, .memoryInit, .tableInit, .tableCopy, .memoryCopy:
+                    guard skipLEB(), skipLEB() else { return }
+                case .memarg:
+                    guard let flags = leb(signed: false, bits: 32), flags & 0x40 == 0 || skipLEB(), skipLEB() else { return }
+                case .lane, .zeroByte:
+                    guard fixed(1) != nil else { return }
+                case .v128, .shuffle:
+                    guard fixed(16) != nil else { return }
+                default:
+                    // Block types, branch tables, typed selects, try_table, heap types and memarg lanes: rare
+                    // enough to read the usual way.
+                    reader.position = position
+                    guard (try? reader.readImmediate(opcode.immediates)) != nil else { return }
+                    position = reader.position
+                }
+            }
+        }
+    }
+
     /// Reads a memarg: alignment flags (bit 6 announces an explicit memory index) and offset.
     public mutating func readMemoryArgument() throws(DecodeError) -> MemoryArgument {
         let start = position

@@ -33,7 +33,7 @@ extension Compiler {
             emitReturn()
             markUnreachable()
         case (.call, .index(let f)):
-            let defined = Int(f) - module.importedFunctionTypeIndices.count
+            let defined = Int(f) - importedFunctionCount
             compileCall(instance.functions[Int(f)].type) {
                 defined < 0 ? .call(function: f, base: $0) : .callDefined(function: f, base: $0, defined: UInt32(defined))
             }

@@ -16,6 +16,8 @@ struct Compiler {
     let module: Module
     let type: FunctionType
     var reader: ByteReader
+    /// The module's imported functions (`Module.importedFunctionTypeIndices` makes an array each time).
+    let importedFunctionCount: Int
 
     var code: [Op] = []
     var branchTables: [[Int32]] = []
@@ -32,7 +34,7 @@ struct Compiler {
     var localSlotCount = 0
     /// The constants of the body and the slot of each, after the locals.
     var constants: [UInt64] = []
-    var constantSlots: [UInt64: Slot] = [:]
+    var constantSlots = ConstantMap()
     /// The most constants a frame holds; a body with more writes the others with ops.
     static let constantLimit = 64
 
@@ -95,6 +97,7 @@ struct Compiler {
     init(instance: Instance, function index: Int) {
         self.instance = instance
         module = instance.module.module
+        importedFunctionCount = module.importedFunctionTypeIndices.count
         let body = module.bodies[index]
         type = module.types[Int(module.functionTypeIndices[index])].functionType
         reader = ByteReader(bytes: module.bytes, position: body.code.lowerBound, regionEnd: body.code.upperBound)
@@ -114,25 +117,28 @@ struct Compiler {
 
     /// Gives the body's most used scalar constants (up to `constantLimit`) slots after the locals.
     private mutating func collectConstants() {
-        var scan = reader
-        var uses: [UInt64: Int] = [:]
-        var order: [UInt64] = []
-        while !scan.isAtEnd, let instruction = try? scan.readInstruction() {
-            let bits: UInt64
-            switch instruction.immediate {
-            case .i32(let v): bits = UInt64(UInt32(bitPattern: v))
-            case .i64(let v): bits = UInt64(bitPattern: v)
-            case .f32(let v): bits = UInt64(v)
-            case .f64(let v): bits = v
-            default: continue
+        /// Each constant's index in `order`, which holds them as first seen, with their number of uses.
+        var index = ConstantMap()
+        var order: [(bits: UInt64, uses: Int)] = []
+        reader.scanConstants { bits in
+            if let known = index[bits] {
+                order[Int(known)].uses += 1
+            } else {
+                index[bits] = UInt32(order.count)
+                order.append((bits, 1))
             }
-            if uses[bits] == nil { order.append(bits) }
-            uses[bits, default: 0] += 1
         }
-        let kept = order.sorted { uses[$0, default: 0] > uses[$1, default: 0] }.prefix(Self.constantLimit)
-        for bits in order where kept.contains(bits) {
-            constantSlots[bits] = Slot(localSlotCount + constants.count)
-            constants.append(bits)
+        // The most used ones (among equally used, the first seen: the sort is stable), kept in first-seen order.
+        var kept = [Bool](repeating: order.count <= Self.constantLimit, count: order.count)
+        if order.count > Self.constantLimit {
+            for i in order.indices.sorted(by: { order[$0].uses > order[$1].uses }).prefix(Self.constantLimit) {
+                kept[i] = true
+            }
+        }
+        constants.reserveCapacity(min(order.count, Self.constantLimit))
+        for (i, constant) in order.enumerated() where kept[i] {
+            constantSlots[constant.bits] = Slot(localSlotCount + constants.count)
+            constants.append(constant.bits)
         }
     }
 
@@ -142,7 +148,7 @@ struct Compiler {
         compiler.compileBody()
         compiler.makeJumpsRelative()
         return CompiledFunction(
-            functionIndex: index + instance.module.module.importedFunctionTypeIndices.count, code: compiler.code,
+            functionIndex: index + compiler.importedFunctionCount, code: compiler.code,
             parameterSlots: compiler.parameterSlots, localSlots: compiler.localSlotCount,
             constants: compiler.constants, frameSize: compiler.maxHeight + 2, branchTables: compiler.branchTables,
             v128Constants: compiler.v128Constants, memoryAccesses: compiler.memoryAccesses, handlers: compiler.handlers)
@@ -393,5 +399,50 @@ struct Compiler {
         let block = blocks[blocks.count - 1]
         truncate(to: block.stackCount, height: block.baseSlot)
         blocks[blocks.count - 1].unreachable = true
+    }
+}
+
+/// A map from constants' bit patterns to small numbers (below `UInt32.max`), for the compiler's constant slots: open addressing with
+/// linear probing and a multiplicative hash. `Dictionary` hashes with SipHash, which cost more than the rest of
+/// the compiler's scan for constants.
+struct ConstantMap {
+    private var keys: [UInt64] = []
+    /// The value of each entry plus one; 0 marks an empty one.
+    private var values: [UInt32] = []
+    private var count = 0
+
+    private func index(of key: UInt64) -> Int {
+        let mask = keys.count - 1
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+        while values[i] != 0 && keys[i] != key { i = (i + 1) & mask }
+        return i
+    }
+
+    subscript(key: UInt64) -> UInt32? {
+        get {
+            guard count > 0 else { return nil }
+            let i = index(of: key)
+            return values[i] == 0 ? nil : values[i] - 1
+        }
+        set {
+            guard let newValue else { preconditionFailure("ConstantMap does not remove entries") }
+            if (count + 1) * 2 > keys.count { grow() }
+            let i = index(of: key)
+            if values[i] == 0 { count += 1 }
+            keys[i] = key
+            values[i] = newValue + 1
+        }
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, values).filter { $0.1 != 0 }
+        let size = max(16, keys.count * 2)
+        keys = [UInt64](repeating: 0, count: size)
+        values = [UInt32](repeating: 0, count: size)
+        for (key, value) in old {
+            let i = index(of: key)
+            keys[i] = key
+            values[i] = value
+        }
     }
 }
