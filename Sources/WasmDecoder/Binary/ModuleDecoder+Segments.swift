@@ -63,12 +63,18 @@ extension ModuleDecoder {
     mutating func decodeCodeSection(_ section: inout ByteReader) throws(DecodeError) {
         let count = try readCount(&section, limit: .functions)
         module.bodies.reserveCapacity(count)
+        if let features = validation?.features {
+            // Every section a body refers to comes before this one.
+            var validator = ModuleValidator(module: module, features: features)
+            if (try? validator.checkModule()) != nil { validation?.validator = validator }
+            validation?.heights.reserveCapacity(count)
+        }
         for index in 0..<count {
             let start = section.position
             let size = Int(try section.readVarUInt32())
             try limits.check(.functionBodySize, size, at: start)
             var body = try section.subReader(length: size)
-            module.bodies.append(try decodeBody(&body, parameterCount: parameterCount(ofFunction: index)))
+            module.bodies.append(try decodeBody(&body, parameterCount: parameterCount(ofFunction: index), index: index))
             try body.checkRegionEnd()
         }
     }
@@ -85,7 +91,7 @@ extension ModuleDecoder {
     ///
     /// The locals are counted with the function's parameters against the `locals` limit group by group, before
     /// any is expanded, so a body declaring 2^32-1 of them costs nothing.
-    private mutating func decodeBody(_ body: inout ByteReader, parameterCount: Int) throws(DecodeError)
+    private mutating func decodeBody(_ body: inout ByteReader, parameterCount: Int, index: Int) throws(DecodeError)
         -> FunctionBody
     {
         let groupCount = try body.readCount(minimumElementSize: 2)
@@ -102,6 +108,18 @@ extension ModuleDecoder {
             groups.append(FunctionBody.LocalGroup(count: count, type: try body.readValueType()))
         }
         let codeStart = body.position
+        // The body's validator, when validating while decoding (and no body before was invalid). A body beyond the
+        // function section's count is the decoder's error, at the end.
+        var validator: FunctionValidator?
+        if let module = validation?.validator, validation?.error == nil, index < self.module.functionTypeIndices.count {
+            let locals = FunctionBody(localGroups: groups, localCount: declared, code: codeStart..<codeStart)
+            do {
+                validator = try module.functionValidator(forBody: index, locals)
+                validator?.begin()
+            } catch {
+                validation?.error = error
+            }
+        }
         // Each open block; `true` for an `if` still waiting for its `else`.
         var openIfs: [Bool] = [false]
         while !openIfs.isEmpty {
@@ -116,6 +134,24 @@ extension ModuleDecoder {
             case .end: openIfs.removeLast()
             case .memoryInit, .dataDrop: codeUsesDataCount = true
             default: break
+            }
+            // The instruction is well-formed (a decode error comes first): type it.
+            if validator != nil {
+                do {
+                    try validator?.step(instruction, at: offset)
+                } catch {
+                    validation?.error = error
+                    validator = nil
+                }
+            }
+        }
+        if let validator {
+            // The decoder and the validator track the same nesting, so both are at the body's last `end`.
+            if validator.isComplete {
+                validation?.heights.append(validator.maxHeight)
+            } else {
+                validation?.error = ValidationError("unexpected end of function", function: validator.function,
+                                                    offset: body.position)
             }
         }
         return FunctionBody(localGroups: groups, localCount: declared, code: codeStart..<body.position)

@@ -8,6 +8,20 @@ public struct ModuleDecoder {
     let limits: ImplementationLimits
     /// Whether some function body uses `memory.init` or `data.drop`, which need a data count section.
     var codeUsesDataCount = false
+    /// The validation of the bodies as they are decoded (`decodeValidating`); `nil` when only decoding.
+    var validation: BodyValidation?
+
+    /// What `decodeValidating` learns about the bodies while it decodes them.
+    struct BodyValidation {
+        let features: WasmFeatures
+        /// The validator of the module as far as the code section, once that is reached, if everything before
+        /// validates (otherwise the bodies are not validated: the module's own error comes first anyway).
+        var validator: ModuleValidator?
+        /// The maximum operand height of each body validated so far.
+        var heights: [Int] = []
+        /// The first invalid body's error; no body after it is validated.
+        var error: ValidationError?
+    }
 
     /// Decodes a module.
     /// - Parameters:
@@ -19,6 +33,30 @@ public struct ModuleDecoder {
         var decoder = ModuleDecoder(reader: ByteReader(bytes: bytes), module: Module(bytes: bytes), limits: limits)
         try decoder.decodeModule()
         return decoder.module
+    }
+
+    /// Decodes and validates `bytes` reading each body once: a body is validated as it is decoded. The outcome is
+    /// that of `ModuleValidator.validate(decode(bytes))`: a decode error anywhere comes first, then the first error
+    /// of the module outside the bodies, then that of the first invalid body.
+    static func decodeValidating(_ bytes: [UInt8], features: WasmFeatures, limits: ImplementationLimits) throws
+        -> ValidatedModule
+    {
+        try limits.check(.moduleSize, bytes.count, at: min(bytes.count, limits.moduleSize))
+        var decoder = ModuleDecoder(reader: ByteReader(bytes: bytes), module: Module(bytes: bytes), limits: limits)
+        decoder.validation = BodyValidation(features: features)
+        try decoder.decodeModule()
+        let module = decoder.module
+        // Everything but the bodies, checked on the whole module in the usual order.
+        var validator = ModuleValidator(module: module, features: features)
+        try validator.checkModule()
+        guard let validation = decoder.validation else { return try ModuleValidator.validate(module, features: features) }
+        if let error = validation.error { throw error }
+        guard validation.heights.count == module.bodies.count else {
+            // The part before the code section did not validate then, but the whole module does: cannot happen (the
+            // checks that failed are the same), but if it did, validate the bodies the usual way.
+            return try ModuleValidator.validate(module, features: features)
+        }
+        return ValidatedModule(module: module, maxOperandHeights: validation.heights)
     }
 
     /// Section ids in the order the spec requires them (custom sections, id 0, may appear anywhere).

@@ -42,21 +42,39 @@ struct FunctionValidator {
 
     /// Validates the body and returns the maximum operand stack height.
     mutating func validate() throws(ValidationError) -> Int {
-        frames.append(ControlFrame(kind: .function, startTypes: [], endTypes: type.results, height: 0,
-                                   initializationHeight: 0))
-        do {
-            while !frames.isEmpty {
-                offset = reader.position
-                let instruction = try reader.readInstruction()
-                try validate(instruction)
+        begin()
+        while !isComplete {
+            let offset = reader.position
+            let instruction: Instruction
+            do {
+                instruction = try reader.readInstruction()
+            } catch {
+                // The decoder already read every body, so a decode error here is a bug; report it as invalid.
+                throw ValidationError("\(error)", function: function, offset: offset)
             }
-        } catch let error as ValidationError {
-            throw ValidationError(error.message, function: function, offset: offset)
-        } catch {
-            // The decoder already read every body, so a decode error here is a bug; report it as invalid.
-            throw ValidationError("\(error)", function: function, offset: offset)
+            try step(instruction, at: offset)
         }
         return maxHeight
+    }
+
+    /// Opens the function's own frame, before the first `step`.
+    mutating func begin() {
+        frames.append(ControlFrame(kind: .function, startTypes: [], endTypes: type.results, height: 0,
+                                   initializationHeight: 0))
+    }
+
+    /// Whether the body's last `end` has been validated.
+    var isComplete: Bool { frames.isEmpty }
+
+    /// Validates the body's next instruction, which starts at `offset` (`ModuleDecoder` feeds them one by one as it
+    /// decodes, when it validates too).
+    mutating func step(_ instruction: Instruction, at offset: Int) throws(ValidationError) {
+        self.offset = offset
+        do {
+            try validate(instruction)
+        } catch {
+            throw ValidationError(error.message, function: function, offset: offset)
+        }
     }
 
     // MARK: - Operand and control stacks

@@ -32,10 +32,13 @@ public struct ModuleValidator {
     /// Decodes and validates in one step.
     /// - Parameter limits: The most the module may declare (`ModuleDecoder.decode(_:limits:)`).
     /// - Throws: `DecodeError` or `ValidationError`.
+    ///
+    /// The result, and the error if there is one, are those of `validate(ModuleDecoder.decode(bytes))`, but the
+    /// bodies are read once: each is validated while it is decoded (docs/RATIONALE.md, "Two passes over each body").
     public static func load(
         _ bytes: [UInt8], features: WasmFeatures = .all, limits: ImplementationLimits = .default
     ) throws -> ValidatedModule {
-        try validate(try ModuleDecoder.decode(bytes, limits: limits), features: features)
+        try ModuleDecoder.decodeValidating(bytes, features: features, limits: limits)
     }
 
     init(module: Module, features: WasmFeatures) {
@@ -51,6 +54,26 @@ public struct ModuleValidator {
     }
 
     private mutating func validate() throws(ValidationError) -> ValidatedModule {
+        try checkModule()
+        var heights: [Int] = []
+        heights.reserveCapacity(module.bodies.count)
+        for index in module.bodies.indices {
+            var validator = try functionValidator(forBody: index, module.bodies[index])
+            heights.append(try validator.validate())
+        }
+        return ValidatedModule(module: module, maxOperandHeights: heights)
+    }
+
+    /// The validator of defined function `index`, whose body is `body`.
+    func functionValidator(forBody index: Int, _ body: FunctionBody) throws(ValidationError) -> FunctionValidator {
+        let functionIndex = FunctionIndex(functions.count - module.functionTypeIndices.count + index)
+        return try FunctionValidator(module: self, function: functionIndex,
+                                     type: functionType(functions[Int(functionIndex)]), body: body)
+    }
+
+    /// Everything but the function bodies, in the order the checks have always run in (so that the first error
+    /// is the same whatever the path).
+    mutating func checkModule() throws(ValidationError) {
         for (index, type) in module.types.enumerated() {
             for valueType in type.functionType.parameters + type.functionType.results {
                 try checkValueType(valueType, typeLimit: index + 1)
@@ -95,16 +118,6 @@ public struct ModuleValidator {
             guard Int(memory) < memories.count else { throw ValidationError.unknown("memory", memory) }
             try checkConstant(offset, type: memories[Int(memory)].limits.addressType.valueType, globalLimit: globals.count)
         }
-        var heights: [Int] = []
-        heights.reserveCapacity(module.bodies.count)
-        let importedFunctionCount = functions.count - module.functionTypeIndices.count
-        for (index, body) in module.bodies.enumerated() {
-            let functionIndex = FunctionIndex(importedFunctionCount + index)
-            var validator = try FunctionValidator(
-                module: self, function: functionIndex, type: functionType(functions[Int(functionIndex)]), body: body)
-            heights.append(try validator.validate())
-        }
-        return ValidatedModule(module: module, maxOperandHeights: heights)
     }
 
     // MARK: - Types
