@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 import Synchronization
 import WasmInterpreter
 
@@ -68,7 +67,7 @@ public enum WasiProgram {
         let thread = WasixThread(process: process, instance: instance, context: ExecutionContext(store: store))
         kernel.locked { process.threads[1] = thread }
         let interrupts = configuration.forwardsInterrupts ? forwardInterrupts(to: process) : nil
-        defer { interrupts?.forEach { $0.cancel() } }
+        defer { interrupts?.cancel() }
         var ending = Ending.returned
         // A reactor (no `_start`) must have `_initialize` called before any other export.
         if instance.exportedFunction("_start") == nil, let initialize = instance.exportedFunction("_initialize") {
@@ -89,17 +88,12 @@ public enum WasiProgram {
     }
 
     /// Passes the host's SIGINT, SIGTERM and SIGHUP to `process`; a second SIGINT ends the host.
-    private static func forwardInterrupts(to process: WasixProcess) -> [DispatchSourceSignal] {
+    private static func forwardInterrupts(to process: WasixProcess) -> HostInterrupts.Registration {
         let interrupts = Atomic<Int>(0)
-        return [(SIGINT, Signal.int), (SIGTERM, .term), (SIGHUP, .hup)].map { host, guest in
-            signal(host, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: host, queue: .global())
-            source.setEventHandler {
-                if guest == .int, interrupts.wrappingAdd(1, ordering: .relaxed).newValue > 1 { exit(130) }
-                process.kernel.send(guest, to: process.pid)
-            }
-            source.resume()
-            return source
+        return HostInterrupts.register { host in
+            let guest: Signal = host == SIGINT ? .int : host == SIGTERM ? .term : .hup
+            if guest == .int, interrupts.wrappingAdd(1, ordering: .relaxed).newValue > 1 { exit(130) }
+            process.kernel.send(guest, to: process.pid)
         }
     }
 

@@ -1,4 +1,3 @@
-import Dispatch
 import WasmInterpreter
 
 /// The process table of one run: every process a program forks or spawns, with what they share (the command
@@ -191,7 +190,7 @@ final class Kernel: @unchecked Sendable {
     }
 
     /// How long a signal with a handler waits for a syscall before a safepoint delivers it.
-    static let handlerGrace = DispatchTimeInterval.milliseconds(50)
+    static let handlerGrace = Duration.milliseconds(50)
 
     /// Has those of `threads` that are running wasm (not in a syscall) take their pending signals at a
     /// safepoint: the next one if `process` has no handler export (nothing of the guest's runs), else the
@@ -200,8 +199,10 @@ final class Kernel: @unchecked Sendable {
         if process.signalHandlerName == nil {
             Self.requestSafepoints(threads)
         } else {
-            DispatchQueue.global().asyncAfter(deadline: .now() + Self.handlerGrace) { [weak self] in
+            // The timer's thread keeps it until it fires.
+            _ = DeadlineTimer(after: Self.handlerGrace) { [weak self] in
                 self?.locked { Self.requestSafepoints(threads) }
+                return false
             }
         }
     }

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A sampling profiler of guest code: every `interval` it asks each running context of the stores it is
 /// attached to (`Store.profiler`) for a sample, which the context takes at its next safepoint (a loop iteration
 /// or a call) as the names of its frames. The result is folded stacks, which flame-graph tools read.
@@ -8,7 +6,7 @@ public final class Profiler: @unchecked Sendable {
     private let lock = Lock()
     private var contexts: [WeakContext] = []
     private var counts: [String: Int] = [:]
-    private var timer: DispatchSourceTimer?
+    private var timer: DeadlineTimer?
 
     private struct WeakContext { weak var context: ExecutionContext? }
 
@@ -18,12 +16,13 @@ public final class Profiler: @unchecked Sendable {
 
     /// Starts sampling.
     public func start() {
-        let timer = DispatchSource.makeTimerSource(queue: .global())
-        let nanoseconds = max(Int(interval.components.seconds * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000), 10_000)
-        timer.schedule(deadline: .now(), repeating: .nanoseconds(nanoseconds))
-        timer.setEventHandler { [weak self] in self?.tick() }
+        let period = max(interval, .microseconds(10))
+        let timer = DeadlineTimer(after: period, repeats: true) { [weak self] in
+            guard let self else { return false }
+            tick()
+            return true
+        }
         lock.withLock { self.timer = timer }
-        timer.resume()
     }
 
     /// Stops sampling; what was taken stays.

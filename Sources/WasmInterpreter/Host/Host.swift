@@ -133,7 +133,12 @@ package enum MonotonicClock {
 
 /// Host threads, without Foundation's `Thread`.
 package enum HostThread {
-    /// Runs `body` on a new detached thread with a stack of `stackSize` bytes (the system's default if `nil`).
+    /// The signals that threads of ours never take: a run that forwards them to its guest waits for them in one
+    /// thread (`sigwait`), which works only if no other thread takes them first.
+    package static let interrupts = [SIGINT, SIGTERM, SIGHUP]
+
+    /// Runs `body` on a new detached thread with a stack of `stackSize` bytes (the system's default if `nil`), with
+    /// `interrupts` blocked.
     /// - Returns: false if the system could not start a thread (`body` then never runs).
     @discardableResult
     package static func detach(stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) -> Bool {
@@ -147,6 +152,12 @@ package enum HostThread {
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         if let stackSize { pthread_attr_setstacksize(&attributes, stackSize) }
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        // A new thread inherits the mask of the thread that starts it.
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        for signal in interrupts { sigaddset(&blocked, signal) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         #if os(Linux)
         var thread = pthread_t()
         #else
