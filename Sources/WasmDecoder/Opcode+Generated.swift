@@ -1092,10 +1092,12 @@ extension Opcode {
         return bits == 0 ? nil : PackedSignature(bits: bits)
     }
 
+    // The tables hold raw values plus one; a raw value is the case's index, which is how a case is stored, so
+    // it converts without `init(rawValue:)`, whose range checks cost as much as the rest of the lookup.
     /// The opcode encoded as the single byte `byte`.
     static func singleByte(_ byte: UInt8) -> Opcode? {
         let entry = singleByteOpcodes[Int(byte)]
-        return entry == 0 ? nil : Opcode(rawValue: entry &- 1)
+        return entry == 0 ? nil : unsafeBitCast(entry &- 1, to: Opcode.self)
     }
 
     /// The opcode encoded as prefix `byte` (0xFC-0xFE) and sub-opcode `sub`.
@@ -1107,7 +1109,7 @@ extension Opcode {
         case 0xfe: entry = Int(sub) < prefixedFE.count ? prefixedFE[Int(sub)] : 0
         default: entry = 0
         }
-        return entry == 0 ? nil : Opcode(rawValue: entry &- 1)
+        return entry == 0 ? nil : unsafeBitCast(entry &- 1, to: Opcode.self)
     }
 
     private static let mnemonics: [String] = [

@@ -128,17 +128,32 @@ struct Compiler {
                 order.append((bits, 1))
             }
         }
-        // The most used ones (among equally used, the first seen: the sort is stable), kept in first-seen order.
-        var kept = [Bool](repeating: order.count <= Self.constantLimit, count: order.count)
-        if order.count > Self.constantLimit {
-            for i in order.indices.sorted(by: { order[$0].uses > order[$1].uses }).prefix(Self.constantLimit) {
-                kept[i] = true
-            }
-        }
+        let kept = Self.mostUsed(order.map(\.uses), limit: Self.constantLimit)
         constants.reserveCapacity(min(order.count, Self.constantLimit))
         for (i, constant) in order.enumerated() where kept[i] {
             constantSlots[constant.bits] = Slot(localSlotCount + constants.count)
             constants.append(constant.bits)
+        }
+    }
+
+    /// Which of the constants used `uses` times (in first-seen order) get slots: the `limit` most used ones, and
+    /// among equally used ones the first seen (what a stable sort by uses would put first), without sorting: all
+    /// those used more than a threshold and the first ones used exactly that often.
+    static func mostUsed(_ uses: [Int], limit: Int) -> [Bool] {
+        guard uses.count > limit else { return [Bool](repeating: true, count: uses.count) }
+        var counts = [Int](repeating: 0, count: (uses.max() ?? 0) + 1)
+        for count in uses { counts[count] += 1 }
+        var above = 0, threshold = counts.count - 1
+        while above + counts[threshold] < limit {
+            above += counts[threshold]
+            threshold -= 1
+        }
+        var atThreshold = limit - above
+        return uses.map { count in
+            if count > threshold { return true }
+            guard count == threshold, atThreshold > 0 else { return false }
+            atThreshold -= 1
+            return true
         }
     }
 
