@@ -2,11 +2,17 @@
 /// generated opcode table.
 extension ByteReader {
     /// Reads an opcode, including the LEB128 sub-opcode of prefixed instructions.
-
+    @inline(__always)
     public mutating func readOpcode() throws(DecodeError) -> Opcode {
         let start = position
         let byte = try readByte()
         if let opcode = Opcode.singleByte(byte) { return opcode }
+        return try readPrefixedOpcode(byte, at: start)
+    }
+
+    /// The rest of `readOpcode`, for a byte that is no opcode by itself: a prefix, or an error.
+    @inline(never)
+    private mutating func readPrefixedOpcode(_ byte: UInt8, at start: Int) throws(DecodeError) -> Opcode {
         let subOpcode: UInt32?
         switch byte {
         case 0xFB:

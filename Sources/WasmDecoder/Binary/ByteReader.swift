@@ -33,7 +33,7 @@ public struct ByteReader: Sendable {
     }
 
     /// Reads one byte.
-
+    @inline(__always)
     public mutating func readByte() throws(DecodeError) -> UInt8 {
         guard position < limit else { throw endError(at: position) }
         let byte = bytes[position]

@@ -63,7 +63,7 @@ extension ByteReader {
     }
 
     /// Reads a `u32`.
-
+    @inline(__always)
     public mutating func readVarUInt32() throws(DecodeError) -> UInt32 {
         // Fast path for the common single-byte encoding.
         if position < limit, bytes[position] < 0x80 {
