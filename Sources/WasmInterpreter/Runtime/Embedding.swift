@@ -34,7 +34,28 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
         let wanted = maximum < Int.max ? maximum + 1 : maximum
         var bytes: [UInt8] = []
         var info = stat()
-        if fstat(fd, &info) == 0 { bytes.reserveCapacity(max(0, min(Int(info.st_size), wanted))) }
+        if fstat(fd, &info) == 0 {
+            // The size the file says it has is read straight into the array; what it may have beyond is read below.
+            let size = max(0, min(Int(info.st_size), wanted))
+            var failure: Int32?
+            bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                while count < size {
+                    let n = read(fd, buffer.baseAddress! + count, size - count)
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { failure = errno }
+                    guard n > 0 else { return }
+                    count += n
+                }
+            }
+            if let failure { throw FileError(path: path, reason: String(cString: strerror(failure))) }
+            if bytes.count < size || bytes.count == wanted { return bytes }
+            // At the end, as a regular file of that size is: no buffer needed to find out.
+            var probe: UInt8 = 0
+            let count = read(fd, &probe, 1)
+            guard count >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+            if count == 0 { return bytes }
+            bytes.append(probe)
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while bytes.count < wanted {
             let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, min($0.count, wanted - bytes.count)) }
