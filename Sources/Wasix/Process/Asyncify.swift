@@ -121,7 +121,7 @@ enum Asyncify {
             }
             try prepareRewind(thread, layout, globals: unwind.globals, rewindData: rewindData,
                               rewind: Rewind(memoryStack: unwind.memoryStack, writes: [(pidAddress, bytes(child.pid))]))
-            if parentWaits { thread.process.kernel.waitForRelease(of: child) }
+            if parentWaits { thread.process.kernel.waitForRelease(of: child, by: thread) }
         case .checkpoint(let buffer, let valueAddress):
             var generator = SystemRandomNumberGenerator()
             let id = WasixThread.Checkpoint.ID(low: generator.next(), high: generator.next())

@@ -228,7 +228,8 @@ final class Kernel: @unchecked Sendable {
     /// - Parameters:
     ///   - pid: the child to wait for, or `nil` for any.
     ///   - blocking: whether to wait; if not, `nil` means no child has ended yet.
-    /// - Throws: `child` if there is no such child, `intr` if a signal arrives first.
+    /// - Throws: `child` if there is no such child, `intr` if a signal arrives first or the caller's invocation is
+    ///   interrupted (its timeout).
     /// - Parameter stopped: whether a child's stop is reported too (`WUNTRACED`), once per stop.
     func join(_ caller: WasixThread, pid: UInt32?, blocking: Bool, stopped: Bool = false) throws(Errno)
         -> (pid: UInt32, status: ExitStatus)?
@@ -251,15 +252,16 @@ final class Kernel: @unchecked Sendable {
                 return (child.pid, .stopped(signal))
             }
             guard blocking else { return nil }
-            guard !caller.hasDeliverableSignal else { throw .intr }
+            guard !caller.mustStopWaiting else { throw .intr }
             condition.wait()
         }
     }
 
-    /// Blocks until `child` no longer holds its vfork parent (it exec'd or ended).
-    func waitForRelease(of child: WasixProcess) {
+    /// Blocks until `child` no longer holds its vfork parent (it exec'd or ended), or the invocation of the
+    /// parent's `thread` is interrupted (its timeout: it traps at its next safepoint).
+    func waitForRelease(of child: WasixProcess, by thread: WasixThread) {
         locked {
-            while child.holdsParent { condition.wait() }
+            while child.holdsParent, !thread.context.isInterrupted { condition.wait() }
         }
     }
 
@@ -271,12 +273,12 @@ final class Kernel: @unchecked Sendable {
         }
     }
 
-    /// Sleeps until `deadline` or until `thread` has a signal to handle.
-    /// - Returns: false if a signal cut the sleep short.
+    /// Sleeps until `deadline` or until `thread` has a signal to handle or its invocation is interrupted.
+    /// - Returns: false if a signal or the interruption cut the sleep short.
     /// - Parameter deadline: `MonotonicClock` nanoseconds.
     func sleep(_ thread: WasixThread, until deadline: UInt64) -> Bool {
         locked {
-            while !thread.hasDeliverableSignal {
+            while !thread.mustStopWaiting {
                 // At most a day at a time, so that a guest's huge timeout stays far from the C library's limits.
                 let step = min(deadline, MonotonicClock.deadline(after: 86_400 * 1_000_000_000))
                 if !condition.wait(until: step), step >= deadline { return true }

@@ -133,6 +133,10 @@ final class WasixThread: @unchecked Sendable {
     /// without making syscalls reaches it at its next safepoint (see `Kernel.queue`).
     private func attach(_ context: ExecutionContext) {
         context.owner = self
+        // A timeout must end a blocking call too: the waits see `mustStopWaiting`, and this wakes those that
+        // wait on the kernel's condition.
+        let kernel = process.kernel
+        context.onInterrupt = { [weak kernel] in kernel?.locked { kernel?.condition.broadcast() } }
         context.onSafepoint = { [unowned self] _ throws(Trap) in
             // Not in the middle of an asyncify unwind or rewind: the module's own state machine is running.
             guard pendingUnwind == nil, pendingRewind == nil else { return }
@@ -329,11 +333,14 @@ final class WasixThread: @unchecked Sendable {
         }
     }
 
-    /// Blocks while the process is stopped, until SIGCONT continues it or SIGKILL (taken next) ends it.
+    /// Blocks while the process is stopped, until SIGCONT continues it or SIGKILL (taken next) ends it, or the
+    /// invocation is interrupted (its timeout: it traps at its next safepoint).
     private func waitWhileStopped() {
         let kernel = process.kernel
         kernel.locked {
-            while currentProcess.isStopped, !currentProcess.pendingSignals.contains(.kill) { kernel.condition.wait() }
+            while currentProcess.isStopped, !currentProcess.pendingSignals.contains(.kill), !context.isInterrupted {
+                kernel.condition.wait()
+            }
         }
     }
 
@@ -344,6 +351,11 @@ final class WasixThread: @unchecked Sendable {
         let process = currentProcess
         return (pendingSignals + process.pendingSignals).contains { process.canDeliver($0, handled: handled) }
     }
+
+    /// Whether a blocking call of this thread must end now (with `intr`): a signal would interrupt it, or the
+    /// invocation was interrupted (its timeout passed; it traps at its next safepoint), which also wakes the
+    /// kernel's waiters. The caller holds the kernel's lock.
+    var mustStopWaiting: Bool { hasDeliverableSignal || context.isInterrupted }
 
     /// Ends the process as `signal`'s default action does.
     private func terminate(by signal: Signal) -> Trap {

@@ -60,7 +60,7 @@ extension Syscalls {
             let slice = Int32(min((deadline.map { $0 - now } ?? .max) / 1_000_000 + 1, 50))
             ready = interest.poll(maximum: Int(c.u32(2)), milliseconds: slice)
             if !ready.isEmpty { break }
-            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { return .intr }
+            if c.kernel.locked({ c.thread.mustStopWaiting }) { return .intr }
         }
         for (index, event) in ready.enumerated() {
             let address = c.u32(1) &+ UInt32(index * 32)

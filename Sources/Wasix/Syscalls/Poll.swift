@@ -74,7 +74,7 @@ extension Syscalls {
                 let remaining = earliest > current ? earliest - current : 0
                 timeout = Int32(min((remaining + 999_999) / 1_000_000, UInt64(Int32.max)))
             }
-            // Waits are cut into slices so that a signal to deliver ends them with `intr`.
+            // Waits are cut into slices so that a signal to deliver (or a timeout) ends them with `intr`.
             let slice = timeout < 0 || timeout > 50 ? 50 : timeout
             if pollers.isEmpty {
                 if slice > 0, !c.kernel.sleep(c.thread, until: MonotonicClock.deadline(after: UInt64(slice) * 1_000_000)) {
@@ -95,7 +95,7 @@ extension Syscalls {
                 events.append((subscription.userdata, .success, .clock, 0, false))
             }
             if !events.isEmpty { break }
-            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { return .intr }
+            if c.kernel.locked({ c.thread.mustStopWaiting }) { return .intr }
         }
         for (i, event) in events.enumerated() {
             let address = c.u32(1) &+ UInt32(i) &* 32
@@ -111,7 +111,7 @@ extension Syscalls {
     }
 
     /// For a descriptor in blocking mode, waits until the host descriptor is ready for `events`, in slices, so
-    /// that a signal to handle ends the wait with `intr`.
+    /// that a signal to handle (or a timeout) ends the wait with `intr`.
     static func waitReady(_ c: SyscallContext, _ fd: FileDescriptor, events: Int32) throws(Errno) {
         guard fcntl(fd.file.hostFD, F_GETFL) & O_NONBLOCK == 0 else { return }
         var poller = pollfd(fd: fd.file.hostFD, events: Int16(events), revents: 0)
@@ -120,7 +120,7 @@ extension Syscalls {
         while true {
             let ready = Glibc.poll(&poller, 1, 50)
             guard ready == 0 || (ready < 0 && errno == EINTR) else { return }
-            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { throw .intr }
+            if c.kernel.locked({ c.thread.mustStopWaiting }) { throw .intr }
         }
     }
 }

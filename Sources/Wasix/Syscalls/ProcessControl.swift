@@ -145,7 +145,7 @@ extension Syscalls {
             child.holdsParent = parentWaits
         }
         c.kernel.start(thread, .resume([.i32(UInt32(Errno.success.rawValue))]))
-        if parentWaits { c.kernel.waitForRelease(of: child) }
+        if parentWaits { c.kernel.waitForRelease(of: child, by: c.thread) }
         return .success
     }
 

@@ -27,7 +27,7 @@ extension Syscalls {
         guard tid != c.thread.tid else { return .deadlk }
         return c.kernel.locked {
             while c.process.threads[tid] != nil {
-                if c.thread.hasDeliverableSignal { return .intr }
+                if c.thread.mustStopWaiting { return .intr }
                 c.kernel.condition.wait()
             }
             return .success
@@ -52,7 +52,7 @@ extension Syscalls {
         return .success
     }
 
-    /// thread_sleep(duration: timestamp): a signal to handle cuts it short with `intr`.
+    /// thread_sleep(duration: timestamp): a signal to handle (or a timeout) cuts it short with `intr`.
     static func threadSleep(_ c: SyscallContext) throws -> Errno {
         let deadline = MonotonicClock.deadline(after: c.u64(0))
         return c.kernel.sleep(c.thread, until: deadline) ? .success : .intr
@@ -79,7 +79,7 @@ extension Syscalls {
                 woken = false
                 break
             }
-            if c.kernel.locked({ c.thread.hasDeliverableSignal }) { break }
+            if c.kernel.locked({ c.thread.mustStopWaiting }) { break }
         }
         try c.memory.store(UInt8(woken ? 1 : 0), at: c.u32(3))
         return .success

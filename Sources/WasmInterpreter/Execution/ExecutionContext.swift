@@ -109,7 +109,17 @@ public final class ExecutionContext: @unchecked Sendable {
     /// at its next loop iteration or call. Safe to call from any thread.
     public func interrupt() {
         raise(Self.interruptBit)
+        onInterrupt?()
     }
+
+    /// Whether an interruption (`interrupt()`, or the store's timeout passing) is pending: the invocation traps at
+    /// its next loop iteration or call. A host function that blocks checks it to return instead of waiting on.
+    public var isInterrupted: Bool { attention.load(ordering: .relaxed) & Self.interruptBit != 0 }
+
+    /// Called on the interrupting thread (the timeout's timer, or whoever calls `interrupt()`) once
+    /// `isInterrupted` holds: the embedder's hook to wake host functions of this context that block. Set it
+    /// before the context runs.
+    public var onInterrupt: (@Sendable () -> Void)?
 
     /// Has the next safepoint record the frames for the store's profiler.
     func requestSample() {
