@@ -97,6 +97,20 @@ struct TimeoutTests {
         }
     }
 
+    @Test("proc_raise_interval of centuries sets an alarm that does not come, and does not crash the host")
+    func distantAlarm() throws {
+        // proc_raise_interval(SIGALRM, u64 max, repeat) (found by FuzzWasix: its timer trapped in NSCondition).
+        let module = try ModuleValidator.load(Self.module(Blocking(
+            testDescription: "", imports: [("proc_raise_interval", [Self.i32, Self.i64, Self.i32]), ("thread_sleep", [Self.i64])],
+            code: Self.const(14) + [0x42, 0x7F] + Self.const(1) + Self.call(0)
+                + [0x42, 0xC0, 0x84, 0x3D] + Self.call(1) + [0x0F])))  // thread_sleep(1 ms); return
+        let configuration = WasixConfiguration(preopens: [try .inMemory(guestPath: "/", files: [:])])
+        guard case .exited(0) = try WasiProgram.run(module, configuration: configuration) else {
+            Issue.record("expected an exit with 0")
+            return
+        }
+    }
+
     /// The binary of `blocking`: its imports, one page of memory (exported) with its data at 64, and `_start`.
     static func module(_ blocking: Blocking) -> [UInt8] {
         func uleb(_ value: Int) -> [UInt8] {

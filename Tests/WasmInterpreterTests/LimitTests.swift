@@ -44,6 +44,22 @@ struct LimitTests {
         #expect(ContinuousClock.now - start < .seconds(5))
     }
 
+    @Test("a timeout of centuries is one that does not come, not a crash")
+    func distantTimeout() throws {
+        let (store, instance) = try instance { $0.timeout = .seconds(Int64.max / 4) }
+        defer { withExtendedLifetime(store) {} }
+        let context = ExecutionContext(store: store)
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 0.1)
+            context.interrupt()
+        }
+        // The timer waits on its thread meanwhile (it used to trap there, taking the process with it).
+        guard case .timeout? = trap({ _ = try instance.invoke("spin", in: context) }) else {
+            Issue.record("expected the interruption")
+            return
+        }
+    }
+
     @Test("a wait nobody will notify is stopped by the timeout")
     func waitTimeout() throws {
         var limits = Store.ResourceLimits()
