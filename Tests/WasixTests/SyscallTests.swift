@@ -81,6 +81,43 @@ struct SyscallTests {
         #expect(!stat.isTerminal)
     }
 
+    @Test("the host's /dev and its devices cannot be touched: their times are perm, a link to one is xdev")
+    func devicesCannotBeTouched() throws {
+        // Found by FuzzWasix: an epoll instance's descriptor (whose host descriptor is /dev/null) and a descriptor of
+        // /dev/null set the times of the host's /dev/null.
+        let guest = try SyscallHarness(.wasix32)
+        func hostTimes(_ path: String) -> [Int] {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return [] }
+            return [info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ctim.tv_sec, info.st_ctim.tv_nsec]
+        }
+        let before = ["/dev", "/dev/null", "/dev/zero", "/dev/stdout"].map(hostTimes)
+        let epoll = try guest.allocate(4)
+        #expect(try guest.call("epoll_create", [guest.word(epoll)]) == .success)
+        var descriptors = [try guest.load(epoll, as: UInt32.self), try guest.openFile("/dev/null", rights: Rights.all)]
+        descriptors.append(try guest.openFile("/dev", oflags: OpenFlags.directory, rights: Rights.directory))
+        // fst_flags 5: set both times to these.
+        for fd in descriptors {
+            #expect(try guest.call("fd_filestat_set_times", [.i32(fd), .i64(47), .i64(47), .i32(5)]) == .perm, "fd \(fd)")
+        }
+        for path in ["/dev", "/dev/", "/dev/.", "/dev/null", "/dev/zero", "/dev/stdout"] {
+            let (address, length) = try guest.put(path)
+            #expect(try guest.call("path_filestat_set_times", [.i32(3), .i32(0), address, length, .i64(47), .i64(47),
+                                                               .i32(5)]) == .perm, "\(path)")
+        }
+        let (source, sourceLength) = try guest.put("/dev/null")
+        let (target, targetLength) = try guest.put("/null")
+        #expect(try guest.call("path_link", [.i32(3), .i32(0), source, sourceLength, .i32(3), target, targetLength])
+            == .xdev)
+        #expect(["/dev", "/dev/null", "/dev/zero", "/dev/stdout"].map(hostTimes) == before)
+        // The guest's own files keep their times its to set.
+        try guest.createFile("mine")
+        let (mine, mineLength) = try guest.put("/mine")
+        #expect(try guest.call("path_filestat_set_times", [.i32(3), .i32(0), mine, mineLength, .i64(47_000_000_000),
+                                                           .i64(47_000_000_000), .i32(5)]) == .success)
+        #expect(hostTimes(guest.sandbox.appendingPathComponent("mine").path).first == 47)
+    }
+
     @Test("fd_renumber in a WASIX program is dup2: the target becomes a copy, the source stays open")
     func renumberIsDup2() throws {
         let guest = try SyscallHarness(.wasix32)

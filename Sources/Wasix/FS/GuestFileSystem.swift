@@ -119,7 +119,8 @@ final class GuestFileSystem: @unchecked Sendable {
             let stdio = device ? ["stdin": UInt32(0), "stdout": 1, "stderr": 2][name] : nil
             return SandboxPath(parent: top.fd, name: name, mustBeDirectory: mustBeDirectory,
                                opened: top.opened ? [top.fd] : [], guestPath: resolved,
-                               isMountPoint: name == "." && top.mount != nil, inDevices: device, stdio: stdio)
+                               isMountPoint: name == "." && top.mount != nil,
+                               inDevices: device || (name == "." && top.mount?.isDevices == true), stdio: stdio)
         }
         do throws(Errno) {
             if pending.isEmpty { return finish(".") }

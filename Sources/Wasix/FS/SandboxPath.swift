@@ -22,7 +22,8 @@ final class SandboxPath {
     let guestPath: String?
     /// Whether the path names a mount point (which cannot be removed or renamed).
     let isMountPoint: Bool
-    /// Whether it names an entry of `/dev`, and which stdio descriptor if it is one of those.
+    /// Whether it names `/dev` or an entry of it (the host's: nothing there can be created, removed or touched),
+    /// and which stdio descriptor if it is one of those.
     let inDevices: Bool
     let stdio: UInt32?
     private let opened: [Int32]

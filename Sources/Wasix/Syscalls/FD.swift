@@ -113,8 +113,19 @@ extension Syscalls {
     /// fd_filestat_set_times(fd, atim: u64, mtim: u64, fst_flags: u16)
     static func fdFilestatSetTimes(_ c: SyscallContext) throws -> Errno {
         let fd = try c.fd(0)
+        guard !isHostDevice(fd, c) else { return .perm }
         var times = try timespecs(c.u64(1), c.u64(2), UInt16(truncatingIfNeeded: c.u32(3)))
         return futimens(fd.file.hostFD, &times) == 0 ? .success : .current
+    }
+
+    /// Whether `fd` is a device (a terminal, an entry of `/dev`, the `/dev/null` an epoll instance stands on) or
+    /// the `/dev` directory: the host's, whose times the guest may not change (as for a user who owns none of
+    /// them, explicit times are `perm`).
+    static func isHostDevice(_ fd: FileDescriptor, _ c: SyscallContext) -> Bool {
+        if let path = fd.file.guestPath, c.kernel.fileSystem?.mounts[path]?.isDevices == true { return true }
+        var info = stat()
+        guard fstat(fd.file.hostFD, &info) == 0 else { return false }
+        return info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFBLK
     }
 
     /// fd_pread(fd, iovs: *iovec, iovs_len: u32, offset: u64, nread: *u32)

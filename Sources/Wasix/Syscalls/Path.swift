@@ -28,6 +28,8 @@ extension Syscalls {
     /// path_filestat_set_times(fd, flags, path, path_len, atim: u64, mtim: u64, fst_flags: u16)
     static func pathFilestatSetTimes(_ c: SyscallContext) throws -> Errno {
         let path = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+        // `/dev` and its devices are the host's (as for a user who owns none of them, explicit times are `perm`).
+        guard !path.inDevices else { return .perm }
         var times = try timespecs(c.u64(4), c.u64(5), UInt16(truncatingIfNeeded: c.u32(6)))
         return utimensat(path.parent, path.name, &times, AT_SYMLINK_NOFOLLOW) == 0 ? .success : .current
     }
@@ -35,6 +37,9 @@ extension Syscalls {
     /// path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len)
     static func pathLink(_ c: SyscallContext) throws -> Errno {
         let source = try resolve(c, fd: 0, path: 2, follow: c.u32(1) & LookupFlags.symlinkFollow != 0)
+        // Not even where `/dev` shares a filesystem with a mapped directory: a link there would make a host device
+        // the guest's to touch.
+        guard !source.inDevices else { return .xdev }
         let target = try resolve(c, fd: 4, path: 5, follow: false).changeable()
         return linkat(source.parent, source.name, target.parent, target.name, 0) == 0 ? .success : .current
     }
