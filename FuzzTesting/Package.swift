@@ -17,5 +17,7 @@ let package = Package(
                           dependencies: ["FuzzSupport", .product(name: "WasmInterpreter", package: ours)]),
         .executableTarget(name: "FuzzRun",
                           dependencies: ["FuzzSupport", .product(name: "WasmInterpreter", package: ours)]),
+        .executableTarget(name: "FuzzWasix",
+                          dependencies: ["FuzzSupport", .product(name: "Wasix", package: ours)]),
     ]
 )
