@@ -7,8 +7,9 @@ import Wasix
 /// by FuzzTesting's FuzzWasix: a `futex_wait` without a timeout outlived the run's timeout).
 @Suite("WASIX timeouts")
 struct TimeoutTests {
-    /// A program that blocks: its imports from `wasix_32v1` (name and i32/i64 parameters), data at address 64,
-    /// and the code of `_start` before an endless loop (where the timeout traps once the call returns).
+    /// A program that blocks: its imports (from `wasix_32v1` unless named `namespace.name`; their i32/i64
+    /// parameters), data at address 64, and the code of `_start` before an endless loop (where the timeout traps
+    /// once the call returns).
     struct Blocking: Sendable, CustomTestStringConvertible {
         var testDescription: String
         var imports: [(name: String, parameters: [UInt8])]
@@ -59,6 +60,19 @@ struct TimeoutTests {
                  data: [UInt8](repeating: 0, count: 8) + [1] + [UInt8](repeating: 0, count: 7) + [4]
                      + [UInt8](repeating: 0, count: 31),
                  code: const(0) + const(4) + call(0) + const(64) + const(256) + const(1) + const(32) + call(1)),
+        // fd_write(5, the whole page) until it no longer fits: a Linux pipe (the current ABI, for a module that
+        // imports from wasi_snapshot_preview1), and the 2022 ABI's duplex pipe, a socket pair.
+        Blocking(testDescription: "fd_write to a full pipe whose read end it holds",
+                 imports: [("fd_pipe", [i32, i32]), ("fd_write", [i32, i32, i32, i32]),
+                           ("wasi_snapshot_preview1.sched_yield", [])],
+                 data: [0, 0, 0, 0, 0, 0, 1, 0],
+                 code: const(0) + const(4) + call(0)
+                     + Array([[UInt8]](repeating: const(5) + const(64) + const(1) + const(96) + call(1), count: 2).joined())),
+        Blocking(testDescription: "fd_write to a full duplex pipe (a socket pair) of the 2022 ABI",
+                 imports: [("fd_pipe", [i32, i32]), ("fd_write", [i32, i32, i32, i32])],
+                 data: [0, 0, 0, 0, 0, 0, 1, 0],
+                 code: const(0) + const(4) + call(0)
+                     + Array([[UInt8]](repeating: const(5) + const(64) + const(1) + const(96) + call(1), count: 16).joined())),
         Blocking(testDescription: "SIGSTOP to itself", imports: [("proc_signal", [i32, i32])],
                  code: const(0) + const(19) + call(0)),
         Blocking(testDescription: "proc_join of a child that sleeps for ever",
@@ -71,30 +85,39 @@ struct TimeoutTests {
 
     @Test("the timeout ends a guest blocked in a syscall", arguments: cases)
     func timeoutEndsBlockedCall(_ blocking: Blocking) throws {
-        let module = try ModuleValidator.load(Self.module(blocking))
+        guard let (outcome, elapsed) = try Self.runBounded(Self.module(blocking)) else { return }
+        #expect(elapsed < .seconds(2))
+        guard case .trapped(let error, _) = outcome, case .timeout = error.trap else {
+            Issue.record("expected the timeout's trap, got \(outcome)")
+            return
+        }
+    }
+
+    /// Runs `binary` with a timeout of 200 ms and `files` at `/`, on a thread of its own so that a guest that
+    /// is not stopped fails the test instead of hanging it.
+    /// - Returns: the outcome and how long the run took; `nil` (with an issue) if it still runs after 5 s.
+    static func runBounded(_ binary: [UInt8], files: [String: [UInt8]] = [:]) throws
+        -> (outcome: WasiProgram.Outcome, elapsed: Duration)?
+    {
+        let module = try ModuleValidator.load(binary)
         var limits = Store.ResourceLimits()
         limits.timeout = .milliseconds(200)
         let store = Store(limits: limits)
-        let configuration = WasixConfiguration(preopens: [try .inMemory(guestPath: "/", files: [:])])
+        let configuration = WasixConfiguration(preopens: [try .inMemory(guestPath: "/", files: files)])
         let outcome = Mutex<Result<WasiProgram.Outcome, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let start = ContinuousClock.now
-        // On a thread of its own, so that a guest that stays blocked fails the test instead of hanging it.
         Thread.detachNewThread {
             let result = Result { try WasiProgram.run(module, configuration: configuration, store: store) }
             outcome.withLock { $0 = result }
             done.signal()
         }
         guard done.wait(timeout: .now() + 5) == .success else {
-            Issue.record("still blocked 5 s after a timeout of 200 ms")
-            return
+            Issue.record("still running 5 s after a timeout of 200 ms")
+            return nil
         }
-        #expect(ContinuousClock.now - start < .seconds(2))
-        let result = try #require(outcome.withLock { $0 })
-        guard case .trapped(let error, _) = try result.get(), case .timeout = error.trap else {
-            Issue.record("expected the timeout's trap, got \(result)")
-            return
-        }
+        let elapsed = ContinuousClock.now - start
+        return (try #require(outcome.withLock { $0 }).get(), elapsed)
     }
 
     @Test("proc_raise_interval of centuries sets an alarm that does not come, and does not crash the host")
@@ -111,8 +134,18 @@ struct TimeoutTests {
         }
     }
 
-    /// The binary of `blocking`: its imports, one page of memory (exported) with its data at 64, and `_start`.
+    /// The binary of `blocking`: its imports, one page of memory with its data at 64, and `_start`, which ends
+    /// in an endless loop.
     static func module(_ blocking: Blocking) -> [UInt8] {
+        binary(imports: blocking.imports.map { ($0.name, $0.parameters, [i32]) }, sharedMemory: false, data: blocking.data,
+               functions: [("_start", [], blocking.code + [0x03, 0x40, 0x0C, 0x00, 0x0B])])  // loop br 0 end
+    }
+
+    /// A WASIX command: `imports` (from `wasix_32v1` unless named `namespace.name`), one page of memory,
+    /// exported (imported shared from `env` with `sharedMemory`, which threads need) with `data` at 64, and
+    /// `functions` (exported under their names), the first of them `_start`.
+    static func binary(imports: [(name: String, parameters: [UInt8], results: [UInt8])], sharedMemory: Bool,
+                       data: [UInt8], functions: [(name: String, parameters: [UInt8], code: [UInt8])]) -> [UInt8] {
         func uleb(_ value: Int) -> [UInt8] {
             var value = value
             var bytes: [UInt8] = []
@@ -123,20 +156,28 @@ struct TimeoutTests {
             return bytes
         }
         func name(_ text: String) -> [UInt8] { uleb(text.utf8.count) + Array(text.utf8) }
+        func vector(_ bytes: [UInt8]) -> [UInt8] { uleb(bytes.count) + bytes }
         func section(_ id: UInt8, _ items: [[UInt8]]) -> [UInt8] {
             let content = uleb(items.count) + items.joined()
             return [id] + uleb(content.count) + content
         }
-        let count = blocking.imports.count
-        let types = blocking.imports.map { [0x60] + uleb($0.parameters.count) + $0.parameters + [1, i32] } + [[0x60, 0, 0]]
-        let body: [UInt8] = [0x00] + blocking.code + [0x03, 0x40, 0x0C, 0x00, 0x0B, 0x0B]  // loop br 0 end; end
+        // One type per import, then one per function.
+        let types = imports.map { [0x60] + vector($0.parameters) + vector($0.results) }
+            + functions.map { [0x60] + vector($0.parameters) + [0] }
+        var importSection = imports.enumerated().map { index, entry in
+            let parts = entry.name.split(separator: ".").map(String.init)
+            return name(parts.count == 2 ? parts[0] : "wasix_32v1") + name(parts.last!) + [0x00] + uleb(index)
+        }
+        if sharedMemory { importSection.append(name("env") + name("memory") + [0x02, 0x03, 1, 1]) }
         return [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00]
             + section(1, types)
-            + section(2, blocking.imports.enumerated().map { name("wasix_32v1") + name($1.name) + [0x00] + uleb($0) })
-            + section(3, [uleb(count)])
-            + section(5, [[0x00, 1]])
-            + section(7, [name("memory") + [0x02, 0], name("_start") + [0x00] + uleb(count)])
-            + section(10, [uleb(body.count) + body])
-            + section(11, [[0x00] + const(64) + [0x0B] + uleb(blocking.data.count) + blocking.data])
+            + section(2, importSection)
+            + section(3, functions.indices.map { uleb(imports.count + $0) })
+            + (sharedMemory ? [] : section(5, [[0x00, 1]]))
+            + section(7, [name("memory") + [0x02, 0]] + functions.enumerated().map { index, function in
+                name(function.name) + [0x00] + uleb(imports.count + index)
+            })
+            + section(10, functions.map { vector([0x00] + $0.code + [0x0B]) })
+            + section(11, [[0x00] + const(64) + [0x0B] + vector(data)])
     }
 }

@@ -171,14 +171,15 @@ extension Syscalls {
     }
 
     /// fd_write(fd, iovs: *ciovec, iovs_len: u32, nwritten: *u32): one host `writev`, so that two processes
-    /// sharing a terminal or pipe do not interleave inside one call; continued until all is written unless
-    /// the host refuses more.
+    /// sharing a terminal do not interleave inside one call (a pipe takes `PIPE_BUF` bytes at a time, which is
+    /// all Linux keeps whole too: see `writeWaiting`); continued until all is written unless the host refuses
+    /// more or a signal or timeout ends a wait for room.
     static func fdWrite(_ c: SyscallContext) throws -> Errno {
         let fd = try c.fd(0)
         guard fd.file.filetype != .directory else { return .isdir }
         _ = try c.memory.buffer(c.u32(3), c.wordSize)  // a bad count pointer fails before anything is written
         let total = try c.raisingSIGPIPE { () throws(Errno) -> Int in
-            try gathered(try c.iovecs(1)) { vectors, count, _ in writev(fd.file.hostFD, vectors, count) }
+            try gathered(try c.iovecs(1)) { vectors, count, _ in writeWaiting(c, fd, vectors, count) }
         }
         try c.storeSize(total, at: c.u32(3))
         return .success

@@ -110,6 +110,64 @@ extension Syscalls {
         return .success
     }
 
+    /// `writev` for a write that may have to wait: to a pipe or socket in blocking mode it waits for room in
+    /// slices (which a signal to handle or a timeout ends: -1 with errno `EINTR`) and then writes only what
+    /// cannot block the host thread: at most `PIPE_BUF` bytes to a pipe (room for which is what its `POLLOUT`
+    /// promises), with `MSG_DONTWAIT` to a socket. A host thread blocked in `write` could not be woken at all: a
+    /// guest filling a pipe that nobody reads would outlive signals and the run's timeout.
+    static func writeWaiting(_ c: SyscallContext, _ fd: FileDescriptor, _ vectors: UnsafePointer<iovec>,
+                             _ count: Int32) -> Int {
+        var info = stat()
+        let kind = fstat(fd.file.hostFD, &info) == 0 ? info.st_mode & S_IFMT : 0
+        // A read end is never ready to write: `writev` says `badf` at once.
+        let flags = fcntl(fd.file.hostFD, F_GETFL)
+        guard flags >= 0, flags & O_ACCMODE != O_RDONLY else { return writev(fd.file.hostFD, vectors, count) }
+        if kind == S_IFSOCK {
+            var message = msghdr()
+            message.msg_iov = UnsafeMutablePointer(mutating: vectors)
+            message.msg_iovlen = Int(count)
+            return sendWaiting(c, fd, flags: 0) { sendmsg(fd.file.hostFD, &message, $0) }
+        }
+        guard kind == S_IFIFO, flags & O_NONBLOCK == 0 else { return writev(fd.file.hostFD, vectors, count) }
+        do {
+            try waitReady(c, fd, events: POLLOUT)
+        } catch {
+            errno = EINTR
+            return -1
+        }
+        var limited: [iovec] = []
+        var room = Int(PIPE_BUF)
+        for index in 0..<Int(count) where room > 0 {
+            limited.append(iovec(iov_base: vectors[index].iov_base, iov_len: min(vectors[index].iov_len, room)))
+            room -= limited[limited.count - 1].iov_len
+        }
+        return writev(fd.file.hostFD, limited, Int32(limited.count))
+    }
+
+    /// Sends with `send(flags)` so that the host thread never blocks: unless the guest asked not to wait, waits
+    /// for room as `writeWaiting` does and sends with `MSG_DONTWAIT`, again if there was no room after all (a
+    /// datagram's peer may be full while the socket polls writable).
+    static func sendWaiting(_ c: SyscallContext, _ fd: FileDescriptor, flags: Int32, _ send: (Int32) -> Int) -> Int {
+        guard flags & Int32(MSG_DONTWAIT) == 0, fcntl(fd.file.hostFD, F_GETFL) & O_NONBLOCK == 0 else {
+            return send(flags)
+        }
+        while true {
+            do {
+                try waitReady(c, fd, events: POLLOUT)
+            } catch {
+                errno = EINTR
+                return -1
+            }
+            let sent = send(flags | Int32(MSG_DONTWAIT))
+            guard sent < 0, errno == EAGAIN || errno == EWOULDBLOCK else { return sent }
+            if c.kernel.locked({ c.thread.mustStopWaiting }) {
+                errno = EINTR
+                return -1
+            }
+            usleep(1_000)
+        }
+    }
+
     /// For a descriptor in blocking mode, waits until the host descriptor is ready for `events`, in slices, so
     /// that a signal to handle (or a timeout) ends the wait with `intr`.
     static func waitReady(_ c: SyscallContext, _ fd: FileDescriptor, events: Int32) throws(Errno) {

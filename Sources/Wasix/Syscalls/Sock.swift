@@ -34,7 +34,7 @@ extension Syscalls {
                 var message = msghdr()
                 message.msg_iov = UnsafeMutablePointer(mutating: vectors)
                 message.msg_iovlen = Int(count)
-                return sendmsg(fd.file.hostFD, &message, flags)
+                return sendWaiting(c, fd, flags: flags) { sendmsg(fd.file.hostFD, &message, $0) }
             }
         }
         try c.storeSize(total, at: c.u32(4))
@@ -138,7 +138,9 @@ extension Syscalls {
         }
         let flags = Int32(MSG_NOSIGNAL) | (c.u32(3) & 1 != 0 ? Int32(MSG_DONTWAIT) : 0)
         let count = data.withUnsafeBytes { bytes in
-            address.withSockaddr { sendto(fd.file.hostFD, bytes.baseAddress, bytes.count, flags, $0, $1) }
+            address.withSockaddr { address, length in
+                sendWaiting(c, fd, flags: flags) { sendto(fd.file.hostFD, bytes.baseAddress, bytes.count, $0, address, length) }
+            }
         }
         guard count >= 0 else { return .current }
         try c.storeSize(count, at: c.u32(5))
@@ -283,7 +285,9 @@ extension Syscalls {
         var chunk = [UInt8](repeating: 0, count: Int(min(c.u64(3), 1 << 16)))
         let read = chunk.withUnsafeMutableBytes { pread(input.file.hostFD, $0.baseAddress, $0.count, off_t(clamping: c.u64(2))) }
         guard read >= 0 else { return .current }
-        let sent = chunk.withUnsafeBytes { send(output.file.hostFD, $0.baseAddress, read, Int32(MSG_NOSIGNAL)) }
+        let sent = chunk.withUnsafeBytes { bytes in
+            sendWaiting(c, output, flags: Int32(MSG_NOSIGNAL)) { send(output.file.hostFD, bytes.baseAddress, read, $0) }
+        }
         guard sent >= 0 else { return .current }
         try c.memory.store(UInt64(sent), at: c.u32(4))
         return .success
