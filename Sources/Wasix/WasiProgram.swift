@@ -22,7 +22,8 @@ public enum WasiProgram {
 
     /// Runs `module` with `configuration`: calls `_start`, or `function` with `arguments` if given, and reports
     /// the results of the function through `results`. Processes it forks run on threads of their own and are
-    /// stopped when it ends.
+    /// stopped when it ends. The store's timeout bounds each invocation and the whole run: once it passes, every
+    /// thread of every process traps at its next safepoint (a call blocked in the host returns first).
     /// - Throws: `InstantiationError` if the module does not link, `PreopenError` if a directory cannot be opened,
     ///   `MissingExport` if the function is not exported.
     public static func run(_ module: ValidatedModule, configuration: WasixConfiguration, function: String? = nil,
@@ -47,6 +48,14 @@ public enum WasiProgram {
         kernel.profiler = store.profiler
         let process = try kernel.add { pid in try WasixProcess(kernel: kernel, pid: pid, configuration: configuration) }
         started?(kernel, process)
+        // The timeout bounds the whole run too, whatever its threads, processes and programs do meanwhile.
+        let deadline = store.limits.timeout.map { timeout in
+            DeadlineTimer(after: timeout) { [weak kernel] in
+                kernel?.timeOut()
+                return false
+            }
+        }
+        defer { deadline?.cancel() }
         let instance: Instance
         switch Result(catching: { () throws(InstantiationError) in
             try store.instantiate(module, imports: Registry.imports(for: module, in: store, trace: configuration.trace))

@@ -93,6 +93,37 @@ struct TimeoutTests {
         }
     }
 
+    @Test("the timeout bounds the whole run: threads that each spawn the next after the first one's thread_exit")
+    func threadChain() throws {
+        // Found by FuzzWasix: each thread's invocation had a timeout of its own, and the process no end.
+        // _start: thread_spawn_v2(64, &tid); thread_exit(0). wasi_thread_start: thread_spawn_v2(64, &tid).
+        let spawn = Self.const(64) + Self.const(32) + Self.call(0)
+        let binary = Self.binary(
+            imports: [("thread_spawn_v2", [Self.i32, Self.i32], [Self.i32]), ("thread_exit", [Self.i32], [])],
+            sharedMemory: true, data: [],
+            functions: [("_start", [], spawn + Self.const(0) + [0x10, 1]),
+                        ("wasi_thread_start", [Self.i32, Self.i32], spawn)])
+        guard let (outcome, elapsed) = try Self.runBounded(binary) else { return }
+        #expect(elapsed < .seconds(2))
+        if case .exited = outcome { Issue.record("expected the timeout to end the threads, got \(outcome)") }
+    }
+
+    @Test("the timeout bounds the whole run: a program that execs itself")
+    func execChain() throws {
+        // proc_exec3("/self.wasm", "", "", 0, ""): each program's invocation had a timeout of its own.
+        let path = Array("/self.wasm".utf8)
+        let exec = Self.const(64) + Self.const(path.count) + Self.const(64) + Self.const(0) + Self.const(64)
+            + Self.const(0) + Self.const(0) + Self.const(64) + Self.const(0) + Self.call(0)
+        let binary = Self.binary(imports: [("proc_exec3", [UInt8](repeating: Self.i32, count: 9), [Self.i32])],
+                                 sharedMemory: false, data: path, functions: [("_start", [], exec)])
+        guard let (outcome, elapsed) = try Self.runBounded(binary, files: ["self.wasm": binary]) else { return }
+        #expect(elapsed < .seconds(2))
+        guard case .trapped(let error, _) = outcome, case .timeout = error.trap else {
+            Issue.record("expected the timeout's trap, got \(outcome)")
+            return
+        }
+    }
+
     /// Runs `binary` with a timeout of 200 ms and `files` at `/`, on a thread of its own so that a guest that
     /// is not stopped fails the test instead of hanging it.
     /// - Returns: the outcome and how long the run took; `nil` (with an issue) if it still runs after 5 s.

@@ -14,6 +14,8 @@ final class Kernel: @unchecked Sendable {
     private var nextPID: UInt32 = 1
     /// Set once the first process has ended: the others are being stopped.
     private(set) var isShuttingDown = false
+    /// Set once the run's timeout has passed (`timeOut()`): every thread's invocation is interrupted.
+    private(set) var isTimedOut = false
     /// The terminal modes that `tty_set` chose.
     var terminal = Terminal()
     /// Modules of the command table, by host path, once loaded.
@@ -93,6 +95,19 @@ final class Kernel: @unchecked Sendable {
             }
         }
         if endsProcess { finish(process, ending.status) }
+    }
+
+    /// Ends the run for its timeout, which bounds the whole run and not only each invocation (a program that
+    /// ends its first thread with `thread_exit`, spawns threads in a chain or execs itself would outlive every
+    /// one): interrupts the contexts of every thread of every process, so that each traps at its next safepoint
+    /// (a blocked call returns first), and those of threads made from now on (`WasixThread` asks).
+    func timeOut() {
+        let contexts = locked {
+            isTimedOut = true
+            return processes.values.flatMap { $0.threads.values.map(\.context) }
+        }
+        // Not holding the lock: an interruption wakes the kernel's waiters, which takes it.
+        for context in contexts { context.interrupt() }
     }
 
     /// Blocks until `process` has ended.

@@ -137,6 +137,8 @@ final class WasixThread: @unchecked Sendable {
         // wait on the kernel's condition.
         let kernel = process.kernel
         context.onInterrupt = { [weak kernel] in kernel?.locked { kernel?.condition.broadcast() } }
+        // After the run's timeout (`Kernel.timeOut`), a new thread or program starts interrupted.
+        if kernel.locked({ kernel.isTimedOut }) { context.interrupt() }
         context.onSafepoint = { [unowned self] _ throws(Trap) in
             // Not in the middle of an asyncify unwind or rewind: the module's own state machine is running.
             guard pendingUnwind == nil, pendingRewind == nil else { return }
