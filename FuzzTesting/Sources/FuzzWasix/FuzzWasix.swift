@@ -159,6 +159,15 @@ final class Harness: @unchecked Sendable {
         }
     }
 
+    /// Removes the parent directory and all in it (when the fuzzer exits; after a crash it stays, to look at).
+    func remove() {
+        let fd = open(parent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        empty(fd)
+        close(fd)
+        rmdir(parent)
+    }
+
     /// Removes everything in the directory `fd`, descending only into real directories.
     private func empty(_ fd: Int32) {
         guard let directory = fdopendir(dup(fd)) else { return }
@@ -232,8 +241,7 @@ final class Harness: @unchecked Sendable {
 
     /// Waits (up to two seconds) until no more threads run than before the run: the run returns once its first
     /// process has ended, while the threads of the others may still be ending (they are killed at their next
-    /// syscall or safepoint). Their contexts must be gone before libFuzzer looks for leaks: a context's weak
-    /// reference side table is invisible to LeakSanitizer while the context lives.
+    /// syscall or safepoint), holding descriptors and memory.
     private func settle(threads: Int) {
         let deadline = Date(timeIntervalSinceNow: 2)
         while threadCount() > threads, Date() < deadline { usleep(1_000) }
@@ -286,6 +294,7 @@ final class Harness: @unchecked Sendable {
 enum Main {
     static func main() {
         _ = harness
+        atexit { harness.remove() }
         runFuzzer { data, size in data.map { fuzzWasix($0, size) } ?? 0 }
     }
 }
