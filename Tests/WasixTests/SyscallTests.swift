@@ -528,6 +528,27 @@ struct SyscallTests {
         #expect(try guest.call("clock_time_get", [.i32(1), .i64(1), guest.word(time)]) == .success)
     }
 
+    @Test("proc_spawn2 with a bad pid pointer is fault and makes no child, which would hold the run's kernel for ever")
+    func spawnWithBadPointer() throws {
+        // Found by FuzzWasix: the child was in the process table with a thread that never started, so it never
+        // ended; it held the kernel (and with it the mounts' and the parent's host descriptors) after the run.
+        weak var kernel: Kernel?
+        do {
+            let guest = try SyscallHarness(.wasix32)
+            kernel = guest.kernel
+            let program = EmbeddingTests.fixtures.appendingPathComponent("programs/count.wasm")
+            try FileManager.default.copyItem(at: program, to: guest.sandbox.appendingPathComponent("prog.wasm"))
+            let (name, nameLength) = try guest.put("/prog.wasm")
+            let (empty, emptyLength) = try guest.put("")
+            let zero = guest.word(0)
+            let pid = guest.word(SyscallHarness.memorySize - 2)
+            #expect(try guest.call("proc_spawn2", [name, nameLength, empty, emptyLength, empty, emptyLength, zero, zero,
+                                                   zero, zero, .i32(0), empty, emptyLength, pid]) == .fault)
+            #expect(guest.kernel.process(guest.process.pid + 1) == nil)
+        }
+        #expect(kernel == nil)
+    }
+
     // MARK: - Errors as Linux gives them
 
     @Test("proc_signal and thread_signal to a pid or tid that does not exist are srch, as kill and tgkill are")

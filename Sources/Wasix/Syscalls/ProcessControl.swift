@@ -233,17 +233,21 @@ extension Syscalls {
             }
         }
         let environment = lines(try c.string(4))
+        let arguments = lines(try c.string(2))
+        // Whatever can fail fails before the child exists: one that never starts would never end either, and
+        // hold the whole run (its kernel, files and mounts) in memory (found by FuzzWasix).
+        try c.memory.store(UInt32(0), at: c.u32(13))
         let child = try c.kernel.add { pid in WasixProcess(kernel: c.kernel, pid: pid, parent: parent) }
         child.descriptors = descriptors
         child.workingDirectory = workingDirectory
-        child.arguments = lines(try c.string(2))
+        child.arguments = arguments
         if !environment.isEmpty { child.environment = environment }
         child.signalHandlerName = nil
         child.closeOnExec()
         let thread = WasixThread(process: child, instance: program.instance,
                                  context: ExecutionContext(store: program.store))
         c.kernel.locked { child.threads[1] = thread }
-        try c.memory.store(child.pid, at: c.u32(13))
+        try? c.memory.store(child.pid, at: c.u32(13))
         c.kernel.start(thread, .invoke(program.start, []))
         return .success
     }
