@@ -438,6 +438,20 @@ struct SyscallTests {
         #expect(guest.process.terminatingSignal == Signal(rawValue: 27))
     }
 
+    @Test("proc_raise_interval in a process that has ended arms no alarm, which would hold the run's kernel")
+    func alarmAfterTheEnd() throws {
+        weak var kernel: Kernel?
+        do {
+            let guest = try SyscallHarness(.wasix32)
+            kernel = guest.kernel
+            // As a thread that has not seen its SIGKILL yet does, once another thread ended the process.
+            guest.kernel.finish(guest.process, .exited(0))
+            #expect(try guest.call("proc_raise_interval", [.i32(14), .i64(3_600_000_000_000), .i32(1)]) == .success)
+            #expect(guest.kernel.locked { guest.process.alarm } == nil)
+        }
+        #expect(kernel == nil)
+    }
+
     // MARK: - clock, args, environ
 
     @Test("clock_time_get: monotonic time increases, realtime is the host's, an unknown clock is inval",

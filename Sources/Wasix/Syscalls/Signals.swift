@@ -60,20 +60,24 @@ extension Syscalls {
         let signal = Signal(c.u32(0))
         guard signal != nil || c.u32(0) == 0 else { return .inval }
         let interval = c.u64(1)
-        // The timer finds the process by pid rather than holding it: the process ends (and cancels it) first.
-        let (kernel, pid) = (c.kernel, c.process.pid)
-        let timer = signal.flatMap { signal in
-            interval == 0 ? nil : DeadlineTimer(after: .nanoseconds(Int64(clamping: interval)), repeats: c.u32(2) != 0) {
-                guard let process = kernel.process(pid) else { return false }
-                kernel.locked { kernel.queue(signal, to: process) }
-                return true
+        // The timer finds the process by pid rather than holding it. It holds the kernel, so it is made under
+        // the kernel's lock for a process that is not ending: `Kernel.finish` cancels the alarm of every process
+        // that ends, and one armed after it would hold the run's kernel, mounts and descriptors (found by
+        // FuzzWasix: an alarm of 292 years armed by a thread that had not yet seen its SIGKILL).
+        let (kernel, process, pid) = (c.kernel, c.process, c.process.pid)
+        let replaced = kernel.locked { () -> DeadlineTimer? in
+            guard process.status == nil, !process.isEnding else { return nil }
+            let timer = signal.flatMap { signal in
+                interval == 0 ? nil : DeadlineTimer(after: .nanoseconds(Int64(clamping: interval)), repeats: c.u32(2) != 0) {
+                    guard let process = kernel.process(pid) else { return false }
+                    kernel.locked { kernel.queue(signal, to: process) }
+                    return true
+                }
             }
+            defer { process.alarm = timer }
+            return process.alarm
         }
-        let previous = c.kernel.locked {
-            defer { c.process.alarm = timer }
-            return c.process.alarm
-        }
-        previous?.cancel()
+        replaced?.cancel()
         return .success
     }
 }
