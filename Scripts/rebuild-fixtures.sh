@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds every .wasm under Fixtures/ and Benchmarks/Workloads/ from the sources beside it. Idempotent; writes
-# nowhere else.
+# Rebuilds every .wasm under Fixtures/, Benchmarks/Workloads/ and Benchmarks/Programs/ from the sources beside it.
+# Idempotent; writes nowhere else.
 # Needs wat2wasm (Debian: wabt), wasm-opt (Debian: binaryen), clang-14 with wasi-libc (Debian: clang-14 lld-14
 # wasi-libc libclang-rt-14-dev-wasm32), gcc and xxd.
 set -euo pipefail
@@ -45,7 +45,7 @@ for source in Fixtures/wasix/*/main.c; do
 done
 # The POSIX ones (and the plain C programs) must compile natively as well: the oracle tests build them with gcc.
 gcc --version | head -n 1
-for source in Fixtures/wasix/*/main.c Fixtures/wasix/programs/*.c Benchmarks/Fork/*.c; do
+for source in Fixtures/wasix/*/main.c Fixtures/wasix/programs/*.c Benchmarks/Fork/*.c Benchmarks/Programs/*.c; do
     if grep -q 'posix.h"' "$source" || ! grep -q '#include "' "$source"; then
         gcc -fsyntax-only -Wall -Werror "$source"
     fi
@@ -54,6 +54,12 @@ done
 for source in Fixtures/threads/*/main.c; do
     clang-14 --target=wasm32 -nostdlib -O2 -Wall -Werror -matomics -mbulk-memory \
         -Wl,--shared-memory,--import-memory,--max-memory=16777216,--no-entry,--export=_start \
+        -o "${source%.c}.wasm" "$source"
+done
+# Real programs for the benchmarks: ordinary C against wasi-libc (stripped of libc's debug sections, with a 1 MiB
+# stack for the recursive ones). Benchmarks/programs-native.sh checks that gcc builds print the same checksums.
+for source in Benchmarks/Programs/*.c; do
+    clang-14 --target=wasm32-wasi -O2 -Wall -Werror -Wl,--strip-debug -Wl,-z,stack-size=1048576 \
         -o "${source%.c}.wasm" "$source"
 done
 for source in Benchmarks/Workloads/*.c; do
