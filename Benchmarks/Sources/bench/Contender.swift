@@ -1,3 +1,5 @@
+import Foundation
+
 /// A runtime under test: it loads a module and calls its `run(n)` export, or runs a WASI command.
 protocol Contender {
     var name: String { get }
@@ -5,6 +7,25 @@ protocol Contender {
     func decode(_ bytes: [UInt8]) throws
     /// Instantiates a freestanding workload module; the result calls `run(n)`.
     func load(_ bytes: [UInt8]) throws -> (UInt32) throws -> UInt32
-    /// Instantiates a WASI command and runs it to completion with stdout discarded; returns its exit code.
-    func runCommand(_ bytes: [UInt8]) throws -> Int32
+    /// Decodes, instantiates and runs a WASI command to completion as `command` says; returns its exit code.
+    func runCommand(_ bytes: [UInt8], _ command: Command) throws -> Int32
+}
+
+/// What a WASI command is given: its argv (program name first), environment, directories and stdout.
+struct Command {
+    var arguments: [String]
+    var environment: [(name: String, value: String)] = []
+    /// Host directories the guest sees, each at its guest path.
+    var preopens: [(guest: String, host: String)] = []
+    /// The host descriptor that is the guest's stdout; the caller opens and closes it.
+    var stdout: Int32
+}
+
+extension Contender {
+    /// The WASI hello world with its output discarded (the startup benchmark).
+    func runHello(_ bytes: [UInt8]) throws -> Int32 {
+        let null = open("/dev/null", O_WRONLY)
+        defer { close(null) }
+        return try runCommand(bytes, Command(arguments: ["hello"], stdout: null))
+    }
 }

@@ -21,11 +21,11 @@ struct Ours: Contender {
         }
     }
 
-    func runCommand(_ bytes: [UInt8]) throws -> Int32 {
-        var configuration = WasixConfiguration(arguments: ["hello"])
-        let null = open("/dev/null", O_WRONLY)
-        defer { close(null) }
-        configuration.stdout = null
+    func runCommand(_ bytes: [UInt8], _ command: Command) throws -> Int32 {
+        var configuration = WasixConfiguration(
+            arguments: command.arguments, environment: command.environment.map { "\($0.name)=\($0.value)" },
+            preopens: command.preopens.map { WasixConfiguration.Preopen(guestPath: $0.guest, hostPath: $0.host) })
+        configuration.stdout = command.stdout
         switch try WasiProgram.run(try ModuleValidator.load(bytes), configuration: configuration) {
         case .exited(let status): return status
         case .trapped: return 134

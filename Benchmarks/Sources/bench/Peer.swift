@@ -20,11 +20,13 @@ struct Peer: Contender {
         return { n in try run([.i32(n)]).first?.i32 ?? 0 }
     }
 
-    func runCommand(_ bytes: [UInt8]) throws -> Int32 {
-        let null = open("/dev/null", O_WRONLY)
-        defer { close(null) }
+    func runCommand(_ bytes: [UInt8], _ command: Command) throws -> Int32 {
         let store = Store(engine: Engine())
-        return try WASIBridgeToHost(args: ["hello"], stdout: null).runAndClose { wasi in
+        let bridge = try WASIBridgeToHost(
+            args: command.arguments, environment: Dictionary(command.environment, uniquingKeysWith: { $1 }),
+            preopens: command.preopens.map { WASIBridgeToHost.Preopen(guestPath: $0.guest, hostPath: $0.host) },
+            stdout: command.stdout)
+        return try bridge.runAndClose { wasi in
             var imports = Imports()
             wasi.link(to: &imports, store: store)
             let instance = try parseWasm(bytes: bytes).instantiate(store: store, imports: imports)
