@@ -124,6 +124,46 @@ struct TimeoutTests {
         }
     }
 
+    @Test("a forked child in a loop of longjmps ends with its run, which leaves nothing open")
+    func longjmpLoopEnds() throws {
+        // Found by FuzzWasix: the SIGKILL of the run's end came while the child was in stack_restore, whose
+        // unwinding skipped the delivery at the call's end; the child looped on, holding the run's descriptors.
+        // _start: proc_fork(1, &pid); the parent sleeps 5 ms and returns; the child: stack_checkpoint(128, 8);
+        // stack_restore(128, 1). The child spends much of its loop in stack_restore: ten runs, for the kill to
+        // come there in some.
+        let code = Self.const(1) + Self.const(0) + Self.call(0)
+            + Self.const(0) + [0x28, 2, 0, 0x04, 0x40]  // if (pid = i32.load 0) != 0
+            + [0x42, 0xC0, 0x96, 0xB1, 0x02] + Self.call(3) + [0x0F, 0x0B]  // thread_sleep(5 ms); return
+            + Self.const(128) + Self.const(8) + Self.call(1) + Self.const(128) + [0x42, 1, 0x10, 2]
+        let binary = Self.binary(imports: [("proc_fork", [Self.i32, Self.i32], [Self.i32]),
+                                           ("stack_checkpoint", [Self.i32, Self.i32], [Self.i32]),
+                                           ("stack_restore", [Self.i32, Self.i64], []),
+                                           ("thread_sleep", [Self.i64], [Self.i32])],
+                                 sharedMemory: false, data: [], functions: [("_start", [], code)])
+        let module = try ModuleValidator.load(binary)
+        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("longjmp-\(UUID())")
+        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let configuration = WasixConfiguration(preopens: [.init(guestPath: "/", hostPath: sandbox.path)])
+        for _ in 0..<10 {
+            guard case .exited(0) = try WasiProgram.run(module, configuration: configuration) else {
+                Issue.record("expected the parent's exit with 0")
+                return
+            }
+        }
+        // The child holds the mount of the sandbox (as every process of the run does) until it has ended.
+        func held() -> Bool {
+            let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return descriptors.contains {
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0))?
+                    .hasPrefix(sandbox.path) == true
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while held(), ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(!held(), "the sandbox is still open 2 s after the run")
+    }
+
     /// Runs `binary` with a timeout of 200 ms and `files` at `/`, on a thread of its own so that a guest that
     /// is not stopped fails the test instead of hanging it.
     /// - Returns: the outcome and how long the run took; `nil` (with an issue) if it still runs after 5 s.

@@ -182,6 +182,13 @@ final class WasixThread: @unchecked Sendable {
                     } catch {
                         return .trapped(error)
                     }
+                    // The call that unwound (a longjmp, an exec) did not return to deliver the signals that came
+                    // meanwhile, and they asked no safepoint of a thread in a call: the first safepoint of what
+                    // runs next delivers them (found by FuzzWasix: a child looping through longjmps never took
+                    // the SIGKILL of its run's end, and outlived the run).
+                    if currentProcess.hasPendingSignals.load(ordering: .sequentiallyConsistent) {
+                        context.requestSafepoint()
+                    }
                 case nil:
                     return .trapped(error)
                 }
