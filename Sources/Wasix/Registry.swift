@@ -16,23 +16,34 @@ enum Registry {
 
     /// The syscalls `module` imports, as host functions of `store`, and the memory it imports from `env` (WASIX
     /// binaries import their shared memory): `memory` for a thread's instance, else a new one. Imports we do not
-    /// have are left out, for instantiation to report. With `trace`, the calls it names are traced.
+    /// have are left out, for instantiation to report, or with `trapsUnknownImports` become functions that trap.
+    /// The calls `configuration.trace` names are traced.
     static func imports(for module: ValidatedModule, in store: Store, memory: Memory? = nil,
-                        trace: TraceOptions? = nil) -> Imports {
+                        configuration: WasixConfiguration) -> Imports {
+        let trace = configuration.trace
         var imports = Imports()
         var defined: Set<[String]> = []
         for entry in module.module.imports {
             switch entry.descriptor {
             case .function(let typeIndex):
-                guard let namespace = namespaces[entry.module], defined.insert([entry.module, entry.name]).inserted
-                else { continue }
+                guard defined.insert([entry.module, entry.name]).inserted else { continue }
                 let imported = Int(typeIndex) < module.module.types.count
                     ? module.module.types[Int(typeIndex)].functionType : nil
-                for syscall in namespace.syscalls where syscall.name == entry.name {
-                    guard let type = syscall.type(wordSize: namespace.wordSize) ?? imported else { continue }
-                    let host = hostFunction(syscall, type: type, flavor: namespace.flavor, wordSize: namespace.wordSize,
-                                            traced: trace?.traces(syscall.name) == true ? trace : nil)
-                    imports.overload(module: entry.module, name: entry.name, store.hostFunction(host))
+                let namespace = namespaces[entry.module]
+                let syscalls = namespace?.syscalls.filter { $0.name == entry.name } ?? []
+                if let namespace {
+                    for syscall in syscalls {
+                        guard let type = syscall.type(wordSize: namespace.wordSize) ?? imported else { continue }
+                        let host = hostFunction(syscall, type: type, flavor: namespace.flavor,
+                                                wordSize: namespace.wordSize,
+                                                traced: trace?.traces(syscall.name) == true ? trace : nil)
+                        imports.overload(module: entry.module, name: entry.name, store.hostFunction(host))
+                    }
+                }
+                if syscalls.isEmpty, configuration.trapsUnknownImports, let imported {
+                    let name = "\(entry.module).\(entry.name)"
+                    imports.define(module: entry.module, name: entry.name, .function(store.hostFunction(
+                        HostFunction(type: imported) { _, _ in throw Trap.host("unknown import \(name) was called") })))
                 }
             case .memory(let type) where entry.module == "env":
                 if let memory = memory ?? store.memory(type) {

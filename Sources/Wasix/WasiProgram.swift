@@ -58,7 +58,7 @@ public enum WasiProgram {
         defer { deadline?.cancel() }
         let instance: Instance
         switch Result(catching: { () throws(InstantiationError) in
-            try store.instantiate(module, imports: Registry.imports(for: module, in: store, trace: configuration.trace))
+            try store.instantiate(module, imports: Registry.imports(for: module, in: store, configuration: configuration))
         }) {
         case .success(let value): instance = value
         case .failure(.trap(let trap)):

@@ -30,6 +30,10 @@ public struct WasixConfiguration: Sendable {
     public var trace: TraceOptions?
     /// How `fork` and `setjmp`/`longjmp` capture a thread's state.
     public var forkMode = ForkMode.native
+    /// Whether function imports that no namespace here provides (a host's own, like `env.host_call`) link to
+    /// functions that trap when called, as wasmtime's `-W unknown-imports-trap` does; otherwise such a module
+    /// fails to link.
+    public var trapsUnknownImports = false
 
     public enum ForkMode: String, Sendable {
         /// By copying the interpreter's frames: works for every binary.

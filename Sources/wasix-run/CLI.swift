@@ -169,6 +169,7 @@ enum CLI {
             preopens: options.preopens)
         configuration.commands = options.commands
         configuration.forkMode = options.forkMode
+        configuration.trapsUnknownImports = options.trapsUnknownImports
         configuration.workingDirectory = options.workingDirectory
         if let patterns = options.trace {
             var output: Int32 = 2

@@ -15,6 +15,8 @@ struct RunOptions {
     var maxThreads: Int?
     var maxOpenFiles: Int?
     var forkMode = WasixConfiguration.ForkMode.native
+    /// `--trap-unknown-imports`: link function imports we lack to functions that trap.
+    var trapsUnknownImports = false
     var network = NetworkAccess()
     var limits = Store.ResourceLimits()
     /// `--trace[=PATTERNS]`: the patterns (empty for every call), and `--trace-file`.
@@ -113,6 +115,10 @@ struct RunOptions {
             }
             options.forkMode = mode
         },
+        Option(names: ["--trap-unknown-imports", "-W unknown-imports-trap"], value: nil, help: """
+            link function imports the runtime does not provide (a host's own) to functions that trap when called,
+            instead of refusing the module
+            """) { options, _ in options.trapsUnknownImports = true },
         Option(names: ["--trace"], value: "[=PATTERNS]", help: """
             write a line per syscall to stderr, strace-style: pid and tid, name, decoded arguments, result and \
             time; PATTERNS (`proc_*,fd_*`) picks the calls

@@ -47,7 +47,7 @@ extension Kernel {
     func instantiate(_ module: ValidatedModule) throws(Errno) -> Program {
         let store = Store(limits: limits)
         store.profiler = profiler
-        let imports = Registry.imports(for: module, in: store, trace: configuration.trace)
+        let imports = Registry.imports(for: module, in: store, configuration: configuration)
         let instance: Instance
         do {
             instance = try store.instantiate(module, imports: imports)

@@ -174,7 +174,7 @@ extension Syscalls {
         do {
             process.spawnLock.lock()
             defer { process.spawnLock.unlock() }
-            let imports = Registry.imports(for: module, in: store, memory: memory, trace: c.kernel.configuration.trace)
+            let imports = Registry.imports(for: module, in: store, memory: memory, configuration: c.kernel.configuration)
             instance = try store.instantiate(module, imports: imports)
         } catch {
             throw Errno.again

@@ -95,10 +95,12 @@ extension Profiler {
                 node = child
             }
         }
-        func depth(_ node: Node) -> Int { 1 + (node.children.values.map(depth).max() ?? 0) }
         let width = 1200.0, row = 17.0, top = 40.0
-        let height = top + row * Double(depth(root)) + 10
         let total = Double(max(root.count, 1))
+        // Frames narrower than half a pixel are left out, with what they call (as flame-graph tools do).
+        func shown(_ node: Node) -> Bool { width * Double(node.count) / total >= 0.5 }
+        func depth(_ node: Node) -> Int { 1 + (node.children.values.filter(shown).map(depth).max() ?? 0) }
+        let height = top + row * Double(depth(root)) + 10
         var bars: [String] = []
         func escape(_ text: String) -> String {
             var escaped = ""
@@ -119,12 +121,13 @@ extension Profiler {
             let label = w > 7 * 8 ? escape(String(name.prefix(Int(w / 7) - 1))) : ""
             bars.append("""
                 <g><title>\(escape(name)) (\(node.count) samples, \(formatted(100 * Double(node.count) / total, digits: 1))%)</title>\
-                <rect x="\(x)" y="\(y)" width="\(max(w - 0.5, 0.1))" height="\(row - 1)" fill="hsl(\(10 + hue),80%,60%)"/>\
-                <text x="\(x + 3)" y="\(y + 12)">\(label)</text></g>
+                <rect x="\(formatted(x, digits: 1))" y="\(Int(y))" width="\(formatted(max(w - 0.5, 0.1), digits: 1))" \
+                height="\(Int(row) - 1)" fill="hsl(\(10 + hue),80%,60%)"/>\
+                <text x="\(formatted(x + 3, digits: 1))" y="\(Int(y) + 12)">\(label)</text></g>
                 """)
             var offset = x
             for (childName, child) in node.children.sorted(by: { $0.key < $1.key }) {
-                draw(child, name: childName, x: offset, level: level + 1)
+                if shown(child) { draw(child, name: childName, x: offset, level: level + 1) }
                 offset += width * Double(child.count) / total
             }
         }
