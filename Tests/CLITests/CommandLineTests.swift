@@ -58,6 +58,16 @@ struct CommandLineTests {
         #expect(result.stderr == "error: \(file): unknown import: env.report\n")
     }
 
+    @Test("--trap-unknown-imports (wasmtime's -W unknown-imports-trap) links the import to a function that traps")
+    func trapUnknownImports() throws {
+        let file = Self.fixtures.appendingPathComponent("interpreter/add.wasm").path
+        for spelling in [["--trap-unknown-imports"], ["-W", "unknown-imports-trap=y"]] {
+            let result = try Runner.run(spelling + ["--invoke", "add", file, "2", "3"])
+            #expect(result.status == 134)
+            #expect(result.stderr.hasPrefix("error: unknown import env.report was called\n"), "\(result.stderr)")
+        }
+    }
+
     @Test("--fuel and --timeout stop an endless loop with a trap")
     func limits() throws {
         let file = Self.fixtures.appendingPathComponent("interpreter/limits.wasm").path
