@@ -19,6 +19,8 @@ struct Command {
     var preopens: [(guest: String, host: String)] = []
     /// The host descriptor that is the guest's stdout; the caller opens and closes it.
     var stdout: Int32
+    /// For a reactor: the export to call after `_initialize`, instead of `_start` (its i32 result is the status).
+    var entry: String?
 }
 
 extension Contender {

@@ -26,8 +26,14 @@ struct Ours: Contender {
             arguments: command.arguments, environment: command.environment.map { "\($0.name)=\($0.value)" },
             preopens: command.preopens.map { WasixConfiguration.Preopen(guestPath: $0.guest, hostPath: $0.host) })
         configuration.stdout = command.stdout
-        switch try WasiProgram.run(try ModuleValidator.load(bytes), configuration: configuration) {
-        case .exited(let status): return status
+        configuration.trapsUnknownImports = true
+        var status: Int32 = 0
+        let outcome = try WasiProgram.run(try ModuleValidator.load(bytes), configuration: configuration,
+                                          function: command.entry) { _, results in
+            if case .i32(let value)? = results.first { status = Int32(bitPattern: value) }
+        }
+        switch outcome {
+        case .exited(let code): return command.entry == nil ? code : status
         case .trapped: return 134
         case .killed(let signal): return 128 + signal
         }

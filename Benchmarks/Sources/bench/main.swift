@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Usage: bench [--runs N] [NAME...]       everything, or the named workloads (`kernels` and `programs` name
 ///                                         those groups); --runs sets the runs per engine of each
-///        bench --external DIR [--runs N]  every DIR/*.wasm as a WASI command on both engines (default 3 runs)
+///        bench --external DIR [--runs N]  every DIR/*.wasm as a WASI command on both engines (default 3 runs);
+///                                         NAME.args, .env, .dirs and .invoke beside each say how to run it
 ///        bench --hello ours|wasmkit       run hello-world once (for measuring peak memory from outside)
 ///        bench --only ours|wasmkit NAME...   one engine alone (for profiling it), times only
 let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -121,8 +122,9 @@ let outputPath = NSTemporaryDirectory() + "wasix-bench-\(getpid()).out"
     let time: Double
     do {
         defer { close(fd) }
-        time = try seconds { status = try engine.runCommand(module, Command(
-            arguments: command.arguments, environment: command.environment, preopens: command.preopens, stdout: fd)) }
+        var command = command
+        command.stdout = fd
+        time = try seconds { status = try engine.runCommand(module, command) }
     }
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     return CommandRun(seconds: time, status: status, output: output)
@@ -157,8 +159,9 @@ let outputPath = NSTemporaryDirectory() + "wasix-bench-\(getpid()).out"
 
 // ---- External mode ----
 
-/// Reads NAME.args (whitespace-separated arguments), NAME.env (NAME=VALUE lines) and NAME.dirs (GUEST::HOST
-/// lines, HOST relative to the directory) beside NAME.wasm, all optional.
+/// Reads NAME.args (whitespace-separated arguments), NAME.env (NAME=VALUE lines), NAME.dirs (GUEST::HOST
+/// lines, HOST relative to the directory) and NAME.invoke (a reactor's export to call after `_initialize`)
+/// beside NAME.wasm, all optional. Function imports from outside WASI trap when called.
 func externalCommand(_ wasm: URL) -> Command {
     let base = wasm.deletingPathExtension()
     func lines(_ suffix: String) -> [String] {
@@ -178,7 +181,7 @@ func externalCommand(_ wasm: URL) -> Command {
                 host.hasPrefix("/") ? host : wasm.deletingLastPathComponent().appendingPathComponent(host).path)
     }
     return Command(arguments: [base.lastPathComponent] + arguments, environment: environment, preopens: preopens,
-                   stdout: -1)
+                   stdout: -1, entry: lines("invoke").first)
 }
 
 /// The lines of the first runs' output that are not the same on every engine (for CoreMark, its timings).
