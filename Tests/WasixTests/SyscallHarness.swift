@@ -95,7 +95,7 @@ final class SyscallHarness {
         let process = try kernel.add { pid in try WasixProcess(kernel: kernel, pid: pid, configuration: configuration) }
         let store = Store()
         let module = try ModuleValidator.load(Self.moduleBytes(abi))
-        let instance = try store.instantiate(module, imports: Registry.imports(for: module, in: store))
+        let instance = try store.instantiate(module, imports: Registry.imports(for: module, in: store, configuration: configuration))
         let thread = WasixThread(process: process, instance: instance, context: ExecutionContext(store: store))
         kernel.locked { process.threads[1] = thread }
         (self.kernel, self.process, self.store, self.instance, self.thread) = (kernel, process, store, instance, thread)

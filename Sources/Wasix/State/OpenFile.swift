@@ -16,6 +16,8 @@ final class OpenFile: @unchecked Sendable {
     var directoryEntries: [DirectoryEntry]?
     /// The interest list, if this is an epoll instance.
     var epoll: EpollInterest?
+    /// The counter's state, if this is an `fd_event` descriptor.
+    var eventCounter: EventCounter?
 
     init(hostFD: Int32, filetype: Filetype, ownsHostFD: Bool = true, guestPath: String? = nil) {
         self.hostFD = hostFD

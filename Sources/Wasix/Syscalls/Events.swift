@@ -9,17 +9,40 @@ import WasmInterpreter
 /// descriptors are host descriptors (edge-triggered interest is served level-triggered).
 extension Syscalls {
     /// fd_event(initial: u64, flags: eventfdflags, fd: *fd): a counter read and written 8 bytes at a time;
-    /// flag 1 (semaphore) makes a read take 1 instead of everything.
+    /// flag 1 (semaphore) makes a read take 1 instead of everything. `poll_oneoff` reports it readable once per
+    /// change of the counter (`EventCounter`).
     static func fdEvent(_ c: SyscallContext) throws -> Errno {
         guard let eventfd = hostEventfd else { return .notsup }
-        let hostFD = eventfd(UInt32(clamping: c.u64(0)), (c.u32(1) & 1 != 0 ? 1 : 0) | O_CLOEXEC)
+        let hostFD = eventfd(UInt32(clamping: c.u64(0)), O_CLOEXEC)
         guard hostFD >= 0 else { return .current }
+        let file = OpenFile(hostFD: hostFD, filetype: .unknown)
+        file.eventCounter = EventCounter(semaphore: c.u32(1) & 1 != 0)
         let fd = try c.process.descriptors.insert(FileDescriptor(
-            file: OpenFile(hostFD: hostFD, filetype: .unknown),
-            rightsBase: Rights.fdRead | Rights.fdWrite | Rights.fdFdstatSetFlags | Rights.pollFdReadwrite,
+            file: file, rightsBase: Rights.fdRead | Rights.fdWrite | Rights.fdFdstatSetFlags | Rights.pollFdReadwrite,
             rightsInheriting: 0))
         try c.memory.store(fd, at: c.u32(2))
         return .success
+    }
+
+    /// `fd_read` of an `fd_event` descriptor: the counter as 8 little-endian bytes (`inval` for less room), or
+    /// `again` when it is zero and the descriptor does not block; a blocking one waits for a write.
+    static func readEventCounter(_ c: SyscallContext, _ fd: FileDescriptor, _ counter: EventCounter) throws -> Errno {
+        let buffers = try c.iovecs(1)
+        guard buffers.reduce(0, { $0 + $1.count }) >= 8 else { return .inval }
+        while true {
+            if let value = counter.take(fd.file.hostFD) {
+                var bytes = (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }[...]
+                for buffer in buffers where !bytes.isEmpty {
+                    let part = bytes.prefix(buffer.count)
+                    buffer.copyBytes(from: part)
+                    bytes = bytes.dropFirst(part.count)
+                }
+                try c.storeSize(8, at: c.u32(3))
+                return .success
+            }
+            guard fcntl(fd.file.hostFD, F_GETFL) & O_NONBLOCK == 0 else { return .again }
+            try waitReady(c, fd, events: POLLIN)
+        }
     }
 
     /// epoll_create(fd: *fd)
@@ -79,6 +102,49 @@ extension Syscalls {
     }()
 }
 
+/// The counter of an `fd_event` descriptor, as `poll_oneoff` shows it: readable once per change (a write, or a
+/// semaphore read that leaves some), as wasmer's event descriptors are, not for as long as the counter is not
+/// zero, as Linux's eventfd is under `poll` (see docs/RATIONALE.md, "Event descriptors report changes"). The host
+/// eventfd holds what was written since `poll_oneoff` last reported the descriptor, which is then moved to
+/// `held`, so that the host descriptor polls readable again only after the next write; a read takes both.
+final class EventCounter: @unchecked Sendable {
+    let semaphore: Bool
+    private let lock = Lock()
+    private var held: UInt64 = 0
+
+    init(semaphore: Bool) { self.semaphore = semaphore }
+
+    /// Whether some of the counter is held (epoll, which is level-triggered here, reports it readable).
+    var isHeld: Bool { lock.withLock { held > 0 } }
+
+    /// Moves the host eventfd's count to `held`: `poll_oneoff` has just reported it.
+    func absorb(_ hostFD: Int32) { lock.withLock { drain(hostFD) } }
+
+    /// What a read takes (all of it, or 1 in semaphore mode), or nil if the counter is zero. What a semaphore
+    /// read leaves goes back to the host eventfd, so that the descriptor is reported again.
+    func take(_ hostFD: Int32) -> UInt64? {
+        lock.withLock {
+            drain(hostFD)
+            guard held > 0 else { return nil }
+            guard semaphore else {
+                defer { held = 0 }
+                return held
+            }
+            held -= 1
+            if held > 0, withUnsafeBytes(of: held, { write(hostFD, $0.baseAddress, 8) }) == 8 { held = 0 }
+            return 1
+        }
+    }
+
+    /// Reads the host eventfd if it has a count, which never blocks: every read of it is made here, under the lock.
+    private func drain(_ hostFD: Int32) {
+        var poller = pollfd(fd: hostFD, events: Int16(POLLIN), revents: 0)
+        var value: UInt64 = 0
+        guard Glibc.poll(&poller, 1, 0) > 0, poller.revents & Int16(POLLIN) != 0, read(hostFD, &value, 8) == 8 else { return }
+        held = held.addingReportingOverflow(value).overflow ? .max - 1 : held + value
+    }
+}
+
 /// An epoll instance's interest list, by guest descriptor. Entries hold their open files weakly: once every
 /// descriptor of a file is closed, it leaves the list, as on Linux.
 final class EpollInterest: @unchecked Sendable {
@@ -119,7 +185,11 @@ final class EpollInterest: @unchecked Sendable {
             if milliseconds > 0 { usleep(UInt32(milliseconds) * 1000) }
             return []
         }
-        guard Glibc.poll(&pollers, nfds_t(pollers.count), milliseconds) > 0 else { return [] }
+        // An event descriptor whose count `poll_oneoff` moved out of the host eventfd is readable all the same.
+        let held = live.map { $0.value.events & 1 != 0 && $0.value.file?.eventCounter?.isHeld == true }
+        let found = Glibc.poll(&pollers, nfds_t(pollers.count), held.contains(true) ? 0 : milliseconds)
+        for index in held.indices where held[index] { pollers[index].revents |= Int16(POLLIN) }
+        guard found > 0 || held.contains(true) else { return [] }
         var ready: [(events: UInt32, data: [UInt8])] = []
         lock.lock()
         defer { lock.unlock() }

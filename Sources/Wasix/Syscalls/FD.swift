@@ -163,6 +163,7 @@ extension Syscalls {
         guard fd.file.filetype != .directory else { return .isdir }
         // A pipe's write end cannot be read (Linux: EBADF at once, not a wait that never ends).
         guard fd.rightsBase & Rights.fdRead != 0 else { return .badf }
+        if let counter = fd.file.eventCounter { return try readEventCounter(c, fd, counter) }
         // Pipes, sockets and terminals may block: wait in a way that a signal can interrupt.
         if fd.file.filetype != .regularFile { try waitReady(c, fd, events: POLLIN) }
         let total = try transfer(try c.iovecs(1)) { read(fd.file.hostFD, $0, $1) }

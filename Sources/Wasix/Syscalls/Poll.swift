@@ -88,6 +88,9 @@ extension Syscalls {
                 var available: Int32 = 0
                 if subscription.type == .fdRead { _ = ioctl(poller.fd, UInt(FIONREAD), &available) }
                 let hangup = poller.revents & Int16(POLLHUP) != 0
+                if subscription.type == .fdRead, let counter = c.process.descriptors[subscription.fd]?.file.eventCounter {
+                    counter.absorb(poller.fd)
+                }
                 events.append((subscription.userdata, .success, subscription.type, UInt64(max(available, 0)), hangup))
             }
             let after = try now(1)
