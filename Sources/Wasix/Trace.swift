@@ -93,6 +93,10 @@ struct TraceLine {
                 return Self.quoted(bytes, complete: bytes.count == buffer.count)
             }
             return ("[" + parts.joined(separator: ", ") + "]", 2)
+        case .subscriptions:
+            guard index + 2 < parameters.count, let text = try? subscriptions(at: c.u32(index), count: c.u32(index + 2))
+            else { return (Self.address(c.u64(index)), 1) }
+            return (text, 1)
         case .out(let output):
             let address = c.u32(index)
             guard succeeded, let value = try? outputValue(output, at: address) else {
@@ -119,6 +123,28 @@ struct TraceLine {
             default: return "nothing"
             }
         }
+    }
+
+    /// Up to 16 subscriptions of `poll_oneoff` (layouts at `Syscalls.pollOneoff`): `[fd 4 read, clock
+    /// MONOTONIC 5000000ns]`.
+    private func subscriptions(at address: UInt32, count: UInt32) throws(Errno) -> String {
+        let memory = context.memory
+        let (size, clock): (UInt32, UInt32) = context.flavor == .preview1 ? (48, 16) : (56, 24)
+        let shown = try (0..<min(count, 16)).map { (index: UInt32) throws(Errno) -> String in
+            let base = address &+ index &* size
+            switch try memory.load(base &+ 8, as: UInt8.self) {
+            case 0:
+                let id = try memory.load(base &+ clock, as: UInt32.self)
+                let timeout = try memory.load(base &+ clock &+ 8, as: UInt64.self)
+                let absolute = try memory.load(base &+ clock &+ 24, as: UInt16.self) & 1 != 0
+                let name = ["REALTIME", "MONOTONIC", "PROCESS_CPUTIME", "THREAD_CPUTIME"][safe: id] ?? String(id)
+                return "clock \(name) \(timeout)ns" + (absolute ? " absolute" : "")
+            case let tag:
+                let fd = try memory.load(base &+ 16, as: UInt32.self)
+                return "fd \(fd) " + (tag == 1 ? "read" : tag == 2 ? "write" : "tag \(tag)")
+            }
+        }
+        return "[" + shown.joined(separator: ", ") + (count > 16 ? ", ..." : "") + "]"
     }
 
     private static func address(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

@@ -68,6 +68,39 @@ struct CommandLineTests {
         }
     }
 
+    @Test("--trace=PATTERNS shows the shell's pipes, forks, dups, execs and joins decoded, and nothing else")
+    func tracePipeline() throws {
+        let shell = Self.fixtures.appendingPathComponent("wasix/shell")
+        let result = try Runner.run([
+            "--trace=proc_*,fd_pipe,fd_dup,fd_renumber", "--mapdir", "/bin::" + Self.fixtures.appendingPathComponent("wasix/programs").path,
+            "--mapdir", "/sandbox::" + shell.appendingPathComponent("sandbox").path,
+            shell.appendingPathComponent("main.wasm").path, "/sandbox", "script.sh"])
+        #expect(result.status == 5)  // the script's `exit 5`
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("[pid ") })
+        for expected in [#"fd_pipe\(\[\d+\], \[\d+\]\) = 0"#, #"proc_fork\(1, \[\d+\]\) = 0"#,
+                         #"fd_dup\(\d+, \[\d+\]\) = 0"#, #"fd_renumber\(\d+, 1\) = 0"#,
+                         #"proc_exec3\("upper", "upper\\n", "", 1, "/bin:/usr/bin"\) = \?"#,
+                         #"proc_join\(\[pid \d+\], 0, \[exited 0\]\) = 0"#] {
+            let pattern = try Regex(expected)
+            #expect(lines.contains { $0.contains(pattern) }, "\(expected)")
+        }
+        #expect(!lines.contains { $0.contains("fd_write") })
+    }
+
+    @Test("--trace decodes poll_oneoff's subscriptions")
+    func tracePoll() throws {
+        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID())")
+        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let result = try Runner.run(["--trace=poll_oneoff", "--mapdir", "/s::" + sandbox.path,
+                                     Self.fixtures.appendingPathComponent("wasix/pipes/main.wasm").path, "/s"])
+        #expect(result.status == 0)
+        // The fixture's `poll(&watched, 1, 1000)` on a pipe's read end.
+        #expect(try result.stderr.contains(Regex(#"poll_oneoff\(\[fd \d+ read, clock REALTIME 1000000000ns\], "#)),
+                "\(result.stderr)")
+    }
+
     @Test("--fuel and --timeout stop an endless loop with a trap")
     func limits() throws {
         let file = Self.fixtures.appendingPathComponent("interpreter/limits.wasm").path

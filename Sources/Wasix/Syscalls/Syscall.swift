@@ -106,6 +106,8 @@ enum Parameter: Sendable, Equatable {
     case buffer
     /// An iovec array the call writes from (`ciovec`) or reads into; its count is the next parameter.
     case ciovecs, iovecs
+    /// `poll_oneoff`'s subscriptions; their count is the parameter after the next.
+    case subscriptions
     /// The address of a result the call writes, shown after the call.
     case out(Output)
 
@@ -115,7 +117,7 @@ enum Parameter: Sendable, Equatable {
     func valueType(wordSize: UInt32) -> ValueType {
         switch self {
         case .u64, .rights: .i64
-        case .pointer, .size, .string, .buffer, .ciovecs, .iovecs, .out: wordSize == 8 ? .i64 : .i32
+        case .pointer, .size, .string, .buffer, .ciovecs, .iovecs, .subscriptions, .out: wordSize == 8 ? .i64 : .i32
         case .fd, .u32, .signal, .clock, .whence, .fdflags, .oflags, .lookupflags: .i32
         }
     }

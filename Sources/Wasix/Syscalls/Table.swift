@@ -46,7 +46,7 @@ extension Syscalls {
         Syscall("path_symlink", [.string, .size, .fd, .string, .size], pathSymlink),
         Syscall("path_unlink_file", [.fd, .string, .size], pathUnlinkFile),
         // poll
-        Syscall("poll_oneoff", [.pointer, .pointer, .size, .out(.size)], pollOneoff),
+        Syscall("poll_oneoff", [.subscriptions, .pointer, .size, .out(.size)], pollOneoff),
         // process
         Syscall("proc_exit", [.u32], returns: [], procExit),
         Syscall("proc_raise", [.u32], procRaise),
