@@ -83,8 +83,9 @@ struct SyscallTests {
 
     @Test("the host's /dev and its devices cannot be touched: their times are perm, a link to one is xdev")
     func devicesCannotBeTouched() throws {
-        // Found by FuzzWasix: an epoll instance's descriptor (whose host descriptor is /dev/null) and a descriptor of
-        // /dev/null set the times of the host's /dev/null.
+        // Found by FuzzWasix: an epoll instance's descriptor (whose host descriptor was /dev/null) and a descriptor of
+        // /dev/null set the times of the host's /dev/null. Epoll instances and eventfds are now the host's anonymous
+        // inode, which they share with every other on the host.
         let guest = try SyscallHarness(.wasix32)
         func hostTimes(_ path: String) -> [Int] {
             var info = stat()
@@ -94,7 +95,10 @@ struct SyscallTests {
         let before = ["/dev", "/dev/null", "/dev/zero", "/dev/stdout"].map(hostTimes)
         let epoll = try guest.allocate(4)
         #expect(try guest.call("epoll_create", [guest.word(epoll)]) == .success)
-        var descriptors = [try guest.load(epoll, as: UInt32.self), try guest.openFile("/dev/null", rights: Rights.all)]
+        let event = try guest.allocate(4)
+        #expect(try guest.call("fd_event", [.i64(0), .i32(0), guest.word(event)]) == .success)
+        var descriptors = [try guest.load(epoll, as: UInt32.self), try guest.load(event, as: UInt32.self),
+                           try guest.openFile("/dev/null", rights: Rights.all)]
         descriptors.append(try guest.openFile("/dev", oflags: OpenFlags.directory, rights: Rights.directory))
         // fst_flags 5: set both times to these.
         for fd in descriptors {

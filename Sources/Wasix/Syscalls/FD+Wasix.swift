@@ -11,11 +11,8 @@ extension Syscalls {
     static func fdPipe(_ c: SyscallContext) throws -> Errno {
         var ends: [Int32] = [0, 0]
         // Current libc's pipe() is a Linux pipe: the first end reads, the second writes (writing to the read end
-        // is `badf`). The 2022 libc, which imports the preview1 calls from wasix_32v1 too, wants a duplex channel;
-        // wasm64 has only the current ABI.
-        let isCurrentABI = c.wordSize == 8
-            || c.instance.module.module.imports.contains { $0.module == "wasi_snapshot_preview1" }
-        let created = isCurrentABI ? pipe(&ends)
+        // is `badf`). The 2022 libc wants a duplex channel.
+        let created = c.isCurrentABI ? pipe(&ends)
             : socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends)
         guard created == 0 else { return .current }
         for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }

@@ -118,14 +118,16 @@ extension Syscalls {
         return futimens(fd.file.hostFD, &times) == 0 ? .success : .current
     }
 
-    /// Whether `fd` is a device (a terminal, an entry of `/dev`, the `/dev/null` an epoll instance stands on) or
-    /// the `/dev` directory: the host's, whose times the guest may not change (as for a user who owns none of
-    /// them, explicit times are `perm`).
+    /// Whether `fd` is a device (a terminal, an entry of `/dev`, the `/dev/null` an epoll instance stands on
+    /// without the host's epoll), the `/dev` directory, or an anonymous inode (the host's epoll instances and
+    /// eventfds, which share one): the host's, whose times the guest may not change (as for a user who owns none
+    /// of them, explicit times are `perm`).
     static func isHostDevice(_ fd: FileDescriptor, _ c: SyscallContext) -> Bool {
         if let path = fd.file.guestPath, c.kernel.fileSystem?.mounts[path]?.isDevices == true { return true }
         var info = stat()
         guard fstat(fd.file.hostFD, &info) == 0 else { return false }
-        return info.st_mode & S_IFMT == S_IFCHR || info.st_mode & S_IFMT == S_IFBLK
+        let type = info.st_mode & S_IFMT
+        return type == S_IFCHR || type == S_IFBLK || type == 0
     }
 
     /// fd_pread(fd, iovs: *iovec, iovs_len: u32, offset: u64, nread: *u32)

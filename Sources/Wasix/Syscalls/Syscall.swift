@@ -18,6 +18,14 @@ struct SyscallContext {
 
     var kernel: Kernel { thread.process.kernel }
 
+    /// Whether the module was built against the current WASIX ABI, which imports the preview1 calls from
+    /// `wasi_snapshot_preview1` (wasm64 has no other), rather than the 2022 one, which imports them from
+    /// `wasix_32v1` too and whose libc expects wasmer's behaviour of then: duplex pipes, event descriptors
+    /// reported once per change.
+    var isCurrentABI: Bool {
+        wordSize == 8 || instance.module.module.imports.contains { $0.module == "wasi_snapshot_preview1" }
+    }
+
     init(thread: WasixThread, instance: Instance, memory: GuestMemory, arguments: [Value], flavor: Flavor,
          wordSize: UInt32) {
         self.thread = thread
