@@ -87,7 +87,9 @@ struct RunOptions {
             options.environment = host + options.environment
         },
         Option(names: ["--argv0"], value: "NAME", help: "the program's argv[0] (default: FILE as given)") { $0.argv0 = $1 },
-        Option(names: ["--command"], value: "NAME=FILE", help: "let exec and spawn find FILE.wasm as NAME (and as /bin/NAME)") {
+        Option(names: ["--command"], value: "NAME=FILE", help: """
+            let exec and spawn find FILE.wasm as NAME, and as /bin/NAME, which a shell's PATH search sees (unless /bin or / is mapped)
+            """) {
             options, value in
             guard let separator = value.firstIndex(of: "="), separator != value.startIndex else {
                 throw UsageError("--command takes NAME=FILE")

@@ -101,6 +101,22 @@ struct CommandLineTests {
                 "\(result.stderr)")
     }
 
+    @Test("--command NAME=FILE puts NAME in a generated /bin, where a PATH search finds it and exec runs FILE")
+    func commandsInBin() throws {
+        let programs = Self.fixtures.appendingPathComponent("wasix/programs")
+        let command = ["--command", "greet=" + programs.appendingPathComponent("echo.wasm").path]
+        // `where` opens the file its argument names: /bin/greet is there (empty), /bin/other is not.
+        let found = try Runner.run(command + [programs.appendingPathComponent("where.wasm").path, "/bin/greet"])
+        #expect(found.status == 0 && found.stdout.hasPrefix("where: cwd ends in /, /bin/greet: "), "\(found.stdout)")
+        let missing = try Runner.run(command + [programs.appendingPathComponent("where.wasm").path, "/bin/other"])
+        #expect(missing.status == 1)
+        // With /bin generated, execv("/bin/greet") runs the command, not the empty file.
+        let table = Self.fixtures.appendingPathComponent("wasix/command-table")
+        let run = try Runner.run(command + [table.appendingPathComponent("main.wasm").path])
+        #expect(run.status == 0)
+        #expect(run.stdout == (try String(contentsOf: table.appendingPathComponent("expected.stdout"), encoding: .utf8)))
+    }
+
     @Test("--fuel and --timeout stop an endless loop with a trap")
     func limits() throws {
         let file = Self.fixtures.appendingPathComponent("interpreter/limits.wasm").path

@@ -8,7 +8,9 @@ import Darwin
 /// directories mounted at guest paths, `/dev` with a few devices, and a writable `/tmp` of its own.
 ///
 /// Without a mount at `/`, the root is a private host directory that holds an empty directory for each mount
-/// point (so that listing `/` shows them) and `tmp`; it is removed when the run ends. Paths are resolved one
+/// point (so that listing `/` shows them), `tmp`, and unless `/bin` is mounted, `/bin` with an empty executable
+/// file named after each command of the command table (a shell searches its PATH with `stat` before it execs
+/// a name; exec and spawn of `/bin/NAME` run the table's program); it is removed when the run ends. Paths are resolved one
 /// component at a time in the guest's namespace: `..` stops at `/` and crosses mounts the way it does on Linux,
 /// symlinks are followed inside the tree (an absolute target starts again at the guest root), and no step ever
 /// opens a host path outside the mounts.
@@ -26,17 +28,21 @@ final class GuestFileSystem: @unchecked Sendable {
 
     /// Mounts by guest path ("/" among them).
     let mounts: [String: Mount]
+    /// Whether `/bin` is the generated one, whose files stand for the command table's programs.
+    let listsCommands: Bool
     /// The host directory holding the generated root and `/tmp`, removed by `removePrivateDirectory()`.
     private let privateDirectory: String
 
+    /// - Parameter commands: the names of the command table (`WasixConfiguration.commands`).
     /// - Throws: `PreopenError` if a mapped directory cannot be opened.
-    init(mapping preopens: [WasixConfiguration.Preopen]) throws(PreopenError) {
+    init(mapping preopens: [WasixConfiguration.Preopen], commands: some Collection<String> = []) throws(PreopenError) {
         do {
             privateDirectory = try HostFiles.makeTemporaryDirectory(prefix: "wasix-root")
         } catch {
             throw PreopenError(path: error.path, reason: error.reason)
         }
         var mounts: [String: Mount] = [:]
+        var listsCommands = false
         func mount(_ path: String, host: String, isDevices: Bool = false) throws(PreopenError) {
             let fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard fd >= 0 else { throw PreopenError(path: host, reason: Self.lastError) }
@@ -62,6 +68,14 @@ final class GuestFileSystem: @unchecked Sendable {
                         mkdir(prefix, 0o755)
                     }
                 }
+                if mounts["/bin"] == nil, !commands.isEmpty {
+                    listsCommands = true
+                    mkdir(root + "/bin", 0o755)
+                    for name in commands where !name.isEmpty && !name.contains("/") && name != "." && name != ".." {
+                        let fd = open(root + "/bin/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+                        if fd >= 0 { close(fd) }
+                    }
+                }
                 try mount("/", host: root)
             }
         } catch {
@@ -70,6 +84,7 @@ final class GuestFileSystem: @unchecked Sendable {
             throw error
         }
         self.mounts = mounts
+        self.listsCommands = listsCommands
     }
 
     deinit {

@@ -10,20 +10,21 @@ extension Kernel {
     /// The module a process means by `name`: a path (containing `/`) in the guest's filesystem, relative to its
     /// working directory; or a bare name from the command table (`--command NAME=FILE`), else looked up (as is, then with `.wasm`)
     /// in the guest directories of `searchPath` (or of `PATH`, else `/bin:/usr/bin`). A path under `/bin` or `/usr/bin`
-    /// that is not in the guest's filesystem also finds the command of that name, as wasmer's `/bin` does.
+    /// that is not in the guest's filesystem also finds the command of that name, as wasmer's `/bin` does, and so
+    /// does one in the generated `/bin`, whose files only stand for the commands (`GuestFileSystem.listsCommands`).
     /// - Throws: `noent` if nothing is found, `noexec` if it is not a valid module.
     func program(named name: String, for process: WasixProcess, searchPath: String?) throws(Errno) -> ValidatedModule {
         guard !name.isEmpty else { throw .noent }
         if name.contains("/") {
             let path = process.absolutePath(name)
+            let directory = path.split(separator: "/").dropLast().joined(separator: "/")
+            let command = ["bin", "usr/bin"].contains(directory)
+                ? configuration.commands[String(path.split(separator: "/").last ?? "")] : nil
+            if let command, directory == "bin", fileSystem?.listsCommands == true { return try load(hostFile: command) }
             do {
                 return try load(guestFile: path, of: process)
             } catch .noent {
-                let directory = path.split(separator: "/").dropLast().joined(separator: "/")
-                let base = String(path.split(separator: "/").last ?? "")
-                guard ["bin", "usr/bin"].contains(directory), let command = configuration.commands[base] else {
-                    throw .noent
-                }
+                guard let command else { throw .noent }
                 return try load(hostFile: command)
             }
         }
