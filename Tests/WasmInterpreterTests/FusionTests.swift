@@ -24,7 +24,7 @@ struct FusionTests {
     /// The ops of an export's compiled body (it must have run once).
     func code(_ name: String) -> [Op] {
         guard let compiled = instance.exportedFunction(name)?.compiled else { return [] }
-        return Array(UnsafeBufferPointer(start: compiled.code, count: compiled.codeCount))
+        return Array(UnsafeBufferPointer(start: compiled.ops, count: compiled.codeCount))
     }
 
     @Test("two arithmetic instructions in one op give the sequence's result, whichever operand the first feeds")

@@ -384,7 +384,7 @@ struct Compiler {
     /// likewise a `br_table`'s table, stored after the code (`CompiledFunction.init`), becomes a distance.
     mutating func makeJumpsRelative() {
         for i in code.indices { code[i] = Self.mapTarget(code[i]) { $0 - Int32(i) - 1 } }
-        let opWords = MemoryLayout<Op>.stride / MemoryLayout<Int32>.stride
+        let opWords = MemoryLayout<Inst>.stride / MemoryLayout<Int32>.stride
         for (table, site) in branchTableSites.enumerated() {
             branchTables[table] = branchTables[table].map { $0 - Int32(site) - 1 }
             if case .branchTable(let index, let offset) = code[site] {

@@ -45,8 +45,6 @@ public final class ExecutionContext: @unchecked Sendable {
     /// Invocations running minus host calls in progress: above zero while wasm runs on the context (for
     /// `Profiler`, from another thread).
     let wasmDepth = Atomic<Int>(0)
-    /// Where a loop's back-edge was going when it left for a safepoint instead (see `Op.safepoint`).
-    @exclusivity(unchecked) var safepointResume: UnsafeMutablePointer<Op>?
     /// Called on the running thread at the first safepoint (a loop back-edge or a call) after
     /// `requestSafepoint()`, with the running frame suspended: it may call into wasm (a signal handler) or
     /// throw to end the invocation. The embedder's hook: WASIX delivers signals with it.
@@ -62,7 +60,7 @@ public final class ExecutionContext: @unchecked Sendable {
         var compiled: Unmanaged<CompiledFunction>
         var instance: Unmanaged<Instance>
         /// The op to continue at, in `compiled`'s code (a pointer, so that a call saves it without arithmetic).
-        var ip: UnsafeMutablePointer<Op>
+        var ip: UnsafePointer<Inst>
         /// The frame's first slot, in the value stack (a pointer: a return needs no arithmetic; snapshots rebase it).
         var fp: UnsafeMutablePointer<UInt64>
 
@@ -229,7 +227,7 @@ public final class ExecutionContext: @unchecked Sendable {
     /// The argument base of the `call` op that suspended `frame` (the op before its pc).
     private func callSite(_ frame: FrameRecord) -> Slot? {
         guard frame.pc > 0 else { return nil }
-        switch frame.compiled.takeUnretainedValue().code[frame.pc - 1] {
+        switch frame.compiled.takeUnretainedValue().ops[frame.pc - 1] {
         case .call(_, let base), .callDefined(_, let base, _): return base
         default: return nil
         }

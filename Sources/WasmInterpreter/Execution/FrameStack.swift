@@ -31,7 +31,7 @@ struct FrameStack {
     /// Saves the top record's resume point `ip` and pushes `record`, for a caller that read `count` and checked
     /// it is below `limit`.
     @inline(__always)
-    mutating func call(from ip: UnsafeMutablePointer<Op>, to record: ExecutionContext.FrameRecord, count: Int) {
+    mutating func call(from ip: UnsafePointer<Inst>, to record: ExecutionContext.FrameRecord, count: Int) {
         let top = base + count
         top[-1].ip = ip
         top.initialize(to: record)

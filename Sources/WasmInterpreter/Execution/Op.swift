@@ -93,9 +93,6 @@ enum Op {
     case unreachable
     /// Counts one unit of work against the invocation's fuel; compiled in only when the store sets a fuel limit.
     case meter
-    /// Never in compiled code: the one op of `Op.safepointTrampoline`, where a taken jump goes instead of its
-    /// target while a context needs attention, to leave the fast path (see `ExecutionContext.safepoint`).
-    case safepoint(UInt8 = 0)
     case jump(target: Int32)
     case jumpIf(condition: Slot, target: Int32)
     case jumpIfNot(condition: Slot, target: Int32)
@@ -260,13 +257,4 @@ struct PackedOpcode {
     init(_ opcode: Opcode) { raw = opcode.rawValue }
 
     var opcode: Opcode { Opcode(rawValue: raw) ?? .unreachable }
-}
-
-extension Op {
-    /// The code a back-edge jumps to when its context needs attention: one `safepoint` op.
-    nonisolated(unsafe) static let safepointTrampoline: UnsafeMutablePointer<Op> = {
-        let code = UnsafeMutablePointer<Op>.allocate(capacity: 1)
-        code.initialize(to: .safepoint())
-        return code
-    }()
 }

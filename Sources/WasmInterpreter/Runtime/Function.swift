@@ -117,9 +117,12 @@ final class CompiledCode: @unchecked Sendable {
 final class CompiledFunction: @unchecked Sendable {
     /// The function's index in its module, imports included (the same in every instance sharing this code).
     let functionIndex: Int
-    /// The ops, followed in the same allocation by every `br_table`'s targets, flattened: for each table its
-    /// count, then its targets (`Int32`s).
-    let code: UnsafeMutablePointer<Op>
+    /// The ops in threaded form (`Op.threaded`), followed in the same allocation by every `br_table`'s targets,
+    /// flattened: for each table its count, then its targets (`Int32`s).
+    let code: UnsafePointer<Inst>
+    /// The ops as the compiler made them, index for index: what `run(until:)` reads for the ops that leave the
+    /// threaded code.
+    let ops: UnsafeMutablePointer<Op>
     let codeCount: Int
     /// Slots of parameters and locals; the locals after the parameters are zeroed on entry.
     let parameterSlots: Int
@@ -144,11 +147,14 @@ final class CompiledFunction: @unchecked Sendable {
         frameTemplateCount = template.count
         self.functionIndex = functionIndex
         let flat = branchTables.flatMap { [Int32($0.count)] + $0 }
-        let codeBytes = code.count * MemoryLayout<Op>.stride
+        let codeBytes = code.count * MemoryLayout<Inst>.stride
         let storage = UnsafeMutableRawPointer.allocate(
-            byteCount: max(codeBytes + flat.count * MemoryLayout<Int32>.stride, 1), alignment: MemoryLayout<Op>.alignment)
-        self.code = storage.bindMemory(to: Op.self, capacity: code.count)
-        self.code.initialize(from: code, count: code.count)
+            byteCount: max(codeBytes + flat.count * MemoryLayout<Int32>.stride, 1), alignment: MemoryLayout<Inst>.alignment)
+        let instructions = storage.bindMemory(to: Inst.self, capacity: code.count)
+        instructions.initialize(from: code.map(\.threaded), count: code.count)
+        self.code = UnsafePointer(instructions)
+        ops = .allocate(capacity: max(code.count, 1))
+        ops.initialize(from: code, count: code.count)
         (storage + codeBytes).bindMemory(to: Int32.self, capacity: flat.count).initialize(from: flat, count: flat.count)
         codeCount = code.count
         self.parameterSlots = parameterSlots
@@ -180,7 +186,8 @@ final class CompiledFunction: @unchecked Sendable {
     }
 
     deinit {
-        code.deinitialize(count: codeCount)
+        ops.deinitialize(count: codeCount)
+        ops.deallocate()
         code.deallocate()
         frameTemplate.deallocate()
     }
