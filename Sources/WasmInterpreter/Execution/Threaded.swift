@@ -86,10 +86,26 @@ private func exit(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
     return nil
 }
 
-/// Leaves the threaded code with `trap` for `run(until:)` to throw.
+/// The traps a handler raises itself: a trivial type, which a handler passes on without retaining or destroying
+/// it (`Trap` is not, and passing one makes the call to `trap` no tail call).
+private enum Fault {
+    case unreachable, integerDivideByZero, integerOverflow, outOfBoundsMemoryAccess, nullReference
+
+    var trap: Trap {
+        switch self {
+        case .unreachable: .unreachable
+        case .integerDivideByZero: .integerDivideByZero
+        case .integerOverflow: .integerOverflow
+        case .outOfBoundsMemoryAccess: .outOfBoundsMemoryAccess
+        case .nullReference: .nullReference
+        }
+    }
+}
+
+/// Leaves the threaded code with `fault` for `run(until:)` to throw.
 @inline(never)
-private func trap(_ trap: Trap, _ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
-    vm.pointee.context._withUnsafeGuaranteedRef { $0.pendingTrap = trap }
+private func trap(_ fault: Fault, _ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
+    vm.pointee.context._withUnsafeGuaranteedRef { $0.pendingTrap = fault.trap }
     return exit(ip, fp, m, s, vm)
 }
 
@@ -149,18 +165,24 @@ private func unary(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ f: (UInt6
     return next(ip + 1, fp, m, s, vm)
 }
 
-/// A binary op that can trap (division): `r = try f(fp[a], fp[b])`.
+/// A division or remainder: traps on a zero divisor, and if `overflows(a, b)`; else `r = f(fp[a], fp[b])`. (The
+/// checks are written here rather than taken from `Numeric`'s throwing functions: catching an error costs every
+/// run of the handler a stack frame.)
 @inline(__always)
-private func checked<T>(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ read: (FP, Slot) -> T,
-                        _ f: (T, T) throws(Trap) -> UInt64) -> Next {
+private func divide<T: FixedWidthInteger>(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ read: (FP, Slot) -> T,
+                                          overflows: (T, T) -> Bool, _ f: (T, T) -> UInt64) -> Next {
     let (a, b, r) = ip.operands((Slot, Slot, Slot).self)
-    do throws(Trap) {
-        fp[Int(r)] = try f(read(fp, a), read(fp, b))
-    } catch {
-        return trap(error, ip, fp, m, s, vm)
-    }
+    let (x, y) = (read(fp, a), read(fp, b))
+    if _slowPath(y == 0) { return trap(.integerDivideByZero, ip, fp, m, s, vm) }
+    if _slowPath(overflows(x, y)) { return trap(.integerOverflow, ip, fp, m, s, vm) }
+    fp[Int(r)] = f(x, y)
     return next(ip + 1, fp, m, s, vm)
 }
+
+/// Whether a signed division overflows: the lowest value divided by -1.
+@inline(__always)
+private func divisionOverflows<T: FixedWidthInteger & SignedInteger>(_ x: T, _ y: T) -> Bool { x == .min && y == -1 }
+@inline(__always) private func never<T>(_: T, _: T) -> Bool { false }
 
 /// A jump if `test(fp[a], fp[b])`, the operands `(a, b, target)`.
 @inline(__always)
@@ -205,11 +227,10 @@ private func access(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ size: UI
                     _ body: (Raw, MemoryOperand, FP) -> Void) -> Next {
     let o = ip.operands(MemoryOperand.self)
     if general {
-        do throws(Trap) {
-            body(try address(o, size, vm.pointee.memories, fp), o, fp)
-        } catch {
-            return trap(error, ip, fp, m, s, vm)
+        guard let p = generalAddress(o, size, vm.pointee.memories, fp) else {
+            return trap(.outOfBoundsMemoryAccess, ip, fp, m, s, vm)
         }
+        body(p, o, fp)
     } else {
         // A 32-bit address plus a 32-bit offset cannot overflow.
         let end = UInt64(fp[i32: o.address]) &+ UInt64(o.offset) &+ size
@@ -217,6 +238,13 @@ private func access(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ size: UI
         body(m + Int(bitPattern: UInt(end &- size)), o, fp)
     }
     return next(ip + 1, fp, m, s, vm)
+}
+
+/// `address(o, size, memories, fp)`, nil if out of bounds: out of line, so that no handler catches an error.
+@inline(never)
+private func generalAddress(_ o: MemoryOperand, _ size: UInt64, _ memories: UnsafeMutablePointer<UnsafeMutablePointer<MemoryState>>,
+                            _ fp: FP) -> Raw? {
+    try? address(o, size, memories, fp)
 }
 
 /// The address of a `size`-byte access to 32-bit memory 0 at `base + offset` (a 32-bit address), or nil.
@@ -707,13 +735,15 @@ private func lower(_ op: Op) -> Inst {
         case .i32Sub(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i32) { word($0 &- $1) } })
         case .i32Mul(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i32) { word($0 &* $1) } })
         case .i32DivS(let a, let b, let r):
-            Inst((a, b, r), { checked($0, $1, $2, $3, $4, i32) { (a, b) throws(Trap) in word(try Numeric.divS(a, b)) } })
+            Inst((a, b, r), { divide($0, $1, $2, $3, $4, s32, overflows: divisionOverflows) {
+                word(UInt32(bitPattern: $0.dividedReportingOverflow(by: $1).partialValue)) } })
         case .i32DivU(let a, let b, let r):
-            Inst((a, b, r), { checked($0, $1, $2, $3, $4, i32) { (a, b) throws(Trap) in word(try Numeric.divU(a, b)) } })
+            Inst((a, b, r), { divide($0, $1, $2, $3, $4, i32, overflows: never) { word($0 / $1) } })
         case .i32RemS(let a, let b, let r):
-            Inst((a, b, r), { checked($0, $1, $2, $3, $4, i32) { (a, b) throws(Trap) in word(try Numeric.remS(a, b)) } })
+            Inst((a, b, r), { divide($0, $1, $2, $3, $4, s32, overflows: never) {
+                word(UInt32(bitPattern: $0.remainderReportingOverflow(dividingBy: $1).partialValue)) } })
         case .i32RemU(let a, let b, let r):
-            Inst((a, b, r), { checked($0, $1, $2, $3, $4, i32) { (a, b) throws(Trap) in word(try Numeric.remU(a, b)) } })
+            Inst((a, b, r), { divide($0, $1, $2, $3, $4, i32, overflows: never) { word($0 % $1) } })
         case .i32And(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i32) { word($0 & $1) } })
         case .i32Or(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i32) { word($0 | $1) } })
         case .i32Xor(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i32) { word($0 ^ $1) } })
@@ -733,13 +763,15 @@ private func lower(_ op: Op) -> Inst {
         case .i64Sub(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i64) { $0 &- $1 } })
         case .i64Mul(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i64) { $0 &* $1 } })
         case .i64DivS(let a, let b, let r):
-            Inst((a, b, r), { checked($0, $1, $2, $3, $4, i64) { (a, b) throws(Trap) in try Numeric.divS(a, b) } })
+            Inst((a, b, r), { divide($0, $1, $2, $3, $4, s64, overflows: divisionOverflows) {
+                UInt64(bitPattern: $0.dividedReportingOverflow(by: $1).partialValue) } })
         case .i64DivU(let a, let b, let r):
-            Inst((a, b, r), { checked($0, $1, $2, $3, $4, i64) { (a, b) throws(Trap) in try Numeric.divU(a, b) } })
+            Inst((a, b, r), { divide($0, $1, $2, $3, $4, i64, overflows: never) { $0 / $1 } })
         case .i64RemS(let a, let b, let r):
-            Inst((a, b, r), { checked($0, $1, $2, $3, $4, i64) { (a, b) throws(Trap) in try Numeric.remS(a, b) } })
+            Inst((a, b, r), { divide($0, $1, $2, $3, $4, s64, overflows: never) {
+                UInt64(bitPattern: $0.remainderReportingOverflow(dividingBy: $1).partialValue) } })
         case .i64RemU(let a, let b, let r):
-            Inst((a, b, r), { checked($0, $1, $2, $3, $4, i64) { (a, b) throws(Trap) in try Numeric.remU(a, b) } })
+            Inst((a, b, r), { divide($0, $1, $2, $3, $4, i64, overflows: never) { $0 % $1 } })
         case .i64And(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i64) { $0 & $1 } })
         case .i64Or(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i64) { $0 | $1 } })
         case .i64Xor(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i64) { $0 ^ $1 } })
@@ -789,11 +821,7 @@ private func lower(_ op: Op) -> Inst {
         case .convert(let opcode, let a, let r):
             Inst((opcode, a, r), { ip, fp, m, s, vm in
                 let (opcode, a, r) = ip.operands((PackedOpcode, Slot, Slot).self)
-                do throws(Trap) {
-                    fp[Int(r)] = try Numeric.convert(opcode.opcode, fp[Int(a)])
-                } catch {
-                    return trap(error, ip, fp, m, s, vm)
-                }
+                guard convert(opcode, a, r, fp, vm) else { return exit(ip, fp, m, s, vm) }
                 return next(ip + 1, fp, m, s, vm)
             })
 
@@ -801,13 +829,13 @@ private func lower(_ op: Op) -> Inst {
         case .simd(let opcode, let base):
             Inst((opcode, base), { ip, fp, m, s, vm in
                 let (opcode, base) = ip.operands((PackedOpcode, Slot).self)
-                VectorOps.execute(opcode.opcode, base: base, fp: fp)
+                simd(opcode, base, fp)
                 return next(ip + 1, fp, m, s, vm)
             })
         case .simdLane(let opcode, let lane, let base):
             Inst((opcode, lane, base), { ip, fp, m, s, vm in
                 let (opcode, lane, base) = ip.operands((PackedOpcode, UInt8, Slot).self)
-                VectorOps.executeLane(opcode.opcode, lane: lane, base: base, fp: fp)
+                simdLane(opcode, lane, base, fp)
                 return next(ip + 1, fp, m, s, vm)
             })
         }
@@ -836,4 +864,30 @@ private func unaryF64(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ f: (Do
     let (a, r) = ip.operands((Slot, Slot).self)
     fp[f64: r] = f(fp[f64: a])
     return next(ip + 1, fp, m, s, vm)
+}
+
+// MARK: - Out of line
+// A handler that called these inline would keep their locals on the stack, and LLVM does not make a tail call
+// from a function whose stack a callee might see: the handler's dispatch would become a call.
+
+/// `fp[r] = convert(fp[a])`; false, with the trap left in the context, if it traps.
+@inline(never)
+private func convert(_ opcode: PackedOpcode, _ a: Slot, _ r: Slot, _ fp: FP, _ vm: VM) -> Bool {
+    do throws(Trap) {
+        fp[Int(r)] = try Numeric.convert(opcode.opcode, fp[Int(a)])
+        return true
+    } catch {
+        vm.pointee.context._withUnsafeGuaranteedRef { $0.pendingTrap = error }
+        return false
+    }
+}
+
+@inline(never)
+private func simd(_ opcode: PackedOpcode, _ base: Slot, _ fp: FP) {
+    VectorOps.execute(opcode.opcode, base: base, fp: fp)
+}
+
+@inline(never)
+private func simdLane(_ opcode: PackedOpcode, _ lane: UInt8, _ base: Slot, _ fp: FP) {
+    VectorOps.executeLane(opcode.opcode, lane: lane, base: base, fp: fp)
 }
