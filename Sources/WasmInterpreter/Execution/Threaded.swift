@@ -299,15 +299,12 @@ private enum Access {
     static func i64Load8S(_ p: Raw, _ o: MemoryOperand, _ fp: FP) {
         fp[i64: o.value] = UInt64(bitPattern: Int64(Int8(bitPattern: p.loadLE(UInt8.self))))
     }
-    static func i64Load8U(_ p: Raw, _ o: MemoryOperand, _ fp: FP) { fp[i64: o.value] = UInt64(p.loadLE(UInt8.self)) }
     static func i64Load16S(_ p: Raw, _ o: MemoryOperand, _ fp: FP) {
         fp[i64: o.value] = UInt64(bitPattern: Int64(Int16(bitPattern: p.loadLE(UInt16.self))))
     }
-    static func i64Load16U(_ p: Raw, _ o: MemoryOperand, _ fp: FP) { fp[i64: o.value] = UInt64(p.loadLE(UInt16.self)) }
     static func i64Load32S(_ p: Raw, _ o: MemoryOperand, _ fp: FP) {
         fp[i64: o.value] = UInt64(bitPattern: Int64(Int32(bitPattern: p.loadLE(UInt32.self))))
     }
-    static func i64Load32U(_ p: Raw, _ o: MemoryOperand, _ fp: FP) { fp[i64: o.value] = UInt64(p.loadLE(UInt32.self)) }
     static func store8(_ p: Raw, _ o: MemoryOperand, _ fp: FP) { p.storeLE(UInt8(truncatingIfNeeded: fp[Int(o.value)])) }
     static func store16(_ p: Raw, _ o: MemoryOperand, _ fp: FP) { p.storeLE(UInt16(truncatingIfNeeded: fp[Int(o.value)])) }
     static func store32(_ p: Raw, _ o: MemoryOperand, _ fp: FP) { p.storeLE(UInt32(truncatingIfNeeded: fp[Int(o.value)])) }
@@ -392,10 +389,9 @@ private func lower(_ op: Op) -> Inst {
             Inst(target, { jump($0, $0.operands(Int32.self), $1, $2, $3, $4) })
         case .jumpIf(let condition, let target):
             Inst((condition, target), { testJump($0, $1, $2, $3, $4) { UInt32(truncatingIfNeeded: $0) != 0 } })
-        case .jumpIfNot(let condition, let target):
+        // Ops that do the same share a row: LLVM would merge their handlers into one behind a jump.
+        case .jumpIfNot(let condition, let target), .jumpIfI32Eqz(let condition, let target):
             Inst((condition, target), { testJump($0, $1, $2, $3, $4) { UInt32(truncatingIfNeeded: $0) == 0 } })
-        case .jumpIfI32Eqz(let a, let target):
-            Inst((a, target), { testJump($0, $1, $2, $3, $4) { UInt32(truncatingIfNeeded: $0) == 0 } })
         case .branchOnNull(let slot, let target):
             Inst((slot, target), { testJump($0, $1, $2, $3, $4) { $0 == 0 } })
         case .branchOnNonNull(let slot, let target):
@@ -541,7 +537,7 @@ private func lower(_ op: Op) -> Inst {
             })
 
         // MARK: References
-        case .refIsNull(let slot, let result):
+        case .refIsNull(let slot, let result), .i64Eqz(let slot, let result):
             Inst((slot, result), { unary($0, $1, $2, $3, $4) { bit($0 == 0) } })
         case .refAsNonNull(let slot):
             Inst(slot, { ip, fp, m, s, vm in
@@ -577,7 +573,7 @@ private func lower(_ op: Op) -> Inst {
                 fp[i64: result] = overflow ? sum | 0xFFFF_FFFF_FFFF_FFF0 : sum
                 return next(ip + 1, fp, m, s, vm)
             })
-        case .i32Load(let o), .f32Load(let o):
+        case .i32Load(let o), .f32Load(let o), .i64Load32U(let o):
             memory(o, { access($0, $1, $2, $3, $4, 4, general: false, Access.i32Load) },
                    { access($0, $1, $2, $3, $4, 4, general: true, Access.i32Load) })
         case .i64Load(let o), .f64Load(let o):
@@ -586,33 +582,24 @@ private func lower(_ op: Op) -> Inst {
         case .i32Load8S(let o):
             memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.i32Load8S) },
                    { access($0, $1, $2, $3, $4, 1, general: true, Access.i32Load8S) })
-        case .i32Load8U(let o):
+        case .i32Load8U(let o), .i64Load8U(let o):
             memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.i32Load8U) },
                    { access($0, $1, $2, $3, $4, 1, general: true, Access.i32Load8U) })
         case .i32Load16S(let o):
             memory(o, { access($0, $1, $2, $3, $4, 2, general: false, Access.i32Load16S) },
                    { access($0, $1, $2, $3, $4, 2, general: true, Access.i32Load16S) })
-        case .i32Load16U(let o):
+        case .i32Load16U(let o), .i64Load16U(let o):
             memory(o, { access($0, $1, $2, $3, $4, 2, general: false, Access.i32Load16U) },
                    { access($0, $1, $2, $3, $4, 2, general: true, Access.i32Load16U) })
         case .i64Load8S(let o):
             memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.i64Load8S) },
                    { access($0, $1, $2, $3, $4, 1, general: true, Access.i64Load8S) })
-        case .i64Load8U(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.i64Load8U) },
-                   { access($0, $1, $2, $3, $4, 1, general: true, Access.i64Load8U) })
         case .i64Load16S(let o):
             memory(o, { access($0, $1, $2, $3, $4, 2, general: false, Access.i64Load16S) },
                    { access($0, $1, $2, $3, $4, 2, general: true, Access.i64Load16S) })
-        case .i64Load16U(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 2, general: false, Access.i64Load16U) },
-                   { access($0, $1, $2, $3, $4, 2, general: true, Access.i64Load16U) })
         case .i64Load32S(let o):
             memory(o, { access($0, $1, $2, $3, $4, 4, general: false, Access.i64Load32S) },
                    { access($0, $1, $2, $3, $4, 4, general: true, Access.i64Load32S) })
-        case .i64Load32U(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 4, general: false, Access.i64Load32U) },
-                   { access($0, $1, $2, $3, $4, 4, general: true, Access.i64Load32U) })
         case .store8(let o):
             memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.store8) },
                    { access($0, $1, $2, $3, $4, 1, general: true, Access.store8) })
@@ -692,7 +679,6 @@ private func lower(_ op: Op) -> Inst {
 
         // MARK: Numeric
         case .i32Eqz(let a, let r): Inst((a, r), { unary($0, $1, $2, $3, $4) { bit(UInt32(truncatingIfNeeded: $0) == 0) } })
-        case .i64Eqz(let a, let r): Inst((a, r), { unary($0, $1, $2, $3, $4) { bit($0 == 0) } })
         case .i32Eq(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i32) { bit($0 == $1) } })
         case .i32Ne(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i32) { bit($0 != $1) } })
         case .i32LtS(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, s32) { bit($0 < $1) } })
@@ -819,11 +805,7 @@ private func lower(_ op: Op) -> Inst {
             Inst((a, b, r), { binary($0, $1, $2, $3, $4, i64) {
                 ($0 & 0x7FFF_FFFF_FFFF_FFFF) | ($1 & 0x8000_0000_0000_0000) } })
         case .convert(let opcode, let a, let r):
-            Inst((opcode, a, r), { ip, fp, m, s, vm in
-                let (opcode, a, r) = ip.operands((PackedOpcode, Slot, Slot).self)
-                guard convert(opcode, a, r, fp, vm) else { return exit(ip, fp, m, s, vm) }
-                return next(ip + 1, fp, m, s, vm)
-            })
+            conversion(opcode, a, r)
 
         // MARK: Vector
         case .simd(let opcode, let base):
@@ -890,4 +872,39 @@ private func simd(_ opcode: PackedOpcode, _ base: Slot, _ fp: FP) {
 @inline(never)
 private func simdLane(_ opcode: PackedOpcode, _ lane: UInt8, _ base: Slot, _ fp: FP) {
     VectorOps.executeLane(opcode.opcode, lane: lane, base: base, fp: fp)
+}
+
+/// A conversion, sign extension or the like: a handler of its own if it cannot trap, else one that calls
+/// `Numeric.convert` (a switch over the opcode on every run).
+private func conversion(_ opcode: PackedOpcode, _ a: Slot, _ r: Slot) -> Inst {
+    if let handler = conversion(opcode.opcode) { return Inst((a, r), handler) }
+    return Inst((opcode, a, r), { ip, fp, m, s, vm in
+        let (opcode, a, r) = ip.operands((PackedOpcode, Slot, Slot).self)
+        guard convert(opcode, a, r, fp, vm) else { return exit(ip, fp, m, s, vm) }
+        return next(ip + 1, fp, m, s, vm)
+    })
+}
+
+/// The handler of a conversion that cannot trap, operands `(a, r)`; nil for the others.
+private func conversion(_ opcode: Opcode) -> Handler? {
+    switch opcode {
+    case .i32WrapI64, .i64ExtendI32U, .i32ReinterpretF32, .f32ReinterpretI32:
+        { unary($0, $1, $2, $3, $4) { $0 & 0xFFFF_FFFF } }
+    case .i64ReinterpretF64, .f64ReinterpretI64: { unary($0, $1, $2, $3, $4) { $0 } }
+    case .i64ExtendI32S, .i64Extend32S: { unary($0, $1, $2, $3, $4) { UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: $0))) } }
+    case .i32Extend8S: { unary($0, $1, $2, $3, $4) { word(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: $0)))) } }
+    case .i32Extend16S: { unary($0, $1, $2, $3, $4) { word(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: $0)))) } }
+    case .i64Extend8S: { unary($0, $1, $2, $3, $4) { UInt64(bitPattern: Int64(Int8(truncatingIfNeeded: $0))) } }
+    case .i64Extend16S: { unary($0, $1, $2, $3, $4) { UInt64(bitPattern: Int64(Int16(truncatingIfNeeded: $0))) } }
+    case .f64ConvertI32S: { unary($0, $1, $2, $3, $4) { Double(Int32(truncatingIfNeeded: $0)).bitPattern } }
+    case .f64ConvertI32U: { unary($0, $1, $2, $3, $4) { Double(UInt32(truncatingIfNeeded: $0)).bitPattern } }
+    case .f64ConvertI64S: { unary($0, $1, $2, $3, $4) { Double(Int64(bitPattern: $0)).bitPattern } }
+    case .f64ConvertI64U: { unary($0, $1, $2, $3, $4) { Double($0).bitPattern } }
+    case .f32ConvertI32S: { unary($0, $1, $2, $3, $4) { word(Float(Int32(truncatingIfNeeded: $0))) } }
+    case .f32ConvertI32U: { unary($0, $1, $2, $3, $4) { word(Float(UInt32(truncatingIfNeeded: $0))) } }
+    case .f64PromoteF32:
+        { unary($0, $1, $2, $3, $4) { Numeric.promote(Float(bitPattern: UInt32(truncatingIfNeeded: $0))).bitPattern } }
+    case .f32DemoteF64: { unary($0, $1, $2, $3, $4) { word(Numeric.demote(Double(bitPattern: $0))) } }
+    default: nil
+    }
 }
