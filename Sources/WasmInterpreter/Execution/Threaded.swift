@@ -877,7 +877,11 @@ private func simdLane(_ opcode: PackedOpcode, _ lane: UInt8, _ base: Slot, _ fp:
 /// A conversion, sign extension or the like: a handler of its own if it cannot trap, else one that calls
 /// `Numeric.convert` (a switch over the opcode on every run).
 private func conversion(_ opcode: PackedOpcode, _ a: Slot, _ r: Slot) -> Inst {
-    if let handler = conversion(opcode.opcode) { return Inst((a, r), handler) }
+    switch opcode.opcode {
+    // The same as `copy`: one handler, not two that LLVM would merge behind a jump.
+    case .i64ReinterpretF64, .f64ReinterpretI64: return lower(.copy(from: a, to: r))
+    default: if let handler = conversion(opcode.opcode) { return Inst((a, r), handler) }
+    }
     return Inst((opcode, a, r), { ip, fp, m, s, vm in
         let (opcode, a, r) = ip.operands((PackedOpcode, Slot, Slot).self)
         guard convert(opcode, a, r, fp, vm) else { return exit(ip, fp, m, s, vm) }
@@ -890,7 +894,6 @@ private func conversion(_ opcode: Opcode) -> Handler? {
     switch opcode {
     case .i32WrapI64, .i64ExtendI32U, .i32ReinterpretF32, .f32ReinterpretI32:
         { unary($0, $1, $2, $3, $4) { $0 & 0xFFFF_FFFF } }
-    case .i64ReinterpretF64, .f64ReinterpretI64: { unary($0, $1, $2, $3, $4) { $0 } }
     case .i64ExtendI32S, .i64Extend32S: { unary($0, $1, $2, $3, $4) { UInt64(bitPattern: Int64(Int32(truncatingIfNeeded: $0))) } }
     case .i32Extend8S: { unary($0, $1, $2, $3, $4) { word(UInt32(bitPattern: Int32(Int8(truncatingIfNeeded: $0)))) } }
     case .i32Extend16S: { unary($0, $1, $2, $3, $4) { word(UInt32(bitPattern: Int32(Int16(truncatingIfNeeded: $0)))) } }
