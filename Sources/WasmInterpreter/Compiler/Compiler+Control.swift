@@ -144,7 +144,7 @@ extension Compiler {
               last.slot == condition.slot else { return nil }
         switch code[last.index] {
         case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i32Eqz,
-             .i32LoadEqz:
+             .i32LoadEqz, .i32And:
             return code[last.index]
         default:
             return nil
@@ -168,6 +168,8 @@ extension Compiler {
         case (.i32Eqz(let a, _), true): .jumpIf(condition: a, target: target)
         case (.i32LoadEqz(var t), false): { t.then = target; return .jumpIfLoadI32Eqz(t) }()
         case (.i32LoadEqz(var t), true): { t.then = target; return .jumpIfLoadI32Nez(t) }()
+        case (.i32And(let a, let b, _), false): .jumpIfI32And(a, b, target: target)
+        case (.i32And(let a, let b, _), true): .jumpIfNotI32And(a, b, target: target)
         default: .unreachable
         }
     }

@@ -359,6 +359,8 @@ struct Compiler {
         case .jumpIfI32GeS(let a, let b, let t): .jumpIfI32GeS(a, b, target: transform(t))
         case .jumpIfI32GeU(let a, let b, let t): .jumpIfI32GeU(a, b, target: transform(t))
         case .jumpIfI32Eqz(let a, let t): .jumpIfI32Eqz(a, target: transform(t))
+        case .jumpIfI32And(let a, let b, let t): .jumpIfI32And(a, b, target: transform(t))
+        case .jumpIfNotI32And(let a, let b, let t): .jumpIfNotI32And(a, b, target: transform(t))
         case .i32AddJumpIfNe(var x): { x.target = transform(x.target); return .i32AddJumpIfNe(x) }()
         case .i32AddJumpIfLtU(var x): { x.target = transform(x.target); return .i32AddJumpIfLtU(x) }()
         case .i32AddJumpIfLtS(var x): { x.target = transform(x.target); return .i32AddJumpIfLtS(x) }()

@@ -277,7 +277,7 @@ extension ExecutionContext {
             // The ops whose handlers never leave the threaded code at themselves (except for a trap).
             case .unreachable, .jump, .jumpIf, .jumpIfNot, .jumpIfI32Eq, .jumpIfI32Ne, .jumpIfI32LtS, .jumpIfI32LtU,
                  .jumpIfI32GtS, .jumpIfI32GtU, .jumpIfI32LeS, .jumpIfI32LeU, .jumpIfI32GeS, .jumpIfI32GeU,
-                 .jumpIfI32Eqz, .jumpIfLoadI32Eqz, .jumpIfLoadI32Nez, .jumpIfLoadI32Eq, .jumpIfLoadI32Ne,
+                 .jumpIfI32Eqz, .jumpIfI32And, .jumpIfNotI32And, .jumpIfLoadI32Eqz, .jumpIfLoadI32Nez, .jumpIfLoadI32Eq, .jumpIfLoadI32Ne,
                  .jumpIfLoadI32LtS, .jumpIfLoadI32LtU, .jumpIfLoadI32GtS, .jumpIfLoadI32GtU, .branchTable, .copy,
                  .copyV128, .const32, .const64, .select, .selectV128, .globalGet, .globalSet, .globalGetV128,
                  .globalSetV128, .refIsNull, .refAsNonNull, .branchOnNull, .branchOnNonNull, .addressOffset,

@@ -103,6 +103,8 @@ enum Op {
     case jumpIfI32LeS(Slot, Slot, target: Int32), jumpIfI32LeU(Slot, Slot, target: Int32)
     case jumpIfI32GeS(Slot, Slot, target: Int32), jumpIfI32GeU(Slot, Slot, target: Int32)
     case jumpIfI32Eqz(Slot, target: Int32)
+    /// An `i32.and` tested by a branch: jump if `lhs & rhs` is nonzero (or zero), a bit test.
+    case jumpIfI32And(Slot, Slot, target: Int32), jumpIfNotI32And(Slot, Slot, target: Int32)
     /// An `i32.load` tested by `i32.eqz` and a branch: jump if the loaded value is zero (or not).
     case jumpIfLoadI32Eqz(LoadTest), jumpIfLoadI32Nez(LoadTest)
     /// An `i32.load` compared by a branch: jump if `loaded <op> other`.

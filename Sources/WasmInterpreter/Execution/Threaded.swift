@@ -406,6 +406,9 @@ private func lower(_ op: Op) -> Inst {
         case .jumpIfI32LeU(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32, <=) })
         case .jumpIfI32GeS(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, s32, >=) })
         case .jumpIfI32GeU(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32, >=) })
+        case .jumpIfI32And(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32) { $0 & $1 != 0 } })
+        case .jumpIfNotI32And(let a, let b, let t):
+            Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32) { $0 & $1 == 0 } })
         case .jumpIfLoadI32Eqz(let t):
             Inst(t, { ip, fp, m, s, vm in
                 loadTest(ip, fp, m, s, vm) { value, t in branch(value == 0, t.then, ip, fp, m, s, vm) } })
