@@ -80,6 +80,14 @@
       (br_if $zero (i32.eqz (local.tee $v (i32.load offset=4 (local.get $address)))))
       (return (i32.add (local.get $v) (i32.const 1000))))
     (i32.const -1))
+  ;; An i32.and tested by br_if (bits set) and by if (bits clear).
+  (func (export "bits_branch") (param $x i32) (param $mask i32) (result i32)
+    (block $set
+      (br_if $set (i32.and (local.get $x) (local.get $mask)))
+      (return (i32.const 0)))
+    (i32.const 1))
+  (func (export "bits_if") (param $x i32) (param $mask i32) (result i32)
+    (if (result i32) (i32.and (local.get $x) (local.get $mask)) (then (i32.const 1)) (else (i32.const 0))))
   (func (export "load_eqz") (param $address i32) (result i32)
     (i32.eqz (i32.load (local.get $address))))
   ;; A branch lands between the load and the test: they must stay two ops.

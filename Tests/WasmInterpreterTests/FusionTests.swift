@@ -131,6 +131,18 @@ struct FusionTests {
         #expect(!code("label_between").contains { if case .i32LoadEqz = $0 { true } else { false } })
     }
 
+    @Test("an i32.and tested by a branch is one op, taken exactly when some bit is set in both operands")
+    func bitTests() throws {
+        let pairs: [(UInt32, UInt32)] = [(0, 0), (1, 1), (2, 1), (0x8000_0000, 0x8000_0001), (0xFFFF_FFFF, 0), (6, 3)]
+        for (x, mask) in pairs {
+            let expected: [Value] = [.i32(x & mask != 0 ? 1 : 0)]
+            #expect(try instance.invoke("bits_branch", [.i32(x), .i32(mask)]) == expected)
+            #expect(try instance.invoke("bits_if", [.i32(x), .i32(mask)]) == expected)
+        }
+        #expect(code("bits_branch").contains { if case .jumpIfI32And = $0 { true } else { false } })
+        #expect(code("bits_if").contains { if case .jumpIfNotI32And = $0 { true } else { false } })
+    }
+
     @Test("a loop's counter step and exit test are one op, for each test and either operand order, not across a label")
     func countedLoops() throws {
         /// The loop of the `count_*` functions: step, then go on while `again(counter, bound)`.
