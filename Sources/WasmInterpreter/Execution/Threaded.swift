@@ -89,7 +89,7 @@ private func exit(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
 /// The traps a handler raises itself: a trivial type, which a handler passes on without retaining or destroying
 /// it (`Trap` is not, and passing one makes the call to `trap` no tail call).
 private enum Fault {
-    case unreachable, integerDivideByZero, integerOverflow, outOfBoundsMemoryAccess, nullReference
+    case unreachable, integerDivideByZero, integerOverflow, outOfBoundsMemoryAccess, nullReference, functionTooLarge
 
     var trap: Trap {
         switch self {
@@ -98,6 +98,7 @@ private enum Fault {
         case .integerOverflow: .integerOverflow
         case .outOfBoundsMemoryAccess: .outOfBoundsMemoryAccess
         case .nullReference: .nullReference
+        case .functionTooLarge: .host("a jump too far for the run loop (a function body of over 89 million ops)")
         }
     }
 }
@@ -120,19 +121,25 @@ private func pause(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
 @inline(__always)
 private var needsAttention: Bool { contextsNeedingAttention.load(ordering: .relaxed) != 0 }
 
-/// Continues `distance` ops after the one after `ip` (jump targets are relative: `Compiler.makeJumpsRelative`).
-/// A taken jump is a safepoint: while some context needs attention it leaves the threaded code instead.
+/// Continues `offset` bytes after `ip` (an op's jump target, which `Op.threaded` turns from a distance in ops
+/// from the next op into this: one addition). A taken jump is a safepoint: while some context needs attention
+/// it leaves the threaded code instead.
 @inline(__always)
-private func jump(_ ip: IP, _ distance: Int32, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
-    let target = ip + 1 + Int(distance)
+private func jump(_ ip: IP, _ offset: Int32, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
+    jump(to: (UnsafeRawPointer(ip) + Int(offset)).assumingMemoryBound(to: Inst.self), fp, m, s, vm)
+}
+
+/// Continues at `target`, a safepoint.
+@inline(__always)
+private func jump(to target: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
     if _slowPath(needsAttention) { return pause(target, fp, m, s, vm) }
     return next(target, fp, m, s, vm)
 }
 
 /// Jumps if `taken`, else goes on with the next op.
 @inline(__always)
-private func branch(_ taken: Bool, _ distance: Int32, _ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
-    taken ? jump(ip, distance, fp, m, s, vm) : next(ip + 1, fp, m, s, vm)
+private func branch(_ taken: Bool, _ offset: Int32, _ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
+    taken ? jump(ip, offset, fp, m, s, vm) : next(ip + 1, fp, m, s, vm)
 }
 
 // MARK: - Op shapes
@@ -374,8 +381,26 @@ private func leave(_ vm: VM) -> (IP, FP)? {
 // MARK: - Lowering
 
 extension Op {
-    /// This op in threaded form: its operands and its handler.
-    var threaded: Inst { lower(self) }
+    /// This op in threaded form: its operands, with a jump target as a byte offset from the op, and its handler.
+    /// A jump too far for an `Int32` of bytes (a body of more than 89 million ops, beyond the default limits)
+    /// traps instead.
+    var threaded: Inst {
+        var fits = true
+        let op = Compiler.mapTarget(self) { distance in
+            guard let offset = jumpOffset(distance) else {
+                fits = false
+                return 0
+            }
+            return offset
+        }
+        return fits ? lower(op) : Inst((), { trap(.functionTooLarge, $0, $1, $2, $3, $4) })
+    }
+}
+
+/// The byte offset from a jump to its target, `distance` ops after the next op, if it fits in an `Int32`.
+@inline(__always)
+private func jumpOffset(_ distance: Int32) -> Int32? {
+    Int32(exactly: (Int64(distance) + 1) * Int64(MemoryLayout<Inst>.stride))
 }
 
 /// `op` in threaded form: the one table of what every op does in the threaded code (a row per op, its handler
@@ -440,8 +465,8 @@ private func lower(_ op: Op) -> Inst {
                 let targets = UnsafeRawPointer(ip + 1) + Int(table) &* MemoryLayout<Int32>.stride
                 let count = targets.load(as: UInt32.self)
                 let entry = 1 + Int(min(fp[i32: index], count &- 1))
-                return jump(ip, targets.load(fromByteOffset: entry &* MemoryLayout<Int32>.stride, as: Int32.self),
-                            fp, m, s, vm)
+                let distance = targets.load(fromByteOffset: entry &* MemoryLayout<Int32>.stride, as: Int32.self)
+                return jump(to: ip + 1 + Int(distance), fp, m, s, vm)
             })
         case .return:
             Inst((), { ip, fp, m, s, vm in
