@@ -227,8 +227,9 @@ private func refresh(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM) -> Next {
     return trap(.outOfBoundsMemoryAccess, ip, fp, m, s, vm)
 }
 
-/// A `size`-byte access `body` at the address of the op's `MemoryOperand`: of 32-bit memory 0 (checked against
-/// the cached size) or, `general`, of any memory.
+/// A `size`-byte access `body` at the address of the op's `MemoryOperand`: of 32-bit memory 0, checked against
+/// the cached size (the operand's offset is then where the access ends, relative to the address: see `memory`),
+/// or, `general`, of any memory.
 @inline(__always)
 private func access(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ size: UInt64, general: Bool,
                     _ body: (Raw, MemoryOperand, FP) -> Void) -> Next {
@@ -240,9 +241,9 @@ private func access(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ size: UI
         body(p, o, fp)
     } else {
         // A 32-bit address plus a 32-bit offset cannot overflow.
-        let end = UInt64(fp[i32: o.address]) &+ UInt64(o.offset) &+ size
+        let end = UInt64(fp[i32: o.address]) &+ UInt64(o.offset)
         guard end <= UInt64(UInt(bitPattern: s)) else { return refresh(ip, fp, m, s, vm) }
-        body(m + Int(bitPattern: UInt(end &- size)), o, fp)
+        body(m + (Int(bitPattern: UInt(end)) &- Int(size)), o, fp)
     }
     return next(ip + 1, fp, m, s, vm)
 }
@@ -326,9 +327,15 @@ private enum Access {
     }
 }
 
-/// The two handlers of a memory op: for 32-bit memory 0 (`fast`) and for any other memory.
-private func memory(_ o: MemoryOperand, _ fast: Handler, _ general: Handler) -> Inst {
-    Inst(o, o.memory == 0 ? fast : general)
+/// The two handlers of a `size`-byte memory op: for 32-bit memory 0 (`fast`), whose operand gets the offset of
+/// the access's end (one addition fewer on every run), and for any other memory, or an offset that leaves no room
+/// for that.
+private func memory(_ o: MemoryOperand, _ size: UInt32, _ fast: Handler, _ general: Handler) -> Inst {
+    let (end, overflow) = o.offset.addingReportingOverflow(size)
+    guard o.memory == 0, !overflow else { return Inst(o, general) }
+    var operand = o
+    operand.offset = end
+    return Inst(operand, fast)
 }
 
 // MARK: - Calls
@@ -602,49 +609,49 @@ private func lower(_ op: Op) -> Inst {
                 return next(ip + 1, fp, m, s, vm)
             })
         case .i32Load(let o), .f32Load(let o), .i64Load32U(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 4, general: false, Access.i32Load) },
+            memory(o, 4, { access($0, $1, $2, $3, $4, 4, general: false, Access.i32Load) },
                    { access($0, $1, $2, $3, $4, 4, general: true, Access.i32Load) })
         case .i64Load(let o), .f64Load(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 8, general: false, Access.i64Load) },
+            memory(o, 8, { access($0, $1, $2, $3, $4, 8, general: false, Access.i64Load) },
                    { access($0, $1, $2, $3, $4, 8, general: true, Access.i64Load) })
         case .i32Load8S(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.i32Load8S) },
+            memory(o, 1, { access($0, $1, $2, $3, $4, 1, general: false, Access.i32Load8S) },
                    { access($0, $1, $2, $3, $4, 1, general: true, Access.i32Load8S) })
         case .i32Load8U(let o), .i64Load8U(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.i32Load8U) },
+            memory(o, 1, { access($0, $1, $2, $3, $4, 1, general: false, Access.i32Load8U) },
                    { access($0, $1, $2, $3, $4, 1, general: true, Access.i32Load8U) })
         case .i32Load16S(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 2, general: false, Access.i32Load16S) },
+            memory(o, 2, { access($0, $1, $2, $3, $4, 2, general: false, Access.i32Load16S) },
                    { access($0, $1, $2, $3, $4, 2, general: true, Access.i32Load16S) })
         case .i32Load16U(let o), .i64Load16U(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 2, general: false, Access.i32Load16U) },
+            memory(o, 2, { access($0, $1, $2, $3, $4, 2, general: false, Access.i32Load16U) },
                    { access($0, $1, $2, $3, $4, 2, general: true, Access.i32Load16U) })
         case .i64Load8S(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.i64Load8S) },
+            memory(o, 1, { access($0, $1, $2, $3, $4, 1, general: false, Access.i64Load8S) },
                    { access($0, $1, $2, $3, $4, 1, general: true, Access.i64Load8S) })
         case .i64Load16S(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 2, general: false, Access.i64Load16S) },
+            memory(o, 2, { access($0, $1, $2, $3, $4, 2, general: false, Access.i64Load16S) },
                    { access($0, $1, $2, $3, $4, 2, general: true, Access.i64Load16S) })
         case .i64Load32S(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 4, general: false, Access.i64Load32S) },
+            memory(o, 4, { access($0, $1, $2, $3, $4, 4, general: false, Access.i64Load32S) },
                    { access($0, $1, $2, $3, $4, 4, general: true, Access.i64Load32S) })
         case .store8(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 1, general: false, Access.store8) },
+            memory(o, 1, { access($0, $1, $2, $3, $4, 1, general: false, Access.store8) },
                    { access($0, $1, $2, $3, $4, 1, general: true, Access.store8) })
         case .store16(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 2, general: false, Access.store16) },
+            memory(o, 2, { access($0, $1, $2, $3, $4, 2, general: false, Access.store16) },
                    { access($0, $1, $2, $3, $4, 2, general: true, Access.store16) })
         case .store32(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 4, general: false, Access.store32) },
+            memory(o, 4, { access($0, $1, $2, $3, $4, 4, general: false, Access.store32) },
                    { access($0, $1, $2, $3, $4, 4, general: true, Access.store32) })
         case .store64(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 8, general: false, Access.store64) },
+            memory(o, 8, { access($0, $1, $2, $3, $4, 8, general: false, Access.store64) },
                    { access($0, $1, $2, $3, $4, 8, general: true, Access.store64) })
         case .v128Load(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 16, general: false, Access.v128Load) },
+            memory(o, 16, { access($0, $1, $2, $3, $4, 16, general: false, Access.v128Load) },
                    { access($0, $1, $2, $3, $4, 16, general: true, Access.v128Load) })
         case .v128Store(let o):
-            memory(o, { access($0, $1, $2, $3, $4, 16, general: false, Access.v128Store) },
+            memory(o, 16, { access($0, $1, $2, $3, $4, 16, general: false, Access.v128Store) },
                    { access($0, $1, $2, $3, $4, 16, general: true, Access.v128Store) })
 
         // MARK: Fused memory ops (32-bit memory 0 only)
