@@ -322,7 +322,7 @@ struct Compiler {
         } else {
             emitMoves(type.results, to: 0)
         }
-        emit(.return())
+        emit(.return)
     }
 
     /// Points every fixup of `block` at the current code index.

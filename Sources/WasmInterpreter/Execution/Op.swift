@@ -86,8 +86,8 @@ struct MemoryAccess {
 /// Ops whose operands the compiler always leaves in consecutive slots name only the first (`base`); the others
 /// follow it in stack order and the result, if any, replaces the first.
 ///
-/// No case carries more than 16 bytes (larger immediates live in side tables of `CompiledFunction`): the run
-/// loop loads every op's payload before it dispatches, so each byte of the largest payload costs every op.
+/// No case carries more than 16 bytes (larger immediates live in side tables of `CompiledFunction`): the payload
+/// is the operands of the op's threaded form (`Inst`), which has room for 16.
 enum Op {
     // MARK: Control
     case unreachable
@@ -115,8 +115,7 @@ enum Op {
     /// after the function's code, `table` of them after the op that follows this one (so the run loop finds it
     /// from its op pointer alone).
     case branchTable(index: Slot, table: UInt32)
-    /// (Its byte of payload is unused: cases without payload share one tag, which costs a test on dispatch.)
-    case `return`(UInt8 = 0)
+    case `return`
     /// Call function `function` of the instance; arguments start at `base`, results replace them.
     case call(function: UInt32, base: Slot)
     /// `call` of a function the instance defines (not an import), its `defined` index: the fast path finds its
@@ -251,8 +250,7 @@ enum Op {
     case atomicFence
 }
 
-/// An opcode stored as its raw value. `Opcode` leaves spare bits that Swift would use for `Op`'s case tag,
-/// scattering it over several bytes; without them the tag gets a byte of its own and dispatch is one load.
+/// An opcode stored as its raw value, in an op's operands (`opcode` turns it back into the case).
 struct PackedOpcode {
     let raw: UInt16
 
