@@ -42,7 +42,8 @@ public enum WasiProgram {
         signal(SIGPIPE, SIG_IGN)
         // A WASIX program sees one rooted tree; a WASI one, the preopened directories (as in wasmtime).
         let isWasix = module.module.imports.contains { $0.module.hasPrefix("wasix_") }
-        let fileSystem = isWasix ? try GuestFileSystem(mapping: configuration.preopens, commands: configuration.commands.keys) : nil
+        let fileSystem = isWasix
+            ? try GuestFileSystem(mapping: configuration.preopens, commands: configuration.commands.keys) : nil
         defer { fileSystem?.removePrivateDirectory() }
         let kernel = Kernel(configuration: configuration, limits: store.limits, fileSystem: fileSystem)
         kernel.profiler = store.profiler

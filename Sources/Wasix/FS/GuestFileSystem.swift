@@ -10,10 +10,11 @@ import Darwin
 /// Without a mount at `/`, the root is a private host directory that holds an empty directory for each mount
 /// point (so that listing `/` shows them), `tmp`, and unless `/bin` is mounted, `/bin` with an empty executable
 /// file named after each command of the command table (a shell searches its PATH with `stat` before it execs
-/// a name; exec and spawn of `/bin/NAME` run the table's program); it is removed when the run ends. Paths are resolved one
-/// component at a time in the guest's namespace: `..` stops at `/` and crosses mounts the way it does on Linux,
-/// symlinks are followed inside the tree (an absolute target starts again at the guest root), and no step ever
-/// opens a host path outside the mounts.
+/// a name; exec and spawn of `/bin/NAME` run the table's program); it is removed when the run ends.
+///
+/// Paths are resolved one component at a time in the guest's namespace: `..` stops at `/` and crosses mounts the
+/// way it does on Linux, symlinks are followed inside the tree (an absolute target starts again at the guest
+/// root), and no step ever opens a host path outside the mounts.
 final class GuestFileSystem: @unchecked Sendable {
     /// A host directory (or `/dev`) at a guest path.
     struct Mount {
