@@ -340,7 +340,8 @@ struct Compiler {
 
     static func retarget(_ op: Op, _ target: Int32) -> Op { mapTarget(op) { _ in target } }
 
-    /// `op` with its jump target `t` replaced by `transform(t)`; any other op unchanged.
+    /// `op` with its jump target `t` replaced by `transform(t)`; any other op unchanged. No `default:`: an op with
+    /// a target that this switch forgot would keep an absolute target and jump astray.
     static func mapTarget(_ op: Op, _ transform: (Int32) -> Int32) -> Op {
         switch op {
         case .jump(let t): .jump(target: transform(t))
@@ -377,7 +378,29 @@ struct Compiler {
         case .jumpIfLoadI32LtU(var x): { x.target = transform(x.target); return .jumpIfLoadI32LtU(x) }()
         case .jumpIfLoadI32GtS(var x): { x.target = transform(x.target); return .jumpIfLoadI32GtS(x) }()
         case .jumpIfLoadI32GtU(var x): { x.target = transform(x.target); return .jumpIfLoadI32GtU(x) }()
-        default: op
+        // Every op without a target, listed so that a new op must be placed here or above.
+        case .unreachable, .meter, .branchTable, .return, .call, .callDefined, .callIndirect, .callRef, .returnCall,
+             .returnCallIndirect, .returnCallRef, .throw, .throwReference, .copy, .copyV128, .const32, .const64,
+             .constV128, .select, .selectV128, .globalGet, .globalSet, .globalGetV128, .globalSetV128, .refFunction,
+             .refIsNull, .refAsNonNull, .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy,
+             .tableInit, .elementDrop, .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop,
+             .addressOffset, .i32Load, .i64Load, .f32Load, .f64Load, .i32Load8S, .i32Load8U, .i32Load16S,
+             .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .store8,
+             .store16, .store32, .store64, .copy2, .i32LoadIndexed, .i64LoadIndexed, .i32Load8SIndexed,
+             .i32Load8UIndexed, .i32Load16SIndexed, .i32Load16UIndexed, .store8Indexed, .store16Indexed,
+             .store32Indexed, .store64Indexed, .i32LoadScaled, .i64LoadScaled, .store32Scaled, .store64Scaled,
+             .i32LoadEqz, .i32AddAdd, .i32MulAdd, .i32ShlAdd, .i32XorAdd, .i32RotlXor, .i32AndXor, .f64MulAdd,
+             .f64MulMul, .i32Eqz, .i64Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU,
+             .i32GeS, .i32GeU, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS,
+             .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge,
+             .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul, .i32DivS, .i32DivU, .i32RemS, .i32RemU,
+             .i32And, .i32Or, .i32Xor, .i32Shl, .i32ShrS, .i32ShrU, .i32Rotl, .i32Rotr, .i64Clz, .i64Ctz, .i64Popcnt,
+             .i64Add, .i64Sub, .i64Mul, .i64DivS, .i64DivU, .i64RemS, .i64RemU, .i64And, .i64Or, .i64Xor, .i64Shl,
+             .i64ShrS, .i64ShrU, .i64Rotl, .i64Rotr, .f32Abs, .f32Neg, .f32Ceil, .f32Floor, .f32Trunc, .f32Nearest,
+             .f32Sqrt, .f32Add, .f32Sub, .f32Mul, .f32Div, .f32Min, .f32Max, .f32Copysign, .f64Abs, .f64Neg,
+             .f64Ceil, .f64Floor, .f64Trunc, .f64Nearest, .f64Sqrt, .f64Add, .f64Sub, .f64Mul, .f64Div, .f64Min,
+             .f64Max, .f64Copysign, .convert, .v128Load, .v128Store, .v128LoadPartial, .v128StoreLane, .simd,
+             .simdLane, .shuffle, .atomic, .atomicFence: op
         }
     }
 
