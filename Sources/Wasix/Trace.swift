@@ -70,9 +70,7 @@ struct TraceLine {
         case .u64: return (String(c.u64(index)), 1)
         case .size: return (String(c.u64(index)), 1)
         case .signal: return (Signal(c.u32(index)).map(\.name) ?? String(c.u32(index)), 1)
-        case .clock:
-            let names = ["REALTIME", "MONOTONIC", "PROCESS_CPUTIME", "THREAD_CPUTIME"]
-            return (names[safe: c.u32(index)] ?? String(c.u32(index)), 1)
+        case .clock: return (Self.clockName(c.u32(index)), 1)
         case .whence: return (["SET", "CUR", "END"][safe: c.u32(index)] ?? String(c.u32(index)), 1)
         case .fdflags: return (Self.flags(c.u32(index), ["APPEND", "DSYNC", "NONBLOCK", "RSYNC", "SYNC"]), 1)
         case .oflags: return (Self.flags(c.u32(index), ["CREAT", "DIRECTORY", "EXCL", "TRUNC"]), 1)
@@ -137,14 +135,17 @@ struct TraceLine {
                 let id = try memory.load(base &+ clock, as: UInt32.self)
                 let timeout = try memory.load(base &+ clock &+ 8, as: UInt64.self)
                 let absolute = try memory.load(base &+ clock &+ 24, as: UInt16.self) & 1 != 0
-                let name = ["REALTIME", "MONOTONIC", "PROCESS_CPUTIME", "THREAD_CPUTIME"][safe: id] ?? String(id)
-                return "clock \(name) \(timeout)ns" + (absolute ? " absolute" : "")
+                return "clock \(Self.clockName(id)) \(timeout)ns" + (absolute ? " absolute" : "")
             case let tag:
                 let fd = try memory.load(base &+ 16, as: UInt32.self)
                 return "fd \(fd) " + (tag == 1 ? "read" : tag == 2 ? "write" : "tag \(tag)")
             }
         }
         return "[" + shown.joined(separator: ", ") + (count > 16 ? ", ..." : "") + "]"
+    }
+
+    private static func clockName(_ id: UInt32) -> String {
+        ["REALTIME", "MONOTONIC", "PROCESS_CPUTIME", "THREAD_CPUTIME"][safe: id] ?? String(id)
     }
 
     private static func address(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

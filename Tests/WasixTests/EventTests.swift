@@ -121,6 +121,20 @@ struct EventTests {
         #expect(try epollCount() == 0)
     }
 
+    @Test("an event descriptor's count can be read into several iovecs, and room past 8 bytes stays untouched")
+    func scatteredRead() throws {
+        let guest = try SyscallHarness(.wasix2022)
+        let fd = try makeEvent(guest, initial: 0x0506_0708)
+        try add(guest, fd, 0x0102_0304_0000_0000)
+        let first = try guest.allocate(4), second = try guest.allocate(4), third = try guest.allocate(4)
+        let iovecs = try guest.putIOVecs([(first, 4), (second, 4), (third, 4)]), read = try guest.allocate(8)
+        #expect(try guest.call("fd_read", [.i32(fd), guest.word(iovecs), guest.word(3), guest.word(read)]) == .success)
+        #expect(try guest.loadWord(at: read) == 8)
+        #expect(try guest.load(first, as: UInt32.self) == 0x0506_0708)
+        #expect(try guest.load(second, as: UInt32.self) == 0x0102_0304)
+        #expect(try guest.load(third, as: UInt32.self) == 0xAAAA_AAAA)
+    }
+
     @Test("an event descriptor's read needs 8 bytes of room", arguments: [ABI.wasix2022, .wasix32])
     func shortRead(abi: ABI) throws {
         let guest = try SyscallHarness(abi)

@@ -34,13 +34,16 @@ extension Syscalls {
         guard buffers.reduce(0, { $0 + $1.count }) >= 8 else { return .inval }
         while true {
             if let value = counter.take(fd.file.hostFD) {
-                var bytes = (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }[...]
-                for buffer in buffers where !bytes.isEmpty {
-                    let part = bytes.prefix(buffer.count)
-                    buffer.copyBytes(from: part)
+                var bytes = withUnsafeBytes(of: value.littleEndian, Array.init)[...]
+                let moved = try transfer(buffers) { destination, room in
+                    let part = bytes.prefix(room)
+                    part.withUnsafeBytes { source in
+                        if let base = source.baseAddress { destination?.copyMemory(from: base, byteCount: part.count) }
+                    }
                     bytes = bytes.dropFirst(part.count)
+                    return part.count
                 }
-                try c.storeSize(8, at: c.u32(3))
+                try c.storeSize(moved, at: c.u32(3))
                 return .success
             }
             guard fcntl(fd.file.hostFD, F_GETFL) & O_NONBLOCK == 0 else { return .again }
@@ -273,16 +276,18 @@ enum HostEpoll {
 
     static func event(events: UInt32, key: UInt64) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: eventSize)
-        for index in 0..<4 { bytes[index] = UInt8(truncatingIfNeeded: events >> (8 * index)) }
-        for index in 0..<8 { bytes[dataOffset + index] = UInt8(truncatingIfNeeded: key >> (8 * index)) }
+        bytes.withUnsafeMutableBytes {
+            $0.storeBytes(of: events, as: UInt32.self)
+            $0.storeBytes(of: key, toByteOffset: dataOffset, as: UInt64.self)
+        }
         return bytes
     }
 
     /// Event `index` of an `epoll_wait` buffer: its events and data.
     static func read(_ buffer: [UInt8], at index: Int) -> (events: UInt32, key: UInt64) {
-        let base = index * eventSize
-        let events = (0..<4).reduce(UInt32(0)) { $0 | UInt32(buffer[base + $1]) << (8 * $1) }
-        let key = (0..<8).reduce(UInt64(0)) { $0 | UInt64(buffer[base + dataOffset + $1]) << (8 * $1) }
-        return (events, key)
+        buffer.withUnsafeBytes {
+            ($0.loadUnaligned(fromByteOffset: index * eventSize, as: UInt32.self),
+             $0.loadUnaligned(fromByteOffset: index * eventSize + dataOffset, as: UInt64.self))
+        }
     }
 }

@@ -151,7 +151,7 @@ final class CompiledFunction: @unchecked Sendable {
         let storage = UnsafeMutableRawPointer.allocate(
             byteCount: max(codeBytes + flat.count * MemoryLayout<Int32>.stride, 1), alignment: MemoryLayout<Inst>.alignment)
         let instructions = storage.bindMemory(to: Inst.self, capacity: code.count)
-        instructions.initialize(from: code.map(\.threaded), count: code.count)
+        for (index, op) in code.enumerated() { (instructions + index).initialize(to: op.threaded) }
         self.code = UnsafePointer(instructions)
         ops = .allocate(capacity: max(code.count, 1))
         ops.initialize(from: code, count: code.count)
