@@ -230,8 +230,9 @@ final class Harness: @unchecked Sendable {
             guard let fd = Int32(name) else { continue }
             open[fd] = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + name)) ?? "?"
         }
-        // The listing's own descriptor, closed again by now.
-        return open.filter { fcntl($0.key, F_GETFD) >= 0 }
+        // The listing's own descriptor, closed again by now; and the host page table, which the runtime opens
+        // once for the life of the host process (PageMap.swift), when a fork first copies a memory.
+        return open.filter { fcntl($0.key, F_GETFD) >= 0 && !$0.value.hasSuffix("/pagemap") }
     }
 
     /// The host threads of the fuzzing process.

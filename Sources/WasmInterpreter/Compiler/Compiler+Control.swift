@@ -32,8 +32,14 @@ extension Compiler {
             emit(Self.jump(when: compare, negated: true, target: -1))
         } else {
             let slot = read(condition)
-            fixup = code.count
-            emit(.jumpIfNot(condition: slot, target: -1))
+            if let fused = testJump(after: slot, negated: true) {
+                code.removeLast()
+                fixup = code.count
+                emit(fused(-1))
+            } else {
+                fixup = code.count
+                emit(.jumpIfNot(condition: slot, target: -1))
+            }
         }
         beginBlock(.if, type)
         blocks[blocks.count - 1].elseFixup = fixup
@@ -97,7 +103,12 @@ extension Compiler {
         }
         let condition = read(operand)
         if branchIsInPlace(depth) {
-            emitJump(to: index) { .jumpIf(condition: condition, target: $0) }
+            if let fused = testJump(after: condition, negated: false) {
+                code.removeLast()
+                emitJump(to: index, fused)
+            } else {
+                emitJump(to: index) { .jumpIf(condition: condition, target: $0) }
+            }
         } else {
             let skip = code.count
             emit(.jumpIfNot(condition: condition, target: -1))
@@ -108,7 +119,10 @@ extension Compiler {
     }
 
     mutating func compileBranchTable(_ labels: [LabelDepth], default defaultLabel: LabelDepth) {
-        let index = pop().slot
+        // The index is read where it is (a local, say), the values below it go where the branches expect them.
+        let operand = pop()
+        materializeAll()
+        let index = read(operand)
         let table = branchTables.count
         let all = labels + [defaultLabel]
         // The run loop finds the table by its offset in the flattened tables: a count, then the targets.
@@ -146,6 +160,32 @@ extension Compiler {
         case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i32Eqz,
              .i32LoadEqz, .i32And:
             return code[last.index]
+        default:
+            return nil
+        }
+    }
+
+    /// The jump op (given its target) on `condition` being nonzero (or, `negated`, zero) that also does the op
+    /// just before, if one can do both: a copy; a load or a counter's step that wrote `condition`.
+    func testJump(after condition: Slot, negated: Bool) -> ((Int32) -> Op)? {
+        guard lastOpIsFusable else { return nil }
+        let test = { (o: MemoryOperand, target: Int32) in
+            LoadTest(address: o.address, offset: o.offset, value: o.value, then: target)
+        }
+        switch code[code.count - 1] {
+        case .copy(let from, let to):
+            return {
+                negated ? .copyJumpIfNot(from: from, to: to, condition: condition, target: $0)
+                        : .copyJumpIf(from: from, to: to, condition: condition, target: $0)
+            }
+        case .i32Load(let o) where o.value == condition && o.memory == 0:
+            return { negated ? .jumpIfLoadI32Eqz(test(o, $0)) : .jumpIfLoadI32Nez(test(o, $0)) }
+        case .i32Load8U(let o) where o.value == condition && o.memory == 0:
+            return { negated ? .jumpIfLoad8UEqz(test(o, $0)) : .jumpIfLoad8UNez(test(o, $0)) }
+        case .i32Add(let a, let b, let r) where r == a && a == condition && !negated:
+            return { .i32AddJumpIfNez(CountedJump(counter: a, step: b, bound: a, target: $0)) }
+        case .i32Sub(let a, let b, let r) where r == a && a == condition && !negated:
+            return { .i32SubJumpIfNez(CountedJump(counter: a, step: b, bound: a, target: $0)) }
         default:
             return nil
         }

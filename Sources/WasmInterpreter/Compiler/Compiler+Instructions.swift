@@ -217,7 +217,7 @@ extension Compiler {
     static func readsOperandsLazily(_ instruction: Instruction) -> Bool {
         switch instruction.opcode {
         case .localGet, .localSet, .localTee, .i32Const, .i64Const, .f32Const, .f64Const, .drop, .select,
-             .selectTyped, .globalGet, .globalSet, .brIf, .if, .v128Load, .v128Store:
+             .selectTyped, .globalGet, .globalSet, .brIf, .brTable, .if, .v128Load, .v128Store:
             return true
         default:
             let opcode = instruction.opcode

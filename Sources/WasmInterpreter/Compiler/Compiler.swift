@@ -372,6 +372,13 @@ struct Compiler {
         case .i32SubJumpIfGtS(var x): { x.target = transform(x.target); return .i32SubJumpIfGtS(x) }()
         case .jumpIfLoadI32Eqz(var x): { x.then = transform(x.then); return .jumpIfLoadI32Eqz(x) }()
         case .jumpIfLoadI32Nez(var x): { x.then = transform(x.then); return .jumpIfLoadI32Nez(x) }()
+        case .jumpIfLoad8UEqz(var x): { x.then = transform(x.then); return .jumpIfLoad8UEqz(x) }()
+        case .jumpIfLoad8UNez(var x): { x.then = transform(x.then); return .jumpIfLoad8UNez(x) }()
+        case .copyJumpIf(let f, let d, let c, let t): .copyJumpIf(from: f, to: d, condition: c, target: transform(t))
+        case .copyJumpIfNot(let f, let d, let c, let t):
+            .copyJumpIfNot(from: f, to: d, condition: c, target: transform(t))
+        case .i32AddJumpIfNez(var x): { x.target = transform(x.target); return .i32AddJumpIfNez(x) }()
+        case .i32SubJumpIfNez(var x): { x.target = transform(x.target); return .i32SubJumpIfNez(x) }()
         case .jumpIfLoadI32Eq(var x): { x.target = transform(x.target); return .jumpIfLoadI32Eq(x) }()
         case .jumpIfLoadI32Ne(var x): { x.target = transform(x.target); return .jumpIfLoadI32Ne(x) }()
         case .jumpIfLoadI32LtS(var x): { x.target = transform(x.target); return .jumpIfLoadI32LtS(x) }()
@@ -389,7 +396,7 @@ struct Compiler {
              .store16, .store32, .store64, .copy2, .i32LoadIndexed, .i64LoadIndexed, .i32Load8SIndexed,
              .i32Load8UIndexed, .i32Load16SIndexed, .i32Load16UIndexed, .store8Indexed, .store16Indexed,
              .store32Indexed, .store64Indexed, .i32LoadScaled, .i64LoadScaled, .store32Scaled, .store64Scaled,
-             .i32LoadEqz, .i32AddAdd, .i32MulAdd, .i32ShlAdd, .i32XorAdd, .i32RotlXor, .i32AndXor, .f64MulAdd,
+             .i32LoadEqz, .i32AddAdd, .i32MulAdd, .i32ShlAdd, .i32XorAdd, .i32RotlXor, .i32AndXor, .i32ShrUAnd, .i32ShrUXor, .i32XorAnd, .i32SubAnd, .f64MulAdd,
              .f64MulMul, .i32Eqz, .i64Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU,
              .i32GeS, .i32GeU, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS,
              .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge,

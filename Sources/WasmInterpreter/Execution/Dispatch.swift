@@ -277,7 +277,8 @@ extension ExecutionContext {
             // The ops whose handlers never leave the threaded code at themselves (except for a trap).
             case .unreachable, .jump, .jumpIf, .jumpIfNot, .jumpIfI32Eq, .jumpIfI32Ne, .jumpIfI32LtS, .jumpIfI32LtU,
                  .jumpIfI32GtS, .jumpIfI32GtU, .jumpIfI32LeS, .jumpIfI32LeU, .jumpIfI32GeS, .jumpIfI32GeU,
-                 .jumpIfI32Eqz, .jumpIfI32And, .jumpIfNotI32And, .jumpIfLoadI32Eqz, .jumpIfLoadI32Nez, .jumpIfLoadI32Eq, .jumpIfLoadI32Ne,
+                 .jumpIfI32Eqz, .jumpIfI32And, .jumpIfNotI32And, .jumpIfLoadI32Eqz, .jumpIfLoadI32Nez,
+                 .jumpIfLoad8UEqz, .jumpIfLoad8UNez, .copyJumpIf, .copyJumpIfNot, .i32AddJumpIfNez, .i32SubJumpIfNez, .jumpIfLoadI32Eq, .jumpIfLoadI32Ne,
                  .jumpIfLoadI32LtS, .jumpIfLoadI32LtU, .jumpIfLoadI32GtS, .jumpIfLoadI32GtU, .branchTable, .copy,
                  .copyV128, .const32, .const64, .select, .selectV128, .globalGet, .globalSet, .globalGetV128,
                  .globalSetV128, .refIsNull, .refAsNonNull, .branchOnNull, .branchOnNonNull, .addressOffset,
@@ -288,7 +289,7 @@ extension ExecutionContext {
                  .store64Indexed, .i32LoadScaled, .i64LoadScaled, .store32Scaled, .store64Scaled, .i32AddJumpIfNe,
                  .i32AddJumpIfLtU, .i32AddJumpIfLtS, .i32AddJumpIfGtU, .i32AddJumpIfGtS, .i32SubJumpIfNe,
                  .i32SubJumpIfGtU, .i32SubJumpIfGtS, .i32LoadEqz, .i32AddAdd, .i32MulAdd, .i32ShlAdd, .i32XorAdd,
-                 .i32RotlXor, .i32AndXor, .f64MulAdd, .f64MulMul, .i32Eqz, .i64Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU,
+                 .i32RotlXor, .i32AndXor, .i32ShrUAnd, .i32ShrUXor, .i32XorAnd, .i32SubAnd, .f64MulAdd, .f64MulMul, .i32Eqz, .i64Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU,
                  .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS,
                  .i64GtU, .i64LeS, .i64LeU, .i64GeS, .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq,
                  .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge, .i32Clz, .i32Ctz, .i32Popcnt, .i32Add, .i32Sub, .i32Mul,

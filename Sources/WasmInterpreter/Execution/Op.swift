@@ -38,7 +38,7 @@ struct IndexedAccess {
     var offset: UInt32
 }
 
-/// A 4-byte load from 32-bit memory 0 that `i32.eqz` tests: the loaded value goes to `value`, and `then` is
+/// A load from 32-bit memory 0 that `i32.eqz` or a branch tests: the loaded value goes to `value`, and `then` is
 /// the slot of the test's result or, in the branch forms, the jump target.
 struct LoadTest {
     var address: Slot
@@ -107,6 +107,11 @@ enum Op {
     case jumpIfI32And(Slot, Slot, target: Int32), jumpIfNotI32And(Slot, Slot, target: Int32)
     /// An `i32.load` tested by `i32.eqz` and a branch: jump if the loaded value is zero (or not).
     case jumpIfLoadI32Eqz(LoadTest), jumpIfLoadI32Nez(LoadTest)
+    /// An `i32.load8_u` tested by a branch: the byte goes to `value`, then jump if it is zero (or not).
+    case jumpIfLoad8UEqz(LoadTest), jumpIfLoad8UNez(LoadTest)
+    /// A copy (`local.set` of a local, say) and then a branch: jump if `condition` is nonzero (or zero).
+    case copyJumpIf(from: Slot, to: Slot, condition: Slot, target: Int32)
+    case copyJumpIfNot(from: Slot, to: Slot, condition: Slot, target: Int32)
     /// An `i32.load` compared by a branch: jump if `loaded <op> other`.
     case jumpIfLoadI32Eq(LoadComparison), jumpIfLoadI32Ne(LoadComparison)
     case jumpIfLoadI32LtS(LoadComparison), jumpIfLoadI32LtU(LoadComparison)
@@ -191,11 +196,15 @@ enum Op {
     case i32AddJumpIfNe(CountedJump), i32AddJumpIfLtU(CountedJump), i32AddJumpIfLtS(CountedJump)
     case i32AddJumpIfGtU(CountedJump), i32AddJumpIfGtS(CountedJump)
     case i32SubJumpIfNe(CountedJump), i32SubJumpIfGtU(CountedJump), i32SubJumpIfGtS(CountedJump)
+    /// A counter's step and a branch on the new value: jump if it is nonzero (`bound` is not read).
+    case i32AddJumpIfNez(CountedJump), i32SubJumpIfNez(CountedJump)
     /// An `i32.load` and the `i32.eqz` of its value.
     case i32LoadEqz(LoadTest)
     /// Two arithmetic instructions where the second takes the first's result: `r = (a op1 b) op2 c`.
     case i32AddAdd(Slot, Slot, Slot, Slot), i32MulAdd(Slot, Slot, Slot, Slot), i32ShlAdd(Slot, Slot, Slot, Slot)
     case i32XorAdd(Slot, Slot, Slot, Slot), i32RotlXor(Slot, Slot, Slot, Slot), i32AndXor(Slot, Slot, Slot, Slot)
+    case i32ShrUAnd(Slot, Slot, Slot, Slot), i32ShrUXor(Slot, Slot, Slot, Slot), i32XorAnd(Slot, Slot, Slot, Slot)
+    case i32SubAnd(Slot, Slot, Slot, Slot)
     case f64MulAdd(Slot, Slot, Slot, Slot), f64MulMul(Slot, Slot, Slot, Slot)
 
     // MARK: Numeric, one case per instruction (operands: lhs, rhs, result)

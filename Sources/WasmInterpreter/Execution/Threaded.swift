@@ -206,6 +206,15 @@ private func testJump(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ test: 
     return branch(test(fp[Int(slot)]), target, ip, fp, m, s, vm)
 }
 
+/// A copy `fp[to] = fp[from]`, then a jump if `test(fp[condition])` (an i32), the operands
+/// `(from, to, condition, target)`.
+@inline(__always)
+private func copyJump(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ test: (UInt32) -> Bool) -> Next {
+    let (from, to, condition, target) = ip.operands((Slot, Slot, Slot, Int32).self)
+    fp[Int(to)] = fp[Int(from)]
+    return branch(test(fp[i32: condition]), target, ip, fp, m, s, vm)
+}
+
 /// A counted loop's op: steps the counter by `step` (`&+` or `&-`), then jumps if `test(counter, bound)`.
 @inline(__always)
 private func countedJump(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ step: (UInt32, UInt32) -> UInt32,
@@ -283,12 +292,13 @@ private func loadJump(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ test: 
     return branch(test(p.loadLE(UInt32.self), fp[i32: x.other]), x.target, ip, fp, m, s, vm)
 }
 
-/// A `LoadTest`: stores the loaded value, then `body(value, test)`.
+/// A `LoadTest` of `size` bytes (4, or 1 for a byte load): stores the loaded value, then `body(value, test)`.
 @inline(__always)
-private func loadTest(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, _ body: (UInt32, LoadTest) -> Next) -> Next {
+private func loadTest(_ ip: IP, _ fp: FP, _ m: Raw, _ s: Int, _ vm: VM, size: UInt64 = 4,
+                      _ body: (UInt32, LoadTest) -> Next) -> Next {
     let t = ip.operands(LoadTest.self)
-    guard let p = address0(fp[i32: t.address], t.offset, 4, m, s) else { return refresh(ip, fp, m, s, vm) }
-    let value = p.loadLE(UInt32.self)
+    guard let p = address0(fp[i32: t.address], t.offset, size, m, s) else { return refresh(ip, fp, m, s, vm) }
+    let value = size == 1 ? UInt32(p.loadLE(UInt8.self)) : p.loadLE(UInt32.self)
     fp[i32: t.value] = value
     return body(value, t)
 }
@@ -447,6 +457,16 @@ private func lower(_ op: Op) -> Inst {
         case .jumpIfLoadI32Nez(let t):
             Inst(t, { ip, fp, m, s, vm in
                 loadTest(ip, fp, m, s, vm) { value, t in branch(value != 0, t.then, ip, fp, m, s, vm) } })
+        case .jumpIfLoad8UEqz(let t):
+            Inst(t, { ip, fp, m, s, vm in
+                loadTest(ip, fp, m, s, vm, size: 1) { value, t in branch(value == 0, t.then, ip, fp, m, s, vm) } })
+        case .jumpIfLoad8UNez(let t):
+            Inst(t, { ip, fp, m, s, vm in
+                loadTest(ip, fp, m, s, vm, size: 1) { value, t in branch(value != 0, t.then, ip, fp, m, s, vm) } })
+        case .copyJumpIf(let from, let to, let condition, let target):
+            Inst((from, to, condition, target), { copyJump($0, $1, $2, $3, $4) { $0 != 0 } })
+        case .copyJumpIfNot(let from, let to, let condition, let target):
+            Inst((from, to, condition, target), { copyJump($0, $1, $2, $3, $4) { $0 == 0 } })
         case .jumpIfLoadI32Eq(let x): Inst(x, { loadJump($0, $1, $2, $3, $4, ==) })
         case .jumpIfLoadI32Ne(let x): Inst(x, { loadJump($0, $1, $2, $3, $4, !=) })
         case .jumpIfLoadI32LtS(let x):
@@ -466,6 +486,8 @@ private func lower(_ op: Op) -> Inst {
         case .i32SubJumpIfGtU(let x): Inst(x, { countedJump($0, $1, $2, $3, $4, &-, >) })
         case .i32SubJumpIfGtS(let x):
             Inst(x, { countedJump($0, $1, $2, $3, $4, &-) { Int32(bitPattern: $0) > Int32(bitPattern: $1) } })
+        case .i32AddJumpIfNez(let x): Inst(x, { countedJump($0, $1, $2, $3, $4, &+) { value, _ in value != 0 } })
+        case .i32SubJumpIfNez(let x): Inst(x, { countedJump($0, $1, $2, $3, $4, &-) { value, _ in value != 0 } })
         case .branchTable(let index, let table):
             Inst((index, table), { ip, fp, m, s, vm in
                 let (index, table) = ip.operands((Slot, UInt32).self)
@@ -707,6 +729,14 @@ private func lower(_ op: Op) -> Inst {
             Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(Numeric.rotateLeft($0, $1) ^ $2) } })
         case .i32AndXor(let a, let b, let c, let r):
             Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 & $1) ^ $2) } })
+        case .i32ShrUAnd(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 >> ($1 & 31)) & $2) } })
+        case .i32ShrUXor(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 >> ($1 & 31)) ^ $2) } })
+        case .i32XorAnd(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 ^ $1) & $2) } })
+        case .i32SubAnd(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 &- $1) & $2) } })
         case .f64MulAdd(let a, let b, let c, let r):
             Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, f64) { word($0 * $1 + $2) } })
         case .f64MulMul(let a, let b, let c, let r):
