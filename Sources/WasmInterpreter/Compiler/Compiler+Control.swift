@@ -158,7 +158,7 @@ extension Compiler {
               last.slot == condition.slot else { return nil }
         switch code[last.index] {
         case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i32Eqz,
-             .i32LoadEqz, .i32And:
+             .i32LoadEqz, .i32And, .i32AndEqz, .f64Lt, .f64Gt, .f64Le, .f64Ge:
             return code[last.index]
         default:
             return nil
@@ -209,7 +209,16 @@ extension Compiler {
         case (.i32LoadEqz(var t), false): { t.then = target; return .jumpIfLoadI32Eqz(t) }()
         case (.i32LoadEqz(var t), true): { t.then = target; return .jumpIfLoadI32Nez(t) }()
         case (.i32And(let a, let b, _), false): .jumpIfI32And(a, b, target: target)
-        case (.i32And(let a, let b, _), true): .jumpIfNotI32And(a, b, target: target)
+        case (.i32And(let a, let b, _), true), (.i32AndEqz(let a, let b, _), false): .jumpIfNotI32And(a, b, target: target)
+        case (.i32AndEqz(let a, let b, _), true): .jumpIfI32And(a, b, target: target)
+        case (.f64Lt(let a, let b, _), false): .jumpIfF64Lt(a, b, target: target)
+        case (.f64Gt(let a, let b, _), false): .jumpIfF64Gt(a, b, target: target)
+        case (.f64Le(let a, let b, _), false): .jumpIfF64Le(a, b, target: target)
+        case (.f64Ge(let a, let b, _), false): .jumpIfF64Ge(a, b, target: target)
+        case (.f64Lt(let a, let b, _), true): .jumpIfNotF64Lt(a, b, target: target)
+        case (.f64Gt(let a, let b, _), true): .jumpIfNotF64Gt(a, b, target: target)
+        case (.f64Le(let a, let b, _), true): .jumpIfNotF64Le(a, b, target: target)
+        case (.f64Ge(let a, let b, _), true): .jumpIfNotF64Ge(a, b, target: target)
         default: .unreachable
         }
     }

@@ -11,6 +11,12 @@ extension Compiler {
                     code.removeLast()
                     return .i32LoadEqz(LoadTest(address: o.address, offset: o.offset, value: o.value, then: Int32(result)))
                 }
+                // A temporary's value is read once: this `i32.eqz` is its only reader.
+                if operand >= firstTemporary, let last = lastResult, last.index == code.count - 1, last.slot == operand,
+                   case .i32And(let a, let b, _) = code[last.index] {
+                    code.removeLast()
+                    return .i32AndEqz(a, b, result)
+                }
                 return .i32Eqz(operand, result)
             }
         case .i64Eqz: unary { .i64Eqz($0, $1) }
@@ -152,7 +158,7 @@ extension Compiler {
             if let last = lastResult, last.index == code.count - 1 {
                 let computed = { (operand: Operand) in operand.source == .own && operand.slot == last.slot }
                 let other = computed(lhs) ? b : computed(rhs) ? a : nil
-                if let other, let fused = Self.fuse(code[last.index], opcode, other, lhs.slot) {
+                if let other, let fused = Self.fuse(code[last.index], opcode, other, lhs.slot, firstIsLeft: computed(lhs)) {
                     code[last.index] = fused
                     emitted(result: lhs.slot)
                     return
@@ -163,10 +169,13 @@ extension Compiler {
         }
     }
 
-    /// `first` and then the commutative `second`, which takes `first`'s result and `other`, as one op, if there
-    /// is such an op (see `Op.i32AddAdd`).
-    static func fuse(_ first: Op, _ second: Opcode, _ other: Slot, _ result: Slot) -> Op? {
+    /// `first` and then `second`, which takes `first`'s result (its left operand if `firstIsLeft`) and `other`, as
+    /// one op, if there is such an op (see `Op.i32AddAdd`).
+    static func fuse(_ first: Op, _ second: Opcode, _ other: Slot, _ result: Slot, firstIsLeft: Bool) -> Op? {
         switch (first, second) {
+        case (.f64Mul(let a, let b, _), .f64Sub) where firstIsLeft: .f64MulSub(a, b, other, result)
+        case (.f64Sub(let a, let b, _), .f64Mul): .f64SubMul(a, b, other, result)
+        case (.f64Add(let a, let b, _), .f64Mul): .f64AddMul(a, b, other, result)
         case (.i32Add(let a, let b, _), .i32Add): .i32AddAdd(a, b, other, result)
         case (.i32Mul(let a, let b, _), .i32Add): .i32MulAdd(a, b, other, result)
         case (.i32Shl(let a, let b, _), .i32Add): .i32ShlAdd(a, b, other, result)
@@ -177,6 +186,8 @@ extension Compiler {
         case (.i32ShrU(let a, let b, _), .i32Xor): .i32ShrUXor(a, b, other, result)
         case (.i32Xor(let a, let b, _), .i32And): .i32XorAnd(a, b, other, result)
         case (.i32Sub(let a, let b, _), .i32And): .i32SubAnd(a, b, other, result)
+        case (.i32Add(let a, let b, _), .i32And): .i32AddAnd(a, b, other, result)
+        case (.i32Xor(let a, let b, _), .i32Mul): .i32XorMul(a, b, other, result)
         case (.f64Mul(let a, let b, _), .f64Add): .f64MulAdd(a, b, other, result)
         case (.f64Mul(let a, let b, _), .f64Mul): .f64MulMul(a, b, other, result)
         default: nil
@@ -294,9 +305,15 @@ extension Compiler {
         case .i32ShrUXor(let a, let b, let c, _): .i32ShrUXor(a, b, c, slot)
         case .i32XorAnd(let a, let b, let c, _): .i32XorAnd(a, b, c, slot)
         case .i32SubAnd(let a, let b, let c, _): .i32SubAnd(a, b, c, slot)
+        case .i32AddAnd(let a, let b, let c, _): .i32AddAnd(a, b, c, slot)
+        case .i32XorMul(let a, let b, let c, _): .i32XorMul(a, b, c, slot)
         case .f64MulAdd(let a, let b, let c, _): .f64MulAdd(a, b, c, slot)
+        case .f64MulSub(let a, let b, let c, _): .f64MulSub(a, b, c, slot)
+        case .f64SubMul(let a, let b, let c, _): .f64SubMul(a, b, c, slot)
+        case .f64AddMul(let a, let b, let c, _): .f64AddMul(a, b, c, slot)
         case .f64MulMul(let a, let b, let c, _): .f64MulMul(a, b, c, slot)
         case .i32LoadEqz(var t): { t.then = Int32(slot); return .i32LoadEqz(t) }()
+        case .i32AndEqz(let a, let b, _): .i32AndEqz(a, b, slot)
         default: nil
         }
     }

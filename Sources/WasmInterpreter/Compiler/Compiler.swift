@@ -361,6 +361,14 @@ struct Compiler {
         case .jumpIfI32GeU(let a, let b, let t): .jumpIfI32GeU(a, b, target: transform(t))
         case .jumpIfI32Eqz(let a, let t): .jumpIfI32Eqz(a, target: transform(t))
         case .jumpIfI32And(let a, let b, let t): .jumpIfI32And(a, b, target: transform(t))
+        case .jumpIfF64Lt(let a, let b, let t): .jumpIfF64Lt(a, b, target: transform(t))
+        case .jumpIfF64Gt(let a, let b, let t): .jumpIfF64Gt(a, b, target: transform(t))
+        case .jumpIfF64Le(let a, let b, let t): .jumpIfF64Le(a, b, target: transform(t))
+        case .jumpIfF64Ge(let a, let b, let t): .jumpIfF64Ge(a, b, target: transform(t))
+        case .jumpIfNotF64Lt(let a, let b, let t): .jumpIfNotF64Lt(a, b, target: transform(t))
+        case .jumpIfNotF64Gt(let a, let b, let t): .jumpIfNotF64Gt(a, b, target: transform(t))
+        case .jumpIfNotF64Le(let a, let b, let t): .jumpIfNotF64Le(a, b, target: transform(t))
+        case .jumpIfNotF64Ge(let a, let b, let t): .jumpIfNotF64Ge(a, b, target: transform(t))
         case .jumpIfNotI32And(let a, let b, let t): .jumpIfNotI32And(a, b, target: transform(t))
         case .i32AddJumpIfNe(var x): { x.target = transform(x.target); return .i32AddJumpIfNe(x) }()
         case .i32AddJumpIfLtU(var x): { x.target = transform(x.target); return .i32AddJumpIfLtU(x) }()
@@ -396,7 +404,7 @@ struct Compiler {
              .store16, .store32, .store64, .copy2, .i32LoadIndexed, .i64LoadIndexed, .i32Load8SIndexed,
              .i32Load8UIndexed, .i32Load16SIndexed, .i32Load16UIndexed, .store8Indexed, .store16Indexed,
              .store32Indexed, .store64Indexed, .i32LoadScaled, .i64LoadScaled, .store32Scaled, .store64Scaled,
-             .i32LoadEqz, .i32AddAdd, .i32MulAdd, .i32ShlAdd, .i32XorAdd, .i32RotlXor, .i32AndXor, .i32ShrUAnd, .i32ShrUXor, .i32XorAnd, .i32SubAnd, .f64MulAdd,
+             .i32LoadEqz, .i32AndEqz, .i32AddAdd, .i32MulAdd, .i32ShlAdd, .i32XorAdd, .i32RotlXor, .i32AndXor, .i32ShrUAnd, .i32ShrUXor, .i32XorAnd, .i32SubAnd, .i32AddAnd, .i32XorMul, .f64MulAdd, .f64MulSub, .f64SubMul, .f64AddMul,
              .f64MulMul, .i32Eqz, .i64Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU,
              .i32GeS, .i32GeU, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS,
              .i64GeU, .f32Eq, .f32Ne, .f32Lt, .f32Gt, .f32Le, .f32Ge, .f64Eq, .f64Ne, .f64Lt, .f64Gt, .f64Le, .f64Ge,

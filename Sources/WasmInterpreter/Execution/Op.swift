@@ -103,6 +103,12 @@ enum Op {
     case jumpIfI32LeS(Slot, Slot, target: Int32), jumpIfI32LeU(Slot, Slot, target: Int32)
     case jumpIfI32GeS(Slot, Slot, target: Int32), jumpIfI32GeU(Slot, Slot, target: Int32)
     case jumpIfI32Eqz(Slot, target: Int32)
+    /// An f64 comparison fused with the branch that uses it: jump if `lhs <op> rhs` holds (or, `jumpIfNot`, fails:
+    /// with a NaN operand both `<` and `>=` fail).
+    case jumpIfF64Lt(Slot, Slot, target: Int32), jumpIfF64Gt(Slot, Slot, target: Int32)
+    case jumpIfF64Le(Slot, Slot, target: Int32), jumpIfF64Ge(Slot, Slot, target: Int32)
+    case jumpIfNotF64Lt(Slot, Slot, target: Int32), jumpIfNotF64Gt(Slot, Slot, target: Int32)
+    case jumpIfNotF64Le(Slot, Slot, target: Int32), jumpIfNotF64Ge(Slot, Slot, target: Int32)
     /// An `i32.and` tested by a branch: jump if `lhs & rhs` is nonzero (or zero), a bit test.
     case jumpIfI32And(Slot, Slot, target: Int32), jumpIfNotI32And(Slot, Slot, target: Int32)
     /// An `i32.load` tested by `i32.eqz` and a branch: jump if the loaded value is zero (or not).
@@ -200,12 +206,15 @@ enum Op {
     case i32AddJumpIfNez(CountedJump), i32SubJumpIfNez(CountedJump)
     /// An `i32.load` and the `i32.eqz` of its value.
     case i32LoadEqz(LoadTest)
+    /// An `i32.and` and the `i32.eqz` of its value: `r = (a & b) == 0`, a bit test.
+    case i32AndEqz(Slot, Slot, Slot)
     /// Two arithmetic instructions where the second takes the first's result: `r = (a op1 b) op2 c`.
     case i32AddAdd(Slot, Slot, Slot, Slot), i32MulAdd(Slot, Slot, Slot, Slot), i32ShlAdd(Slot, Slot, Slot, Slot)
     case i32XorAdd(Slot, Slot, Slot, Slot), i32RotlXor(Slot, Slot, Slot, Slot), i32AndXor(Slot, Slot, Slot, Slot)
     case i32ShrUAnd(Slot, Slot, Slot, Slot), i32ShrUXor(Slot, Slot, Slot, Slot), i32XorAnd(Slot, Slot, Slot, Slot)
-    case i32SubAnd(Slot, Slot, Slot, Slot)
+    case i32SubAnd(Slot, Slot, Slot, Slot), i32AddAnd(Slot, Slot, Slot, Slot), i32XorMul(Slot, Slot, Slot, Slot)
     case f64MulAdd(Slot, Slot, Slot, Slot), f64MulMul(Slot, Slot, Slot, Slot)
+    case f64MulSub(Slot, Slot, Slot, Slot), f64SubMul(Slot, Slot, Slot, Slot), f64AddMul(Slot, Slot, Slot, Slot)
 
     // MARK: Numeric, one case per instruction (operands: lhs, rhs, result)
     case i32Eqz(Slot, Slot), i64Eqz(Slot, Slot)

@@ -448,6 +448,14 @@ private func lower(_ op: Op) -> Inst {
         case .jumpIfI32LeU(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32, <=) })
         case .jumpIfI32GeS(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, s32, >=) })
         case .jumpIfI32GeU(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32, >=) })
+        case .jumpIfF64Lt(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64, <) })
+        case .jumpIfF64Gt(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64, >) })
+        case .jumpIfF64Le(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64, <=) })
+        case .jumpIfF64Ge(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64, >=) })
+        case .jumpIfNotF64Lt(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 < $1) } })
+        case .jumpIfNotF64Gt(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 > $1) } })
+        case .jumpIfNotF64Le(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 <= $1) } })
+        case .jumpIfNotF64Ge(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 >= $1) } })
         case .jumpIfI32And(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32) { $0 & $1 != 0 } })
         case .jumpIfNotI32And(let a, let b, let t):
             Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32) { $0 & $1 == 0 } })
@@ -708,6 +716,7 @@ private func lower(_ op: Op) -> Inst {
                 p.storeLE(UInt32(truncatingIfNeeded: fp[Int(x.value)])) } })
         case .store64Scaled(let x):
             Inst(x, { indexed($0, $1, $2, $3, $4, 8, scale: 3) { p, x, fp in p.storeLE(fp[Int(x.value)]) } })
+        case .i32AndEqz(let a, let b, let r): Inst((a, b, r), { binary($0, $1, $2, $3, $4, i32) { bit($0 & $1 == 0) } })
         case .i32LoadEqz(let t):
             Inst(t, { ip, fp, m, s, vm in
                 loadTest(ip, fp, m, s, vm) { value, t in
@@ -737,6 +746,16 @@ private func lower(_ op: Op) -> Inst {
             Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 ^ $1) & $2) } })
         case .i32SubAnd(let a, let b, let c, let r):
             Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 &- $1) & $2) } })
+        case .i32AddAnd(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 &+ $1) & $2) } })
+        case .i32XorMul(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, i32) { word(($0 ^ $1) &* $2) } })
+        case .f64MulSub(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, f64) { word($0 * $1 - $2) } })
+        case .f64SubMul(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, f64) { word(($0 - $1) * $2) } })
+        case .f64AddMul(let a, let b, let c, let r):
+            Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, f64) { word(($0 + $1) * $2) } })
         case .f64MulAdd(let a, let b, let c, let r):
             Inst((a, b, c, r), { ternary($0, $1, $2, $3, $4, f64) { word($0 * $1 + $2) } })
         case .f64MulMul(let a, let b, let c, let r):
