@@ -354,7 +354,7 @@ extension Compiler {
             case .i64Store, .f64Store: op = .store64(operand)
             default: op = .v128Store(operand)
             }
-            if !fuseAddress(into: op, target) { emit(op) }
+            if !fuseValue(into: op, value), !fuseAddress(into: op, target) { emit(op) }
             return
         }
         let target = pop()
@@ -392,6 +392,17 @@ extension Compiler {
     /// Folds the `i32.add` (or `i32.shl` by a constant and `i32.add`) just emitted into memory op `op` when that
     /// sum is `op`'s address and nothing else reads it (`target`, the address operand, was its temporary).
     /// Returns whether it did.
+    /// Folds the `i32.add` just emitted into store `op` if it computed the stored value (a temporary, which the
+    /// store is the only reader of); whether it did.
+    mutating func fuseValue(into op: Op, _ value: Operand) -> Bool {
+        guard case .store32(let o) = op, o.memory == 0, value.source == .own, let last = lastResult,
+              last.index == code.count - 1, last.slot == value.slot, case .i32Add(let a, let b, _) = code[last.index]
+        else { return false }
+        code[last.index] = .store32Sum(StoredSum(address: o.address, lhs: a, rhs: b, offset: o.offset))
+        lastResult = nil
+        return true
+    }
+
     mutating func fuseAddress(into op: Op, _ target: Operand) -> Bool {
         guard target.source == .own, let last = lastResult, last.index == code.count - 1, last.slot == target.slot
         else { return false }

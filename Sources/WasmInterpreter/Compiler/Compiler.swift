@@ -403,7 +403,7 @@ struct Compiler {
              .i32Load16U, .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .store8,
              .store16, .store32, .store64, .copy2, .i32LoadIndexed, .i64LoadIndexed, .i32Load8SIndexed,
              .i32Load8UIndexed, .i32Load16SIndexed, .i32Load16UIndexed, .store8Indexed, .store16Indexed,
-             .store32Indexed, .store64Indexed, .i32LoadScaled, .i64LoadScaled, .store32Scaled, .store64Scaled,
+             .store32Indexed, .store64Indexed, .i32LoadScaled, .i64LoadScaled, .store32Scaled, .store64Scaled, .store32Sum,
              .i32LoadEqz, .i32AndEqz, .i32AddAdd, .i32MulAdd, .i32ShlAdd, .i32XorAdd, .i32RotlXor, .i32AndXor, .i32ShrUAnd, .i32ShrUXor, .i32XorAnd, .i32SubAnd, .i32AddAnd, .i32XorMul, .f64MulAdd, .f64MulSub, .f64SubMul, .f64AddMul,
              .f64MulMul, .i32Eqz, .i64Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU,
              .i32GeS, .i32GeU, .i64Eq, .i64Ne, .i64LtS, .i64LtU, .i64GtS, .i64GtU, .i64LeS, .i64LeU, .i64GeS,

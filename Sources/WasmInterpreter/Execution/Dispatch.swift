@@ -287,7 +287,7 @@ extension ExecutionContext {
                  .i64Load8S, .i64Load8U, .i64Load16S, .i64Load16U, .i64Load32S, .i64Load32U, .store8, .store16,
                  .store32, .store64, .copy2, .i32LoadIndexed, .i64LoadIndexed, .i32Load8SIndexed, .i32Load8UIndexed,
                  .i32Load16SIndexed, .i32Load16UIndexed, .store8Indexed, .store16Indexed, .store32Indexed,
-                 .store64Indexed, .i32LoadScaled, .i64LoadScaled, .store32Scaled, .store64Scaled, .i32AddJumpIfNe,
+                 .store64Indexed, .i32LoadScaled, .i64LoadScaled, .store32Scaled, .store64Scaled, .store32Sum, .i32AddJumpIfNe,
                  .i32AddJumpIfLtU, .i32AddJumpIfLtS, .i32AddJumpIfGtU, .i32AddJumpIfGtS, .i32SubJumpIfNe,
                  .i32SubJumpIfGtU, .i32SubJumpIfGtS, .i32LoadEqz, .i32AndEqz, .i32AddAdd, .i32MulAdd, .i32ShlAdd, .i32XorAdd,
                  .i32RotlXor, .i32AndXor, .i32ShrUAnd, .i32ShrUXor, .i32XorAnd, .i32SubAnd, .i32AddAnd, .i32XorMul, .f64MulAdd, .f64MulSub, .f64SubMul, .f64AddMul, .f64MulMul, .i32Eqz, .i64Eqz, .i32Eq, .i32Ne, .i32LtS, .i32LtU,

@@ -38,6 +38,15 @@ struct IndexedAccess {
     var offset: UInt32
 }
 
+/// A 4-byte store to 32-bit memory 0 at `fp[address] + offset` of the sum `fp[lhs] + fp[rhs]`: an `i32.store` with
+/// the `i32.add` that computed its value folded in.
+struct StoredSum {
+    var address: Slot
+    var lhs: Slot
+    var rhs: Slot
+    var offset: UInt32
+}
+
 /// A load from 32-bit memory 0 that `i32.eqz` or a branch tests: the loaded value goes to `value`, and `then` is
 /// the slot of the test's result or, in the branch forms, the jump target.
 struct LoadTest {
@@ -199,6 +208,7 @@ enum Op {
     case store64Indexed(IndexedAccess)
     case i32LoadScaled(IndexedAccess), i64LoadScaled(IndexedAccess), store32Scaled(IndexedAccess)
     case store64Scaled(IndexedAccess)
+    case store32Sum(StoredSum)
     case i32AddJumpIfNe(CountedJump), i32AddJumpIfLtU(CountedJump), i32AddJumpIfLtS(CountedJump)
     case i32AddJumpIfGtU(CountedJump), i32AddJumpIfGtS(CountedJump)
     case i32SubJumpIfNe(CountedJump), i32SubJumpIfGtU(CountedJump), i32SubJumpIfGtS(CountedJump)

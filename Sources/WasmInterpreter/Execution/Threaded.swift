@@ -705,6 +705,13 @@ private func lower(_ op: Op) -> Inst {
             Inst(x, { indexed($0, $1, $2, $3, $4, 2) { p, x, fp in p.storeLE(UInt16(truncatingIfNeeded: fp[Int(x.value)])) } })
         case .store32Indexed(let x):
             Inst(x, { indexed($0, $1, $2, $3, $4, 4) { p, x, fp in p.storeLE(UInt32(truncatingIfNeeded: fp[Int(x.value)])) } })
+        case .store32Sum(let x):
+            Inst(x, { ip, fp, m, s, vm in
+                let x = ip.operands(StoredSum.self)
+                guard let p = address0(fp[i32: x.address], x.offset, 4, m, s) else { return refresh(ip, fp, m, s, vm) }
+                p.storeLE(fp[i32: x.lhs] &+ fp[i32: x.rhs])
+                return next(ip + 1, fp, m, s, vm)
+            })
         case .store64Indexed(let x):
             Inst(x, { indexed($0, $1, $2, $3, $4, 8) { p, x, fp in p.storeLE(fp[Int(x.value)]) } })
         case .i32LoadScaled(let x):
