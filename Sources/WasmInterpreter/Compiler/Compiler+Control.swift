@@ -209,7 +209,8 @@ extension Compiler {
         case (.i32LoadEqz(var t), false): { t.then = target; return .jumpIfLoadI32Eqz(t) }()
         case (.i32LoadEqz(var t), true): { t.then = target; return .jumpIfLoadI32Nez(t) }()
         case (.i32And(let a, let b, _), false): .jumpIfI32And(a, b, target: target)
-        case (.i32And(let a, let b, _), true), (.i32AndEqz(let a, let b, _), false): .jumpIfNotI32And(a, b, target: target)
+        case (.i32And(let a, let b, _), true), (.i32AndEqz(let a, let b, _), false):
+            .jumpIfNotI32And(a, b, target: target)
         case (.i32AndEqz(let a, let b, _), true): .jumpIfI32And(a, b, target: target)
         case (.f64Lt(let a, let b, _), false): .jumpIfF64Lt(a, b, target: target)
         case (.f64Gt(let a, let b, _), false): .jumpIfF64Gt(a, b, target: target)

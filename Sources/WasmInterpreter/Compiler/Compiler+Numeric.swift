@@ -158,7 +158,8 @@ extension Compiler {
             if let last = lastResult, last.index == code.count - 1 {
                 let computed = { (operand: Operand) in operand.source == .own && operand.slot == last.slot }
                 let other = computed(lhs) ? b : computed(rhs) ? a : nil
-                if let other, let fused = Self.fuse(code[last.index], opcode, other, lhs.slot, firstIsLeft: computed(lhs)) {
+                if let other,
+                   let fused = Self.fuse(code[last.index], opcode, other, lhs.slot, firstIsLeft: computed(lhs)) {
                     code[last.index] = fused
                     emitted(result: lhs.slot)
                     return

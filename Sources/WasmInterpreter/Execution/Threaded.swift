@@ -452,10 +452,14 @@ private func lower(_ op: Op) -> Inst {
         case .jumpIfF64Gt(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64, >) })
         case .jumpIfF64Le(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64, <=) })
         case .jumpIfF64Ge(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64, >=) })
-        case .jumpIfNotF64Lt(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 < $1) } })
-        case .jumpIfNotF64Gt(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 > $1) } })
-        case .jumpIfNotF64Le(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 <= $1) } })
-        case .jumpIfNotF64Ge(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 >= $1) } })
+        case .jumpIfNotF64Lt(let a, let b, let t):
+            Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 < $1) } })
+        case .jumpIfNotF64Gt(let a, let b, let t):
+            Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 > $1) } })
+        case .jumpIfNotF64Le(let a, let b, let t):
+            Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 <= $1) } })
+        case .jumpIfNotF64Ge(let a, let b, let t):
+            Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, f64) { !($0 >= $1) } })
         case .jumpIfI32And(let a, let b, let t): Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32) { $0 & $1 != 0 } })
         case .jumpIfNotI32And(let a, let b, let t):
             Inst((a, b, t), { compareJump($0, $1, $2, $3, $4, i32) { $0 & $1 == 0 } })
