@@ -42,6 +42,7 @@ public enum WasiProgram {
         signal(SIGPIPE, SIG_IGN)
         // A WASIX program sees one rooted tree; a WASI one, the preopened directories (as in wasmtime).
         let isWasix = module.module.imports.contains { $0.module.hasPrefix("wasix_") }
+        store.allowsFunctionPointerCasts = isWasix && configuration.allowsFunctionPointerCasts
         let fileSystem = isWasix
             ? try GuestFileSystem(mapping: configuration.preopens, commands: configuration.commands.keys) : nil
         defer { fileSystem?.removePrivateDirectory() }

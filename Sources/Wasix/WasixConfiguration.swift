@@ -34,6 +34,10 @@ public struct WasixConfiguration: Sendable {
     /// functions that trap when called, as wasmtime's `-W unknown-imports-trap` does; otherwise such a module
     /// fails to link.
     public var trapsUnknownImports = false
+    /// Whether a WASIX program's `call_indirect` may reach a function of fewer parameters or other results, as
+    /// the same C source's call through a cast function pointer does on Linux (`Store.allowsFunctionPointerCasts`;
+    /// bash registers `void` cleanups as `int (*)()`). A WASI program's calls stay strict, as in wasmtime.
+    public var allowsFunctionPointerCasts = true
 
     public enum ForkMode: String, Sendable {
         /// By copying the interpreter's frames: works for every binary.

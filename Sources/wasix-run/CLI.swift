@@ -170,6 +170,7 @@ enum CLI {
         configuration.commands = options.commands
         configuration.forkMode = options.forkMode
         configuration.trapsUnknownImports = options.trapsUnknownImports
+        configuration.allowsFunctionPointerCasts = !options.strictIndirectCalls
         configuration.workingDirectory = options.workingDirectory
         if let patterns = options.trace {
             var output: Int32 = 2

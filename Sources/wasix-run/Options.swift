@@ -17,6 +17,7 @@ struct RunOptions {
     var forkMode = WasixConfiguration.ForkMode.native
     /// `--trap-unknown-imports`: link function imports we lack to functions that trap.
     var trapsUnknownImports = false
+    var strictIndirectCalls = false
     var network = NetworkAccess()
     var limits = Store.ResourceLimits()
     /// `--trace[=PATTERNS]`: the patterns (empty for every call), and `--trace-file`.
@@ -121,6 +122,10 @@ struct RunOptions {
             link function imports the runtime does not provide (a host's own) to functions that trap when called,
             instead of refusing the module
             """) { options, _ in options.trapsUnknownImports = true },
+        Option(names: ["--strict-indirect-calls"], value: nil, help: """
+            trap on every call_indirect whose callee's type differs, as the spec says; by default a WASIX program's \
+            call may reach a function of fewer parameters or other results, as C's cast function pointers do
+            """) { options, _ in options.strictIndirectCalls = true },
         Option(names: ["--trace"], value: "[=PATTERNS]", help: """
             write a line per syscall to stderr, strace-style: pid and tid, name, decoded arguments, result and \
             time; PATTERNS (`proc_*,fd_*`) picks the calls

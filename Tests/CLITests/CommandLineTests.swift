@@ -68,6 +68,20 @@ struct CommandLineTests {
         }
     }
 
+    @Test("a WASIX program's call through a cast function pointer runs (as on Linux); --strict-indirect-calls traps")
+    func functionPointerCasts() throws {
+        let fixture = Self.fixtures.appendingPathComponent("wasix/fnptr-casts/main.wasm").path
+        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("fnptr-casts-\(getpid())")
+        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: sandbox) }
+        let lenient = try Runner.run(["--dir", sandbox.path + "::/sb", fixture, "/sb"])
+        #expect(lenient.status == 3)
+        #expect(lenient.stdout.contains("7 calls; the one that returns gave 42\n"), "\(lenient.stdout)")
+        let strict = try Runner.run(["--strict-indirect-calls", "--dir", sandbox.path + "::/sb", fixture, "/sb"])
+        #expect(strict.status == 139)  // SIGSEGV, as a trap of a WASIX process reads
+        #expect(strict.stderr.hasPrefix("error: indirect call type mismatch\n"), "\(strict.stderr)")
+    }
+
     @Test("--trace=PATTERNS shows the shell's pipes, forks, dups, execs and joins decoded, and nothing else")
     func tracePipeline() throws {
         let shell = Self.fixtures.appendingPathComponent("wasix/shell")

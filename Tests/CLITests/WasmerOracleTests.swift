@@ -24,6 +24,8 @@ struct WasmerOracleTests {
         "child-trap": "a forked child that traps (abort(), a division by zero) is reported as exited with 0",
         "exec": "a close-on-exec copy of stdout makes the program exec starts exit with 71 before it prints, and "
             + "descriptors 3 to 5 are taken by preopened directories at start",
+        "fnptr-casts": "a call through a cast function pointer (a void function called as int (*)()) traps with "
+            + "'indirect call type mismatch'",
         "fork": "getppid() is 0 in a forked child, and a child already reaped can be waited for again",
         "longjmp": "a longjmp out of a signal handler ends the process with status 0",
         "net-epoll": "an eventfd in semaphore mode reads its whole counter (and takes 1 off it) instead of 1; one-shot "

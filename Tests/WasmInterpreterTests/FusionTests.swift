@@ -208,4 +208,90 @@ struct FusionTests {
         #expect(try i32("load_label_between", 1028, 1, 7) == 0)
         #expect(!code("load_label_between").contains { "\($0)".contains("LoadComparison") })
     }
+
+    /// Whether `name`'s compiled code holds an op whose description starts with `op` (its case name).
+    func has(_ name: String, _ op: String) -> Bool { code(name).contains { "\($0)".hasPrefix(op + "(") } }
+
+    func f64(_ name: String, _ values: [Double]) throws -> Value? {
+        try instance.invoke(name, values.map { .f64($0.bitPattern) }).first
+    }
+
+    @Test("bit fields, masked sums, hashes and bit tests are one op each and give the sequence's result")
+    func moreArithmetic() throws {
+        let cases: [(String, String, (UInt32, UInt32, UInt32) -> UInt32)] = [
+            ("shr_u_and", "i32ShrUAnd", { ($0 >> ($1 & 31)) & $2 }), ("shr_u_xor", "i32ShrUXor", { $2 ^ ($0 >> ($1 & 31)) }),
+            ("xor_and", "i32XorAnd", { ($0 ^ $1) & $2 }), ("sub_and", "i32SubAnd", { $2 & ($0 &- $1) }),
+            ("add_and", "i32AddAnd", { ($0 &+ $1) & $2 }), ("xor_mul", "i32XorMul", { ($0 ^ $1) &* $2 }),
+            ("and_eqz", "i32AndEqz", { ($0 & $1 == 0 ? 1 : 0) &+ $2 }),
+        ]
+        for (name, op, expected) in cases {
+            for (a, b, c) in Self.triples + [(0xF0, 0x0F, 5), (0xFF, 33, 0xFFFF_FFFF)] {
+                #expect(try i32(name, a, b, c) == expected(a, b, c), "\(name)(\(a), \(b), \(c))")
+            }
+            #expect(has(name, op), "\(name) runs as \(op)")
+        }
+    }
+
+    @Test("fused f64 chains round each step; a product subtracted from is not fused as one subtracted")
+    func moreFloatingPoint() throws {
+        let cases: [(String, String?, (Double, Double, Double) -> Double)] = [
+            ("f64_mul_sub", "f64MulSub", { $0 * $1 - $2 }), ("f64_sub_mul_right", nil, { $2 - $0 * $1 }),
+            ("f64_sub_mul", "f64SubMul", { ($0 - $1) * $2 }), ("f64_add_mul", "f64AddMul", { $2 * ($0 + $1) }),
+        ]
+        for (name, op, expected) in cases {
+            for (a, b, c) in [(1.5, 2.0, 0.25), (0.1, 0.2, 0.3), (1e308, 10, 1e308), (.nan, 1, 2), (3, 7, 100)] {
+                guard case .f64(let bits)? = try f64(name, [a, b, c]) else {
+                    Issue.record("\(name): no f64 result")
+                    continue
+                }
+                let (got, want) = (Double(bitPattern: bits), expected(a, b, c))
+                #expect(got == want || (got.isNaN && want.isNaN), "\(name)(\(a), \(b), \(c))")
+            }
+            if let op { #expect(has(name, op), "\(name) runs as \(op)") }
+        }
+        #expect(!code("f64_sub_mul_right").contains { "\($0)".hasPrefix("f64MulSub") })
+    }
+
+    @Test("an f64 comparison and its branch are one op, and a NaN operand fails every comparison")
+    func floatingPointBranches() throws {
+        let cases: [(String, (Double, Double) -> Bool)] = [("lt", { $0 < $1 }), ("gt", { $0 > $1 }),
+                                                            ("le", { $0 <= $1 }), ("ge", { $0 >= $1 })]
+        for (test, holds) in cases {
+            for form in ["branch", "if"] {
+                let name = "f64_\(test)_\(form)"
+                for (a, b) in [(1.0, 2.0), (2.0, 1.0), (3.0, 3.0), (.nan, 1.0), (1.0, .nan), (-0.0, 0.0)] {
+                    #expect(try f64(name, [a, b]) == .i32(holds(a, b) ? 1 : 2), "\(name)(\(a), \(b))")
+                }
+                #expect(code(name).contains { "\($0)".hasPrefix("jumpIf") && "\($0)".contains("F64") }, "\(name)")
+            }
+        }
+    }
+
+    @Test("a branch on a loaded word or byte, on a copy and on a counter's step is one op with it")
+    func branchesOnValues() throws {
+        // A three-node list at 3000: 3000 -> 3008 -> 3016 -> null.
+        for (address, next) in [(3000, 3008), (3008, 3016), (3016, 0)] as [(UInt32, UInt32)] {
+            _ = try instance.invoke("store_load", [.i32(address &- 8), .i32(0), .i32(next)])
+        }
+        #expect(try instance.invoke("walk", [.i32(3000)]) == [.i32(3)])
+        #expect(try instance.invoke("walk", [.i32(3016)]) == [.i32(1)])
+        #expect(try instance.invoke("walk", [.i32(0)]) == [.i32(0)])
+        #expect(has("walk", "jumpIfLoadI32Nez"))
+        #expect(has("walk", "store32Sum"))
+        #expect(throws: TrapError.self) { try instance.invoke("walk", [.i32(65_534)]) }
+        // "abc" at 3100 (the list's memory is elsewhere): three bytes to the zero one; 5 counts down to 0.
+        _ = try instance.invoke("store_load", [.i32(3092), .i32(0), .i32(0x0063_6261)])
+        #expect(try instance.invoke("strlen_countdown", [.i32(3100), .i32(5)]) == [.i32(3)])
+        #expect(try instance.invoke("strlen_countdown", [.i32(3103), .i32(0)]) == [.i32(0)])
+        #expect(has("strlen_countdown", "jumpIfLoad8UEqz"))
+        #expect(has("strlen_countdown", "i32SubJumpIfNez"))
+        // rev = list; list = next: the loop runs twice when $a is nonzero, and $y ends as $a.
+        #expect(try instance.invoke("copy_branch", [.i32(7), .i32(1)]) == [.i32(8)])
+        #expect(try instance.invoke("copy_branch", [.i32(0), .i32(1)]) == [.i32(1)])
+        #expect(has("copy_branch", "copyJumpIf"))
+        for (index, expected) in [(0, 10), (1, 20), (2, 30), (3, 30), (0xFFFF_FFFF, 30)] as [(UInt32, UInt32)] {
+            #expect(try instance.invoke("table_on_local", [.i32(index)]) == [.i32(expected)])
+        }
+        #expect(!code("table_on_local").contains { "\($0)".hasPrefix("copy(") })
+    }
 }

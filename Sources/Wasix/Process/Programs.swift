@@ -48,6 +48,7 @@ extension Kernel {
     func instantiate(_ module: ValidatedModule) throws(Errno) -> Program {
         let store = Store(limits: limits)
         store.profiler = profiler
+        store.allowsFunctionPointerCasts = configuration.allowsFunctionPointerCasts
         let imports = Registry.imports(for: module, in: store, configuration: configuration)
         let instance: Instance
         do {

@@ -28,8 +28,14 @@ extension Compiler {
         if let compare = fusableComparison(condition) {
             // Jump to the else branch when the comparison fails.
             code.removeLast()
-            fixup = code.count
-            emit(Self.jump(when: compare, negated: true, target: -1))
+            if case .i32Eqz(let tested, _) = compare, let fused = testJump(after: tested, negated: false) {
+                code.removeLast()
+                fixup = code.count
+                emit(fused(-1))
+            } else {
+                fixup = code.count
+                emit(Self.jump(when: compare, negated: true, target: -1))
+            }
         } else {
             let slot = read(condition)
             if let fused = testJump(after: slot, negated: true) {
@@ -94,6 +100,9 @@ extension Compiler {
             // A loop's counter step, or a load of the compared value, just before with no label between: one op.
             if lastOpIsFusable, let fused = Self.countedJump(stepping: code[code.count - 1], when: compare)
                 ?? loadComparison(loading: code[code.count - 1], when: compare) {
+                code.removeLast()
+                emitJump(to: index, fused)
+            } else if case .i32Eqz(let tested, _) = compare, let fused = testJump(after: tested, negated: true) {
                 code.removeLast()
                 emitJump(to: index, fused)
             } else {

@@ -338,8 +338,17 @@ extension ExecutionContext {
         guard reference != UInt64.max else { throw .undefinedElement }
         guard reference != 0 else { throw .uninitializedElement }
         let function = store.functionReferences[Int(reference - 1)]
-        guard function._withUnsafeGuaranteedRef({ $0.typeID }) == Int(type) else { throw .indirectCallTypeMismatch }
+        guard function._withUnsafeGuaranteedRef({ $0.typeID }) == Int(type) || castIsAllowed(function, to: type) else {
+            throw .indirectCallTypeMismatch
+        }
         return function
+    }
+
+    /// Whether `function` may be called as type id `type`, which it does not have: if the store allows function
+    /// pointer casts and its parameters begin the call's (`Store.allowsFunctionPointerCasts`).
+    private func castIsAllowed(_ function: Unmanaged<Function>, to type: UInt32) -> Bool {
+        guard store.allowsFunctionPointerCasts, let expected = store.functionType(id: Int(type)) else { return false }
+        return function._withUnsafeGuaranteedRef { expected.parameters.starts(with: $0.type.parameters) }
     }
 
     /// The function a non-null function reference names.

@@ -10,6 +10,11 @@ public final class Store: @unchecked Sendable {
     public var limits: ResourceLimits
     /// Samples the guest code of this store's execution contexts (those made after it is set).
     public var profiler: Profiler?
+    /// Whether a `call_indirect` may reach a function of another type whose parameters begin those of the call's
+    /// type, as a C call through a cast function pointer does natively (extra arguments are ignored, missing
+    /// results read as whatever their slots held, extra ones are dropped), instead of trapping. Off by default, as the spec says;
+    /// WASIX programs turn it on (docs/RATIONALE.md, "Function pointer casts").
+    public var allowsFunctionPointerCasts = false
 
     /// Resource limits.
     public struct ResourceLimits: Sendable {
@@ -51,9 +56,17 @@ public final class Store: @unchecked Sendable {
 
     /// A new store with the limits, type ids and exceptions of `other`, so that code compiled for `other` (which
     /// holds type ids) runs unchanged in it: what a forked process gets.
+    /// The function type interned as `id`, if any.
+    func functionType(id: Int) -> FunctionType? {
+        lock.lock()
+        defer { lock.unlock() }
+        return typeIDs.first { $0.value == id }?.key
+    }
+
     public convenience init(sharingTypesWith other: Store) {
         self.init(limits: other.limits)
         profiler = other.profiler
+        allowsFunctionPointerCasts = other.allowsFunctionPointerCasts
         other.lock.lock()
         defer { other.lock.unlock() }
         typeIDs = other.typeIDs
