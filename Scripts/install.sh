@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds wasix-run for speed (Scripts/build-release.sh) and installs it as PREFIX/bin/wasix-run (default PREFIX:
+# Builds wasix-run for release and installs it as PREFIX/bin/wasix-run (default PREFIX:
 # ~/.local). Usage: Scripts/install.sh [PREFIX]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix="${1:-$HOME/.local}"
-Scripts/build-release.sh --product wasix-run
+swift build -c release --product wasix-run
 mkdir -p "$prefix/bin"
 install -m 755 "$(swift build -c release --show-bin-path)/wasix-run" "$prefix/bin/wasix-run"
 echo "installed $prefix/bin/wasix-run"

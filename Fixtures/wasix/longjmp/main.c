@@ -1,10 +1,11 @@
 /* setjmp/longjmp: the values setjmp returns (longjmp with 0 gives 1), many jumps to one buffer, a jump out of deep
  * recursion and out of a nested setjmp, volatile locals keeping their latest value, a jump out of a signal
- * handler (the signal stays blocked, as with glibc's longjmp), and jumps after fork in both processes. */
+ * handler (the signal stays blocked, as with glibc's longjmp), a buffer copied away, set again and copied back
+ * (bash's save_top_level), and jumps after fork in both processes. */
 #include "../posix.h"
 #include "../fixture.h"
 
-static jmp_buf outer, inner, deep, from_handler, around_fork;
+static jmp_buf outer, inner, deep, from_handler, around_fork, top, saved;
 
 static int recurse(int depth) {
     if (depth == 0) longjmp(deep, 7);
@@ -49,6 +50,20 @@ int main(int argc, char **argv) {
     sigprocmask(SIG_BLOCK, NULL, &blocked);
     printf("out of the handler with %d, SIGUSR1 still blocked: %s\n", r, sigismember(&blocked, SIGUSR1) ? "yes" : "no");
     sigprocmask(SIG_UNBLOCK, &blocked, NULL);
+
+    /* The copy names the first setjmp, though the buffer was set again in between. */
+    volatile int copies = 0;
+    r = setjmp(top);
+    if (r == 0) {
+        memcpy(saved, top, sizeof(jmp_buf));
+        if (setjmp(top) == 0) {
+            copies++;
+            memcpy(top, saved, sizeof(jmp_buf));
+            longjmp(top, 9);
+        }
+        printf("not reached: the second setjmp returned again\n");
+    }
+    printf("copied back: setjmp returned %d after %d copy\n", r, copies);
 
     pid_t root = getpid();
     r = setjmp(around_fork);

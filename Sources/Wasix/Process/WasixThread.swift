@@ -228,11 +228,10 @@ final class WasixThread: @unchecked Sendable {
     /// ends the process, as for any unknown point).
     static let checkpointLimit = 1024
 
-    /// Keeps `checkpoint` under `id`. A buffer holds one checkpoint at a time: the one it held before cannot be
-    /// named any more.
+    /// Keeps `checkpoint` under `id`. The checkpoint a buffer held before stays: a program may have copied the
+    /// buffer (bash saves `top_level` with `memcpy`, sets it again, and later copies the saved one back and jumps
+    /// to it), and the copy names the old checkpoint.
     func keep(_ checkpoint: Checkpoint, as id: Checkpoint.ID) {
-        checkpoints = checkpoints.filter { $0.value.buffer != checkpoint.buffer }
-        checkpointOrder.removeAll { checkpoints[$0] == nil }
         while checkpointOrder.count >= Self.checkpointLimit { checkpoints[checkpointOrder.removeFirst()] = nil }
         checkpoints[id] = checkpoint
         checkpointOrder.append(id)
