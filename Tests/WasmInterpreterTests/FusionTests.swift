@@ -219,7 +219,8 @@ struct FusionTests {
     @Test("bit fields, masked sums, hashes and bit tests are one op each and give the sequence's result")
     func moreArithmetic() throws {
         let cases: [(String, String, (UInt32, UInt32, UInt32) -> UInt32)] = [
-            ("shr_u_and", "i32ShrUAnd", { ($0 >> ($1 & 31)) & $2 }), ("shr_u_xor", "i32ShrUXor", { $2 ^ ($0 >> ($1 & 31)) }),
+            ("shr_u_and", "i32ShrUAnd", { ($0 >> ($1 & 31)) & $2 }),
+            ("shr_u_xor", "i32ShrUXor", { $2 ^ ($0 >> ($1 & 31)) }),
             ("xor_and", "i32XorAnd", { ($0 ^ $1) & $2 }), ("sub_and", "i32SubAnd", { $2 & ($0 &- $1) }),
             ("add_and", "i32AddAnd", { ($0 &+ $1) & $2 }), ("xor_mul", "i32XorMul", { ($0 ^ $1) &* $2 }),
             ("and_eqz", "i32AndEqz", { ($0 & $1 == 0 ? 1 : 0) &+ $2 }),

@@ -24,29 +24,27 @@ extension Compiler {
     mutating func compileIf(_ type: FunctionType) {
         let condition = pop()
         materializeAll()
-        let fixup: Int
+        // The jump to the else branch, taken when the condition fails.
+        let jump: (Int32) -> Op
         if let compare = fusableComparison(condition) {
-            // Jump to the else branch when the comparison fails.
             code.removeLast()
             if case .i32Eqz(let tested, _) = compare, let fused = testJump(after: tested, negated: false) {
                 code.removeLast()
-                fixup = code.count
-                emit(fused(-1))
+                jump = fused
             } else {
-                fixup = code.count
-                emit(Self.jump(when: compare, negated: true, target: -1))
+                jump = { Self.jump(when: compare, negated: true, target: $0) }
             }
         } else {
             let slot = read(condition)
             if let fused = testJump(after: slot, negated: true) {
                 code.removeLast()
-                fixup = code.count
-                emit(fused(-1))
+                jump = fused
             } else {
-                fixup = code.count
-                emit(.jumpIfNot(condition: slot, target: -1))
+                jump = { .jumpIfNot(condition: slot, target: $0) }
             }
         }
+        let fixup = code.count
+        emit(jump(-1))
         beginBlock(.if, type)
         blocks[blocks.count - 1].elseFixup = fixup
     }

@@ -12,8 +12,8 @@ public final class Store: @unchecked Sendable {
     public var profiler: Profiler?
     /// Whether a `call_indirect` may reach a function of another type whose parameters begin those of the call's
     /// type, as a C call through a cast function pointer does natively (extra arguments are ignored, missing
-    /// results read as whatever their slots held, extra ones are dropped), instead of trapping. Off by default, as the spec says;
-    /// WASIX programs turn it on (docs/RATIONALE.md, "Function pointer casts").
+    /// results read as whatever their slots held, extra ones are dropped), instead of trapping. Off by default,
+    /// as the spec says; WASIX programs turn it on (docs/RATIONALE.md, "Function pointer casts").
     public var allowsFunctionPointerCasts = false
 
     /// Resource limits.
