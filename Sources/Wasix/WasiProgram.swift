@@ -45,8 +45,8 @@ public enum WasiProgram {
         store.allowsFunctionPointerCasts = isWasix && configuration.allowsFunctionPointerCasts
         let fileSystem = isWasix
             ? try GuestFileSystem(mapping: configuration.preopens, commands: configuration.commands.keys) : nil
-        defer { fileSystem?.removePrivateDirectory() }
         let kernel = Kernel(configuration: configuration, limits: store.limits, fileSystem: fileSystem)
+        defer { kernel.endRun() }
         kernel.profiler = store.profiler
         let process = try kernel.add { pid in try WasixProcess(kernel: kernel, pid: pid, configuration: configuration) }
         started?(kernel, process)

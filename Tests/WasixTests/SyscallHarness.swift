@@ -105,7 +105,7 @@ final class SyscallHarness {
     deinit {
         // Ends the process: its descriptors close and the process and thread no longer hold each other.
         kernel.finish(process, .exited(0))
-        kernel.fileSystem?.removePrivateDirectory()
+        kernel.fileSystem?.unmount()
         for fd in guestEnds + [stdinWriter, stdoutReader, stderrReader] { close(fd) }
         try? FileManager.default.removeItem(at: sandbox)
     }

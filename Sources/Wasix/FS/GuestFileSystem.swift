@@ -31,8 +31,8 @@ final class GuestFileSystem: @unchecked Sendable {
     let mounts: [String: Mount]
     /// Whether `/bin` is the generated one, whose files stand for the command table's programs.
     let listsCommands: Bool
-    /// The host directory holding the generated root and `/tmp`, removed by `removePrivateDirectory()`.
-    private let privateDirectory: String
+    /// The host directory holding the generated root and `/tmp`, removed by `unmount()`.
+    let privateDirectory: String
 
     /// - Parameter commands: the names of the command table (`WasixConfiguration.commands`).
     /// - Throws: `PreopenError` if a mapped directory cannot be opened.
@@ -88,12 +88,19 @@ final class GuestFileSystem: @unchecked Sendable {
         self.listsCommands = listsCommands
     }
 
-    deinit {
-        for mount in mounts.values { close(mount.hostFD) }
-    }
+    deinit { unmount() }
 
-    /// Removes the generated root and `/tmp` (at the end of the run).
-    func removePrivateDirectory() { Self.removeTree(privateDirectory) }
+    /// Set by `unmount()`.
+    private var isClosed = false
+
+    /// Closes the mounts and removes the generated root and `/tmp`, once: at the end of the run, when no thread
+    /// of it is left to use them (or when the tree goes away, if earlier).
+    func unmount() {
+        guard !isClosed else { return }
+        isClosed = true
+        for mount in mounts.values { close(mount.hostFD) }
+        Self.removeTree(privateDirectory)
+    }
 
     /// The root's host descriptor.
     var root: Int32 { mounts["/"]?.hostFD ?? -1 }

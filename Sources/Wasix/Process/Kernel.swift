@@ -20,6 +20,10 @@ final class Kernel: @unchecked Sendable {
     var terminal = Terminal()
     /// Modules of the command table, by host path, once loaded.
     var commandModules: [String: ValidatedModule] = [:]
+    /// Host threads that `start` started and that have not ended; guarded by `condition`.
+    private var startedThreads = 0
+    /// Set when the run ended before its last started thread: that thread closes the file system.
+    private var closesFileSystemLast = false
 
     /// The guest's rooted tree, for WASIX programs (`nil`: WASI preopens).
     let fileSystem: GuestFileSystem?
@@ -65,9 +69,31 @@ final class Kernel: @unchecked Sendable {
 
     /// Starts `thread` on a host thread of its own.
     func start(_ thread: WasixThread, _ start: WasixThread.Start) {
+        locked { startedThreads += 1 }
         HostThread.detach(stackSize: 16 << 20) { [self] in
             threadEnded(thread, thread.run(start))
+            let removes = locked { () -> Bool in
+                startedThreads -= 1
+                condition.broadcast()
+                return startedThreads == 0 && closesFileSystemLast
+            }
+            if removes { fileSystem?.unmount() }
         }
+    }
+
+    /// Ends the run once its first process has ended: waits up to `grace` for the threads of the other
+    /// processes, which were sent SIGKILL and stop at their next syscall or safepoint, and closes the file
+    /// system (its mounts, its private directory), or leaves that to the last of them (a syscall under way,
+    /// such as an `open` that creates a file in `/tmp`, finishes first).
+    func endRun(grace: Duration = .seconds(2)) {
+        let deadline = MonotonicClock.now + UInt64(grace.components.seconds) * 1_000_000_000
+            + UInt64(grace.components.attoseconds / 1_000_000_000)
+        let removesNow = locked { () -> Bool in
+            while startedThreads > 0, condition.wait(until: deadline) {}
+            closesFileSystemLast = startedThreads > 0
+            return startedThreads == 0
+        }
+        if removesNow { fileSystem?.unmount() }
     }
 
     /// Takes `thread` out of its process and decides whether the process ends: it does when the thread was the
