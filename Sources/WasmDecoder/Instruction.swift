@@ -9,7 +9,9 @@ public struct Instruction: Hashable, Sendable {
     }
 }
 
-/// The immediates of an instruction; which case appears is fixed by `Opcode.immediates`.
+/// The immediates of an instruction; which case appears is fixed by `Opcode.immediates`. Every case is a plain
+/// value (lists stay where the body encodes them, `EncodedList`), so that an instruction copies without
+/// reference counting: the decoder, validator and compiler pass one per instruction of every body.
 public enum Immediate: Hashable, Sendable {
     case none
     /// `block`, `loop`, `if`.
@@ -19,8 +21,8 @@ public enum Immediate: Hashable, Sendable {
     /// Two indices: `call_indirect` (type, table), `memory.init` (data, memory), `table.init` (element, table),
     /// `table.copy` and `memory.copy` (destination, source).
     case indexPair(UInt32, UInt32)
-    /// `br_table`: the labels and the default label.
-    case branchTable([LabelDepth], default: LabelDepth)
+    /// `br_table`: the labels (`ByteReader.labels(_:)`) and the default label.
+    case branchTable(EncodedList, default: LabelDepth)
     /// Loads, stores and atomics.
     case memory(MemoryArgument)
     /// `v128.loadN_lane` and `v128.storeN_lane`.
@@ -37,10 +39,23 @@ public enum Immediate: Hashable, Sendable {
     case v128(V128)
     /// `ref.null`.
     case heapType(HeapType)
-    /// `select` with explicit result types.
-    case valueTypes([ValueType])
-    /// `try_table`: block type and catch clauses.
-    case tryTable(BlockType, [CatchClause])
+    /// `select` with explicit result types (`ByteReader.valueTypes(_:)`).
+    case valueTypes(EncodedList)
+    /// `try_table`: block type and catch clauses (`ByteReader.catchClauses(_:)`).
+    case tryTable(BlockType, EncodedList)
+}
+
+/// A list immediate left where the body encodes it: `count` elements from `offset` in the module's bytes, which
+/// the decoder has checked; a `ByteReader` over those bytes reads them again.
+public struct EncodedList: Hashable, Sendable {
+    /// Absolute offset of the first element.
+    public let offset: Int
+    public let count: Int
+
+    public init(offset: Int, count: Int) {
+        self.offset = offset
+        self.count = count
+    }
 }
 
 /// The memory operand of a load, store or atomic (<https://webassembly.github.io/spec/core/binary/instructions.html#memory-instructions>).

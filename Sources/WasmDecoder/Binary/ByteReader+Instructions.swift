@@ -61,9 +61,8 @@ extension ByteReader {
                 throw DecodeError(kind, at: start)
             }
             try checkRemaining(count, countOffset: start)
-            var labels: [LabelDepth] = []
-            labels.reserveCapacity(count)
-            for _ in 0..<count { labels.append(try readVarUInt32()) }
+            let labels = EncodedList(offset: position, count: count)
+            for _ in 0..<count { _ = try readVarUInt32() }
             return .branchTable(labels, default: try readVarUInt32())
         case .memarg:
             return .memory(try readMemoryArgument())
@@ -87,23 +86,14 @@ extension ByteReader {
             return .heapType(try readHeapType())
         case .selectTypes:
             let count = try readCount()
-            var types: [ValueType] = []
-            for _ in 0..<count { types.append(try readValueType()) }
+            let types = EncodedList(offset: position, count: count)
+            for _ in 0..<count { _ = try readValueType() }
             return .valueTypes(types)
         case .tryTable:
             let blockType = try readBlockType()
             let count = try readCount(minimumElementSize: 2)
-            var clauses: [CatchClause] = []
-            for _ in 0..<count {
-                let start = position
-                switch try readByte() {
-                case 0: clauses.append(.catch(tag: try readVarUInt32(), label: try readVarUInt32()))
-                case 1: clauses.append(.catchRef(tag: try readVarUInt32(), label: try readVarUInt32()))
-                case 2: clauses.append(.catchAll(label: try readVarUInt32()))
-                case 3: clauses.append(.catchAllRef(label: try readVarUInt32()))
-                default: throw DecodeError(.malformedCatchKind, at: start)
-                }
-            }
+            let clauses = EncodedList(offset: position, count: count)
+            for _ in 0..<count { _ = try readCatchClause() }
             return .tryTable(blockType, clauses)
         case .zeroByte:
             let start = position
@@ -196,6 +186,43 @@ extension ByteReader {
                 }
             }
         }
+    }
+
+    /// Reads a catch clause of `try_table`.
+    mutating func readCatchClause() throws(DecodeError) -> CatchClause {
+        let start = position
+        switch try readByte() {
+        case 0: return .catch(tag: try readVarUInt32(), label: try readVarUInt32())
+        case 1: return .catchRef(tag: try readVarUInt32(), label: try readVarUInt32())
+        case 2: return .catchAll(label: try readVarUInt32())
+        case 3: return .catchAllRef(label: try readVarUInt32())
+        default: throw DecodeError(.malformedCatchKind, at: start)
+        }
+    }
+
+    /// The labels of a `br_table` (`Immediate.branchTable`), read from these bytes.
+    public func labels(_ list: EncodedList) throws(DecodeError) -> [LabelDepth] {
+        try elements(of: list) { reader throws(DecodeError) in try reader.readVarUInt32() }
+    }
+
+    /// The result types of a typed `select` (`Immediate.valueTypes`), read from these bytes.
+    public func valueTypes(_ list: EncodedList) throws(DecodeError) -> [ValueType] {
+        try elements(of: list) { reader throws(DecodeError) in try reader.readValueType() }
+    }
+
+    /// The catch clauses of a `try_table` (`Immediate.tryTable`), read from these bytes.
+    public func catchClauses(_ list: EncodedList) throws(DecodeError) -> [CatchClause] {
+        try elements(of: list) { reader throws(DecodeError) in try reader.readCatchClause() }
+    }
+
+    private func elements<Element>(of list: EncodedList, _ read: (inout ByteReader) throws(DecodeError) -> Element)
+        throws(DecodeError) -> [Element]
+    {
+        var reader = ByteReader(bytes: bytes, position: list.offset, regionEnd: regionEnd)
+        var elements: [Element] = []
+        elements.reserveCapacity(list.count)
+        for _ in 0..<list.count { elements.append(try read(&reader)) }
+        return elements
     }
 
     /// Reads a memarg: alignment flags (bit 6 announces an explicit memory index) and offset.

@@ -25,9 +25,11 @@ extension FunctionValidator {
                 throw ValidationError.typeMismatch
             }
             if !frames.isEmpty { push(frame.endTypes) }
-        case (.tryTable, .tryTable(let bt, let clauses)):
+        case (.tryTable, .tryTable(let bt, let list)):
             let type = try context.blockType(bt)
-            for clause in clauses { try checkCatch(clause) }
+            for clause in try reread({ reader throws(DecodeError) in try reader.catchClauses(list) }) {
+                try checkCatch(clause)
+            }
             try pop(type.parameters)
             pushFrame(.tryTable, type)
         case (.throw, .index(let tag)):
@@ -44,7 +46,8 @@ extension FunctionValidator {
             let types = try label(depth).labelTypes
             try pop(types)
             push(types)
-        case (.brTable, .branchTable(let labels, let defaultLabel)):
+        case (.brTable, .branchTable(let list, let defaultLabel)):
+            let labels = try reread { reader throws(DecodeError) in try reader.labels(list) }
             try pop(.i32)
             let arity = try label(defaultLabel).labelTypes.count
             for depth in labels {
@@ -127,8 +130,9 @@ extension FunctionValidator {
             if t1?.isReference == true || t2?.isReference == true { throw ValidationError.typeMismatch }
             if let t1, let t2, t1 != t2 { throw ValidationError.typeMismatch }
             push(t1 ?? t2)
-        case (.selectTyped, .valueTypes(let types)):
-            guard types.count == 1 else { throw ValidationError("invalid result arity") }
+        case (.selectTyped, .valueTypes(let list)):
+            guard list.count == 1 else { throw ValidationError("invalid result arity") }
+            let types = try reread { reader throws(DecodeError) in try reader.valueTypes(list) }
             try context.checkValueType(types[0])
             try pop(.i32)
             try pop(types[0])
@@ -215,6 +219,12 @@ extension FunctionValidator {
         default:
             try validateBySignature(instruction)
         }
+    }
+
+    /// A list immediate read again from the module's bytes (`EncodedList`); the decoder read it first, so this
+    /// does not fail.
+    private func reread<T>(_ read: (ByteReader) throws(DecodeError) -> T) throws(ValidationError) -> T {
+        do { return try read(reader) } catch { throw ValidationError("\(error)") }
     }
 
     /// Instructions typed by their row in the opcode table: numeric, vector, memory access and atomics.

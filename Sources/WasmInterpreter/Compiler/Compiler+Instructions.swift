@@ -20,15 +20,15 @@ extension Compiler {
             compileElse()
         case (.end, _):
             compileEnd()
-        case (.tryTable, .tryTable(let bt, let clauses)):
-            compileTryTable(blockType(bt), clauses)
+        case (.tryTable, .tryTable(let bt, let list)):
+            compileTryTable(blockType(bt), (try? reader.catchClauses(list)) ?? [])
         case (.br, .index(let depth)):
             emitBranch(Int(depth))
             markUnreachable()
         case (.brIf, .index(let depth)):
             compileBranchIf(Int(depth))
-        case (.brTable, .branchTable(let labels, let defaultLabel)):
-            compileBranchTable(labels, default: defaultLabel)
+        case (.brTable, .branchTable(let list, let defaultLabel)):
+            compileBranchTable((try? reader.labels(list)) ?? [], default: defaultLabel)
         case (.return, _):
             emitReturn()
             markUnreachable()
