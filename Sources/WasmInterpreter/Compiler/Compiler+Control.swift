@@ -32,7 +32,7 @@ extension Compiler {
                 code.removeLast()
                 jump = fused
             } else {
-                jump = { Self.jump(when: compare, negated: true, target: $0) }
+                jump = { Self.jump(when: compare, negated: true, target: $0) ?? .unreachable }
             }
         } else {
             let slot = read(condition)
@@ -104,7 +104,7 @@ extension Compiler {
                 code.removeLast()
                 emitJump(to: index, fused)
             } else {
-                emitJump(to: index) { Self.jump(when: compare, negated: false, target: $0) }
+                emitJump(to: index) { Self.jump(when: compare, negated: false, target: $0) ?? .unreachable }
             }
             return
         }
@@ -163,13 +163,8 @@ extension Compiler {
     func fusableComparison(_ condition: Operand) -> Op? {
         guard condition.source == .own, let last = lastResult, last.index == code.count - 1,
               last.slot == condition.slot else { return nil }
-        switch code[last.index] {
-        case .i32Eq, .i32Ne, .i32LtS, .i32LtU, .i32GtS, .i32GtU, .i32LeS, .i32LeU, .i32GeS, .i32GeU, .i32Eqz,
-             .i32LoadEqz, .i32And, .i32AndEqz, .f64Lt, .f64Gt, .f64Le, .f64Ge:
-            return code[last.index]
-        default:
-            return nil
-        }
+        // Fusable exactly when `jump(when:)` has a jump for it: the one list of such comparisons.
+        return Self.jump(when: code[last.index], negated: false, target: 0) == nil ? nil : code[last.index]
     }
 
     /// The jump op (given its target) on `condition` being nonzero (or, `negated`, zero) that also does the op
@@ -198,8 +193,9 @@ extension Compiler {
         }
     }
 
-    /// The compare-and-jump op for comparison `compare`, jumping when it holds (or fails, if `negated`).
-    static func jump(when compare: Op, negated: Bool, target: Int32) -> Op {
+    /// The compare-and-jump op for comparison `compare`, jumping when it holds (or fails, if `negated`); nil if
+    /// `compare` is no comparison that a jump can do (`fusableComparison` asks).
+    static func jump(when compare: Op, negated: Bool, target: Int32) -> Op? {
         switch (compare, negated) {
         case (.i32Eq(let a, let b, _), false), (.i32Ne(let a, let b, _), true): .jumpIfI32Eq(a, b, target: target)
         case (.i32Ne(let a, let b, _), false), (.i32Eq(let a, let b, _), true): .jumpIfI32Ne(a, b, target: target)
@@ -227,7 +223,7 @@ extension Compiler {
         case (.f64Gt(let a, let b, _), true): .jumpIfNotF64Gt(a, b, target: target)
         case (.f64Le(let a, let b, _), true): .jumpIfNotF64Le(a, b, target: target)
         case (.f64Ge(let a, let b, _), true): .jumpIfNotF64Ge(a, b, target: target)
-        default: .unreachable
+        default: nil
         }
     }
 

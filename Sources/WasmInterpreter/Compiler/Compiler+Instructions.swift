@@ -127,47 +127,47 @@ extension Compiler {
         case (.tableGet, .index(let t)):
             let index = pop().slot
             push(.ref(instance.tables[Int(t)].type.elementType))
-            emit(.tableGet(table: t, base: index))
+            emit(.bulk(.tableGet(table: t, base: index)))
         case (.tableSet, .index(let t)):
-            emit(.tableSet(table: t, base: base(ofTop: 2)))
+            emit(.bulk(.tableSet(table: t, base: base(ofTop: 2))))
             pop(2)
         case (.tableSize, .index(let t)):
             push(instance.tables[Int(t)].type.limits.addressType.valueType)
-            emit(.tableSize(table: t, result: stack[stack.count - 1].slot))
+            emit(.bulk(.tableSize(table: t, result: stack[stack.count - 1].slot)))
         case (.tableGrow, .index(let t)):
             let base = base(ofTop: 2)
             pop(2)
             push(instance.tables[Int(t)].type.limits.addressType.valueType)
-            emit(.tableGrow(table: t, base: base))
+            emit(.bulk(.tableGrow(table: t, base: base)))
         case (.tableFill, .index(let t)):
-            emit(.tableFill(table: t, base: base(ofTop: 3)))
+            emit(.bulk(.tableFill(table: t, base: base(ofTop: 3))))
             pop(3)
         case (.tableCopy, .indexPair(let d, let s)):
-            emit(.tableCopy(destination: d, source: s, base: base(ofTop: 3)))
+            emit(.bulk(.tableCopy(destination: d, source: s, base: base(ofTop: 3))))
             pop(3)
         case (.tableInit, .indexPair(let e, let t)):
-            emit(.tableInit(element: e, table: t, base: base(ofTop: 3)))
+            emit(.bulk(.tableInit(element: e, table: t, base: base(ofTop: 3))))
             pop(3)
         case (.elemDrop, .index(let e)):
-            emit(.elementDrop(e))
+            emit(.bulk(.elementDrop(e)))
 
         // MARK: Memory management
         case (.memorySize, .index(let m)):
             push(instance.memories[Int(m)].type.limits.addressType.valueType)
-            emit(.memorySize(memory: m, result: stack[stack.count - 1].slot))
+            emit(.bulk(.memorySize(memory: m, result: stack[stack.count - 1].slot)))
         case (.memoryGrow, .index(let m)):
-            emit(.memoryGrow(memory: m, base: stack[stack.count - 1].slot))
+            emit(.bulk(.memoryGrow(memory: m, base: stack[stack.count - 1].slot)))
         case (.memoryFill, .index(let m)):
-            emit(.memoryFill(memory: m, base: base(ofTop: 3)))
+            emit(.bulk(.memoryFill(memory: m, base: base(ofTop: 3))))
             pop(3)
         case (.memoryCopy, .indexPair(let d, let s)):
-            emit(.memoryCopy(destination: d, source: s, base: base(ofTop: 3)))
+            emit(.bulk(.memoryCopy(destination: d, source: s, base: base(ofTop: 3))))
             pop(3)
         case (.memoryInit, .indexPair(let d, let m)):
-            emit(.memoryInit(data: d, memory: m, base: base(ofTop: 3)))
+            emit(.bulk(.memoryInit(data: d, memory: m, base: base(ofTop: 3))))
             pop(3)
         case (.dataDrop, .index(let d)):
-            emit(.dataDrop(d))
+            emit(.bulk(.dataDrop(d)))
 
         // MARK: Constants
         case (.i32Const, .i32(let v)):
@@ -257,7 +257,8 @@ extension Compiler {
         if keep { push(value.type, source: .local(local)) }
     }
 
-    /// `op` with its result written to `slot` instead, for ops that compute one value into an explicit slot.
+    /// `op` with its result written to `slot` instead, for ops that compute one value into an explicit slot; nil
+    /// for the others. No `default:`: a new op must say whether it has such a result.
     static func withResult(_ op: Op, _ slot: Slot) -> Op? {
         switch op {
         case .const32(let v, _): .const32(v, slot)
@@ -285,7 +286,140 @@ extension Compiler {
         case .i32Load8UIndexed(var x): { x.value = slot; return .i32Load8UIndexed(x) }()
         case .i32Load16SIndexed(var x): { x.value = slot; return .i32Load16SIndexed(x) }()
         case .i32Load16UIndexed(var x): { x.value = slot; return .i32Load16UIndexed(x) }()
-        default: withNumericResult(op, slot)
+        case .i32LoadScaled(var x): { x.value = slot; return .i32LoadScaled(x) }()
+        case .i64LoadScaled(var x): { x.value = slot; return .i64LoadScaled(x) }()
+        case .i32Eqz(let a, _): .i32Eqz(a, slot)
+        case .i64Eqz(let a, _): .i64Eqz(a, slot)
+        case .i32Eq(let a, let b, _): .i32Eq(a, b, slot)
+        case .i32Ne(let a, let b, _): .i32Ne(a, b, slot)
+        case .i32LtS(let a, let b, _): .i32LtS(a, b, slot)
+        case .i32LtU(let a, let b, _): .i32LtU(a, b, slot)
+        case .i32GtS(let a, let b, _): .i32GtS(a, b, slot)
+        case .i32GtU(let a, let b, _): .i32GtU(a, b, slot)
+        case .i32LeS(let a, let b, _): .i32LeS(a, b, slot)
+        case .i32LeU(let a, let b, _): .i32LeU(a, b, slot)
+        case .i32GeS(let a, let b, _): .i32GeS(a, b, slot)
+        case .i32GeU(let a, let b, _): .i32GeU(a, b, slot)
+        case .i64Eq(let a, let b, _): .i64Eq(a, b, slot)
+        case .i64Ne(let a, let b, _): .i64Ne(a, b, slot)
+        case .i64LtS(let a, let b, _): .i64LtS(a, b, slot)
+        case .i64LtU(let a, let b, _): .i64LtU(a, b, slot)
+        case .i64GtS(let a, let b, _): .i64GtS(a, b, slot)
+        case .i64GtU(let a, let b, _): .i64GtU(a, b, slot)
+        case .i64LeS(let a, let b, _): .i64LeS(a, b, slot)
+        case .i64LeU(let a, let b, _): .i64LeU(a, b, slot)
+        case .i64GeS(let a, let b, _): .i64GeS(a, b, slot)
+        case .i64GeU(let a, let b, _): .i64GeU(a, b, slot)
+        case .f32Eq(let a, let b, _): .f32Eq(a, b, slot)
+        case .f32Ne(let a, let b, _): .f32Ne(a, b, slot)
+        case .f32Lt(let a, let b, _): .f32Lt(a, b, slot)
+        case .f32Gt(let a, let b, _): .f32Gt(a, b, slot)
+        case .f32Le(let a, let b, _): .f32Le(a, b, slot)
+        case .f32Ge(let a, let b, _): .f32Ge(a, b, slot)
+        case .f64Eq(let a, let b, _): .f64Eq(a, b, slot)
+        case .f64Ne(let a, let b, _): .f64Ne(a, b, slot)
+        case .f64Lt(let a, let b, _): .f64Lt(a, b, slot)
+        case .f64Gt(let a, let b, _): .f64Gt(a, b, slot)
+        case .f64Le(let a, let b, _): .f64Le(a, b, slot)
+        case .f64Ge(let a, let b, _): .f64Ge(a, b, slot)
+        case .i32Clz(let a, _): .i32Clz(a, slot)
+        case .i32Ctz(let a, _): .i32Ctz(a, slot)
+        case .i32Popcnt(let a, _): .i32Popcnt(a, slot)
+        case .i32Add(let a, let b, _): .i32Add(a, b, slot)
+        case .i32Sub(let a, let b, _): .i32Sub(a, b, slot)
+        case .i32Mul(let a, let b, _): .i32Mul(a, b, slot)
+        case .i32DivS(let a, let b, _): .i32DivS(a, b, slot)
+        case .i32DivU(let a, let b, _): .i32DivU(a, b, slot)
+        case .i32RemS(let a, let b, _): .i32RemS(a, b, slot)
+        case .i32RemU(let a, let b, _): .i32RemU(a, b, slot)
+        case .i32And(let a, let b, _): .i32And(a, b, slot)
+        case .i32Or(let a, let b, _): .i32Or(a, b, slot)
+        case .i32Xor(let a, let b, _): .i32Xor(a, b, slot)
+        case .i32Shl(let a, let b, _): .i32Shl(a, b, slot)
+        case .i32ShrS(let a, let b, _): .i32ShrS(a, b, slot)
+        case .i32ShrU(let a, let b, _): .i32ShrU(a, b, slot)
+        case .i32Rotl(let a, let b, _): .i32Rotl(a, b, slot)
+        case .i32Rotr(let a, let b, _): .i32Rotr(a, b, slot)
+        case .i64Clz(let a, _): .i64Clz(a, slot)
+        case .i64Ctz(let a, _): .i64Ctz(a, slot)
+        case .i64Popcnt(let a, _): .i64Popcnt(a, slot)
+        case .i64Add(let a, let b, _): .i64Add(a, b, slot)
+        case .i64Sub(let a, let b, _): .i64Sub(a, b, slot)
+        case .i64Mul(let a, let b, _): .i64Mul(a, b, slot)
+        case .i64DivS(let a, let b, _): .i64DivS(a, b, slot)
+        case .i64DivU(let a, let b, _): .i64DivU(a, b, slot)
+        case .i64RemS(let a, let b, _): .i64RemS(a, b, slot)
+        case .i64RemU(let a, let b, _): .i64RemU(a, b, slot)
+        case .i64And(let a, let b, _): .i64And(a, b, slot)
+        case .i64Or(let a, let b, _): .i64Or(a, b, slot)
+        case .i64Xor(let a, let b, _): .i64Xor(a, b, slot)
+        case .i64Shl(let a, let b, _): .i64Shl(a, b, slot)
+        case .i64ShrS(let a, let b, _): .i64ShrS(a, b, slot)
+        case .i64ShrU(let a, let b, _): .i64ShrU(a, b, slot)
+        case .i64Rotl(let a, let b, _): .i64Rotl(a, b, slot)
+        case .i64Rotr(let a, let b, _): .i64Rotr(a, b, slot)
+        case .f32Abs(let a, _): .f32Abs(a, slot)
+        case .f32Neg(let a, _): .f32Neg(a, slot)
+        case .f32Ceil(let a, _): .f32Ceil(a, slot)
+        case .f32Floor(let a, _): .f32Floor(a, slot)
+        case .f32Trunc(let a, _): .f32Trunc(a, slot)
+        case .f32Nearest(let a, _): .f32Nearest(a, slot)
+        case .f32Sqrt(let a, _): .f32Sqrt(a, slot)
+        case .f32Add(let a, let b, _): .f32Add(a, b, slot)
+        case .f32Sub(let a, let b, _): .f32Sub(a, b, slot)
+        case .f32Mul(let a, let b, _): .f32Mul(a, b, slot)
+        case .f32Div(let a, let b, _): .f32Div(a, b, slot)
+        case .f32Min(let a, let b, _): .f32Min(a, b, slot)
+        case .f32Max(let a, let b, _): .f32Max(a, b, slot)
+        case .f32Copysign(let a, let b, _): .f32Copysign(a, b, slot)
+        case .f64Abs(let a, _): .f64Abs(a, slot)
+        case .f64Neg(let a, _): .f64Neg(a, slot)
+        case .f64Ceil(let a, _): .f64Ceil(a, slot)
+        case .f64Floor(let a, _): .f64Floor(a, slot)
+        case .f64Trunc(let a, _): .f64Trunc(a, slot)
+        case .f64Nearest(let a, _): .f64Nearest(a, slot)
+        case .f64Sqrt(let a, _): .f64Sqrt(a, slot)
+        case .f64Add(let a, let b, _): .f64Add(a, b, slot)
+        case .f64Sub(let a, let b, _): .f64Sub(a, b, slot)
+        case .f64Mul(let a, let b, _): .f64Mul(a, b, slot)
+        case .f64Div(let a, let b, _): .f64Div(a, b, slot)
+        case .f64Min(let a, let b, _): .f64Min(a, b, slot)
+        case .f64Max(let a, let b, _): .f64Max(a, b, slot)
+        case .f64Copysign(let a, let b, _): .f64Copysign(a, b, slot)
+        case .i32AddAdd(let a, let b, let c, _): .i32AddAdd(a, b, c, slot)
+        case .i32MulAdd(let a, let b, let c, _): .i32MulAdd(a, b, c, slot)
+        case .i32ShlAdd(let a, let b, let c, _): .i32ShlAdd(a, b, c, slot)
+        case .i32XorAdd(let a, let b, let c, _): .i32XorAdd(a, b, c, slot)
+        case .i32RotlXor(let a, let b, let c, _): .i32RotlXor(a, b, c, slot)
+        case .i32AndXor(let a, let b, let c, _): .i32AndXor(a, b, c, slot)
+        case .i32ShrUAnd(let a, let b, let c, _): .i32ShrUAnd(a, b, c, slot)
+        case .i32ShrUXor(let a, let b, let c, _): .i32ShrUXor(a, b, c, slot)
+        case .i32XorAnd(let a, let b, let c, _): .i32XorAnd(a, b, c, slot)
+        case .i32SubAnd(let a, let b, let c, _): .i32SubAnd(a, b, c, slot)
+        case .i32AddAnd(let a, let b, let c, _): .i32AddAnd(a, b, c, slot)
+        case .i32XorMul(let a, let b, let c, _): .i32XorMul(a, b, c, slot)
+        case .f64MulAdd(let a, let b, let c, _): .f64MulAdd(a, b, c, slot)
+        case .f64MulSub(let a, let b, let c, _): .f64MulSub(a, b, c, slot)
+        case .f64SubMul(let a, let b, let c, _): .f64SubMul(a, b, c, slot)
+        case .f64AddMul(let a, let b, let c, _): .f64AddMul(a, b, c, slot)
+        case .f64MulMul(let a, let b, let c, _): .f64MulMul(a, b, c, slot)
+        case .i32LoadEqz(var t): { t.then = Int32(slot); return .i32LoadEqz(t) }()
+        case .i32AndEqz(let a, let b, _): .i32AndEqz(a, b, slot)
+        // Every op without one result in a slot of its own, listed so that a new op must be placed here or above.
+        case .jump, .jumpIf, .jumpIfNot, .branchOnNull, .branchOnNonNull, .jumpIfI32Eq, .jumpIfI32Ne, .jumpIfI32LtS,
+             .jumpIfI32LtU, .jumpIfI32GtS, .jumpIfI32GtU, .jumpIfI32LeS, .jumpIfI32LeU, .jumpIfI32GeS, .jumpIfI32GeU,
+             .jumpIfI32Eqz, .jumpIfI32And, .jumpIfF64Lt, .jumpIfF64Gt, .jumpIfF64Le, .jumpIfF64Ge, .jumpIfNotF64Lt,
+             .jumpIfNotF64Gt, .jumpIfNotF64Le, .jumpIfNotF64Ge, .jumpIfNotI32And, .i32AddJumpIfNe, .i32AddJumpIfLtU,
+             .i32AddJumpIfLtS, .i32AddJumpIfGtU, .i32AddJumpIfGtS, .i32SubJumpIfNe, .i32SubJumpIfGtU, .i32SubJumpIfGtS,
+             .jumpIfLoadI32Eqz, .jumpIfLoadI32Nez, .jumpIfLoad8UEqz, .jumpIfLoad8UNez, .copyJumpIf, .copyJumpIfNot,
+             .i32AddJumpIfNez, .i32SubJumpIfNez, .jumpIfLoadI32Eq, .jumpIfLoadI32Ne, .jumpIfLoadI32LtS,
+             .jumpIfLoadI32LtU, .jumpIfLoadI32GtS, .jumpIfLoadI32GtU, .unreachable, .meter, .branchTable, .return,
+             .call, .callDefined, .callIndirect, .callRef, .returnCall, .returnCallIndirect, .returnCallRef, .throw,
+             .throwReference, .copy, .copyV128, .constV128, .selectV128, .globalSet, .globalGetV128, .globalSetV128,
+             .refFunction, .refIsNull, .refAsNonNull, .bulk, .addressOffset, .store8, .store16, .store32, .store64,
+             .copy2, .store8Indexed, .store16Indexed, .store32Indexed, .store64Indexed, .store32Scaled, .store64Scaled,
+             .store32Sum, .v128Load, .v128Store, .v128LoadPartial, .v128StoreLane, .simd, .simdLane, .shuffle, .atomic,
+             .atomicFence: nil
         }
     }
 

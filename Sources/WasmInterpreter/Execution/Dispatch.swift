@@ -255,9 +255,8 @@ extension ExecutionContext {
                 vm.fp[v128: slot] = topCompiled.v128Constants[Int(constant)]
             case .refFunction(let f, let result):
                 vm.fp[i64: result] = UInt64(vm.instance.functions[Int(f)].address) + 1
-            case .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy, .tableInit, .elementDrop,
-                 .memorySize, .memoryGrow, .memoryFill, .memoryCopy, .memoryInit, .dataDrop:
-                try executeBulk(op, instance: vm.instance, fp: vm.fp)
+            case .bulk(let bulk):
+                try executeBulk(bulk, instance: vm.instance, fp: vm.fp)
                 vm.reloadMemory()
             case .v128LoadPartial(let index):
                 let access = topCompiled.memoryAccesses[Int(index)]

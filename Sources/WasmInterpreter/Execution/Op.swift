@@ -171,23 +171,8 @@ enum Op {
     case branchOnNull(Slot, target: Int32)
     case branchOnNonNull(Slot, target: Int32)
 
-    // MARK: Tables (operands in consecutive slots from `base`)
-    case tableGet(table: UInt32, base: Slot)
-    case tableSet(table: UInt32, base: Slot)
-    case tableSize(table: UInt32, result: Slot)
-    case tableGrow(table: UInt32, base: Slot)
-    case tableFill(table: UInt32, base: Slot)
-    case tableCopy(destination: UInt32, source: UInt32, base: Slot)
-    case tableInit(element: UInt32, table: UInt32, base: Slot)
-    case elementDrop(UInt32)
-
-    // MARK: Memory management (operands in consecutive slots from `base`)
-    case memorySize(memory: UInt32, result: Slot)
-    case memoryGrow(memory: UInt32, base: Slot)
-    case memoryFill(memory: UInt32, base: Slot)
-    case memoryCopy(destination: UInt32, source: UInt32, base: Slot)
-    case memoryInit(data: UInt32, memory: UInt32, base: Slot)
-    case dataDrop(UInt32)
+    /// Table instructions and memory management (`BulkOp`), done by `ExecutionContext.executeBulk`.
+    case bulk(BulkOp)
     /// `result = address + offset` for a static offset above `UInt32.max`; a sum past 2^64 becomes an address no
     /// memory reaches, with the sum's low bits (atomics check alignment first).
     case addressOffset(offset: UInt64, address: Slot, result: Slot)
@@ -285,4 +270,26 @@ struct PackedOpcode {
     init(_ opcode: Opcode) { raw = opcode.rawValue }
 
     var opcode: Opcode { Opcode(rawValue: raw) ?? .unreachable }
+}
+
+/// The ops of table instructions and memory management, whose operands are in consecutive slots from `base`: one
+/// case of `Op` (`Op.bulk`), so that `executeBulk` switches over them all without a `default:`.
+enum BulkOp {
+    // MARK: Tables
+    case tableGet(table: UInt32, base: Slot)
+    case tableSet(table: UInt32, base: Slot)
+    case tableSize(table: UInt32, result: Slot)
+    case tableGrow(table: UInt32, base: Slot)
+    case tableFill(table: UInt32, base: Slot)
+    case tableCopy(destination: UInt32, source: UInt32, base: Slot)
+    case tableInit(element: UInt32, table: UInt32, base: Slot)
+    case elementDrop(UInt32)
+
+    // MARK: Memory management
+    case memorySize(memory: UInt32, result: Slot)
+    case memoryGrow(memory: UInt32, base: Slot)
+    case memoryFill(memory: UInt32, base: Slot)
+    case memoryCopy(destination: UInt32, source: UInt32, base: Slot)
+    case memoryInit(data: UInt32, memory: UInt32, base: Slot)
+    case dataDrop(UInt32)
 }

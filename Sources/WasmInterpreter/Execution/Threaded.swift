@@ -532,9 +532,10 @@ private func lower(_ op: Op) -> Inst {
             })
         // `call` names an import: a host function or another instance's (`callDefined` is the fast one).
         case .meter, .call, .callRef, .returnCall, .returnCallIndirect, .returnCallRef, .throw, .throwReference,
-             .constV128, .refFunction, .tableGet, .tableSet, .tableSize, .tableGrow, .tableFill, .tableCopy,
-             .tableInit, .elementDrop, .memorySize, .memoryGrow, .memoryInit, .dataDrop, .v128LoadPartial,
-             .v128StoreLane, .shuffle, .atomic, .atomicFence:
+             .constV128, .refFunction, .bulk(.tableGet), .bulk(.tableSet), .bulk(.tableSize), .bulk(.tableGrow),
+             .bulk(.tableFill), .bulk(.tableCopy), .bulk(.tableInit), .bulk(.elementDrop), .bulk(.memorySize),
+             .bulk(.memoryGrow), .bulk(.memoryInit), .bulk(.dataDrop), .v128LoadPartial, .v128StoreLane, .shuffle,
+             .atomic, .atomicFence:
             Inst((), { exit($0, $1, $2, $3, $4) })
 
         // MARK: Moves and constants
@@ -615,7 +616,7 @@ private func lower(_ op: Op) -> Inst {
             })
 
         // MARK: Memory
-        case .memoryCopy(let destination, let source, let base):
+        case .bulk(.memoryCopy(let destination, let source, let base)):
             Inst((destination, source, base), { ip, fp, m, s, vm in
                 let (destination, source, base) = ip.operands((UInt32, UInt32, Slot).self)
                 let (to, from, count) = (fp[slot: base], fp[slot: base + 1], fp[slot: base + 2])
@@ -625,7 +626,7 @@ private func lower(_ op: Op) -> Inst {
                 (m + Int(to)).copyMemory(from: m + Int(from), byteCount: Int(count))
                 return next(ip + 1, fp, m, s, vm)
             })
-        case .memoryFill(let memory, let base):
+        case .bulk(.memoryFill(let memory, let base)):
             Inst((memory, base), { ip, fp, m, s, vm in
                 let (memory, base) = ip.operands((UInt32, Slot).self)
                 let (start, value, count) = (fp[slot: base], UInt8(truncatingIfNeeded: fp[slot: base + 1]),

@@ -1,6 +1,6 @@
 /// Table instructions and memory management (size, grow, fill, copy, init, drop).
 extension ExecutionContext {
-    func executeBulk(_ op: Op, instance: Instance, fp: UnsafeMutablePointer<UInt64>) throws(Trap) {
+    func executeBulk(_ op: BulkOp, instance: Instance, fp: UnsafeMutablePointer<UInt64>) throws(Trap) {
         switch op {
         case .tableGet(let t, let base):
             let table = instance.tables[Int(t)]
@@ -60,8 +60,6 @@ extension ExecutionContext {
                                           count: UInt64(UInt32(truncatingIfNeeded: fp[slot: base + 2])))
         case .dataDrop(let d):
             instance.data[Int(d)] = []
-        default:
-            break
         }
     }
 }
