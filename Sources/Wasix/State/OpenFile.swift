@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// An open file description: a host file descriptor that one or more guest descriptors share, as `dup` would.
 final class OpenFile: @unchecked Sendable {
@@ -12,8 +13,9 @@ final class OpenFile: @unchecked Sendable {
     let ownsHostFD: Bool
     /// A directory's path in the guest's rooted tree (WASIX), which paths relative to it start from.
     let guestPath: String?
-    /// Directory entries read for `fd_readdir`, kept between calls so that cookies stay stable.
-    var directoryEntries: [DirectoryEntry]?
+    /// Directory entries read for `fd_readdir`, kept between calls so that cookies stay stable. Locked: the
+    /// threads of a process, and forked processes, share a description and may read it at once.
+    let directoryEntries = Mutex<[DirectoryEntry]?>(nil)
     /// The interest list, if this is an epoll instance.
     var epoll: EpollInterest?
     /// The counter's state, if this is an `fd_event` descriptor.

@@ -341,15 +341,18 @@ extension Syscalls {
         let fd = try c.fd(0)
         guard fd.file.filetype == .directory else { return .notdir }
         let cookie = c.u64(3)
-        if cookie == 0 || fd.file.directoryEntries == nil {
-            var entries = try listDirectory(fd.file.hostFD)
-            if let path = fd.file.guestPath, c.kernel.fileSystem?.mounts[path]?.isDevices == true {
-                let shown = GuestFileSystem.devices.union([".", ".."])
-                entries.removeAll { !shown.contains(String(decoding: $0.name, as: UTF8.self)) }
+        let isDevices = fd.file.guestPath.map { c.kernel.fileSystem?.mounts[$0]?.isDevices == true } ?? false
+        let entries = try fd.file.directoryEntries.withLock { cached throws(Errno) -> [DirectoryEntry] in
+            if cookie == 0 || cached == nil {
+                var entries = try listDirectory(fd.file.hostFD)
+                if isDevices {
+                    let shown = GuestFileSystem.devices.union([".", ".."])
+                    entries.removeAll { !shown.contains(String(decoding: $0.name, as: UTF8.self)) }
+                }
+                cached = entries
             }
-            fd.file.directoryEntries = entries
+            return cached ?? []
         }
-        let entries = fd.file.directoryEntries ?? []
         var output: [UInt8] = []
         let capacity = Int(c.u32(2))
         var index = Int(clamping: cookie)
