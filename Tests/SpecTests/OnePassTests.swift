@@ -22,23 +22,29 @@ struct OnePassTests {
         return paths
     }()
 
-    @Test("load gives what decode then validate gives: the module, or the same error")
+    @Test("load gives what decode then validate gives (the module or the same error), bodies in turn or in parallel")
     func loadAgreesWithTwoPasses() {
         var valid = 0, rejected = 0
         for path in Self.modules {
             let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
-            let onePass = Result { try ModuleValidator.load(bytes) }
             let twoPasses = Result { try ModuleValidator.validate(try ModuleDecoder.decode(bytes)) }
-            switch (onePass, twoPasses) {
-            case (.success(let a), .success(let b)):
-                #expect(a.maxOperandHeights == b.maxOperandHeights, "\(path)")
-                valid += 1
-            case (.failure(let a), .failure(let b)):
-                #expect("\(type(of: a)): \(a)" == "\(type(of: b)): \(b)", "\(path)")
-                rejected += 1
-            default:
-                Issue.record("\(path): \(onePass) in one pass, \(twoPasses) in two")
+            let onePass = Result { try ModuleValidator.load(bytes) }
+            // Every module's bodies in parallel too (by default only modules with a megabyte of code).
+            let parallel = Result {
+                try ModuleDecoder.decodeValidating(bytes, features: .all, limits: .default, parallelBodyBytes: 0)
             }
+            for (way, result) in [("one pass", onePass), ("one pass in parallel", parallel)] {
+                switch (result, twoPasses) {
+                case (.success(let a), .success(let b)):
+                    #expect(a.maxOperandHeights == b.maxOperandHeights, "\(path), \(way)")
+                    #expect(a.module.bodies == b.module.bodies, "\(path), \(way)")
+                case (.failure(let a), .failure(let b)):
+                    #expect("\(type(of: a)): \(a)" == "\(type(of: b)): \(b)", "\(path), \(way)")
+                default:
+                    Issue.record("\(path): \(result) in \(way), \(twoPasses) in two")
+                }
+            }
+            if case .success = twoPasses { valid += 1 } else { rejected += 1 }
         }
         #expect(valid > 3000 && rejected > 1000, "\(valid) valid, \(rejected) rejected")
     }

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The element, data and code sections.
 extension ModuleDecoder {
     mutating func decodeElementSection(_ section: inout ByteReader) throws(DecodeError) {
@@ -65,18 +67,78 @@ extension ModuleDecoder {
         module.bodies.reserveCapacity(count)
         if let features = validation?.features {
             // Every section a body refers to comes before this one.
-            var validator = ModuleValidator(module: module, features: features)
+            let validator = ModuleValidator(module: module, features: features)
             if (try? validator.checkModule()) != nil { validation?.validator = validator }
             validation?.heights.reserveCapacity(count)
         }
-        for index in 0..<count {
-            let start = section.position
-            let size = Int(try section.readVarUInt32())
-            try limits.check(.functionBodySize, size, at: start)
-            var body = try section.subReader(length: size)
-            module.bodies.append(try decodeBody(&body, parameterCount: parameterCount(ofFunction: index), index: index))
-            try body.checkRegionEnd()
+        // The bodies' extents first, then each body on its own: in parallel when there is much code. A bad extent
+        // is reported after a decode error of a body before it, as reading them in turn would.
+        var regions: [ByteReader] = []
+        regions.reserveCapacity(count)
+        var extentError: DecodeError?
+        for _ in 0..<count {
+            do throws(DecodeError) {
+                let start = section.position
+                let size = Int(try section.readVarUInt32())
+                try limits.check(.functionBodySize, size, at: start)
+                regions.append(try section.subReader(length: size))
+            } catch {
+                extentError = error
+                break
+            }
         }
+        for result in decodeBodies(regions) {
+            let decoded = try result.get()
+            module.bodies.append(decoded.body)
+            if decoded.usesDataCount { codeUsesDataCount = true }
+            // The first invalid body's error; no height after it counts.
+            guard validation?.error == nil else { continue }
+            if let error = decoded.error {
+                validation?.error = error
+            } else if let height = decoded.height {
+                validation?.heights.append(height)
+            }
+        }
+        if let extentError { throw extentError }
+    }
+
+    /// A body as `decodeBody` read it.
+    struct DecodedBody {
+        var body: FunctionBody
+        /// Whether it uses `memory.init` or `data.drop`.
+        var usesDataCount = false
+        /// Its maximum operand height, if it was validated and is valid.
+        var height: Int?
+        /// Why it is invalid, if it was validated and is not.
+        var error: ValidationError?
+    }
+
+    /// Decodes (and validates, when `decodeValidating` asks) the bodies in `regions`, defined functions 0 on, each
+    /// to its result. With at least `parallelBodyBytes` of code, chunks of bodies go to the host's cores: a body's
+    /// reading depends only on the sections before the code section.
+    func decodeBodies(_ regions: [ByteReader]) -> [Result<DecodedBody, DecodeError>] {
+        @Sendable func decode(_ index: Int) -> Result<DecodedBody, DecodeError> {
+            Result { () throws(DecodeError) -> DecodedBody in
+                var body = regions[index]
+                let decoded = try decodeBody(&body, index: index)
+                try body.checkRegionEnd()
+                return decoded
+            }
+        }
+        let bytes = regions.reduce(0) { $0 + ($1.regionEnd - $1.position) }
+        guard bytes >= parallelBodyBytes, regions.count > 1 else { return regions.indices.map(decode) }
+        // Each chunk writes only the results of its own bodies.
+        nonisolated(unsafe) let results = UnsafeMutablePointer<Result<DecodedBody, DecodeError>>.allocate(
+            capacity: regions.count)
+        defer { results.deallocate() }
+        // Enough chunks to even out bodies of different sizes.
+        let chunks = min(regions.count, 256)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            for index in stride(from: chunk, to: regions.count, by: chunks) {
+                (results + index).initialize(to: decode(index))
+            }
+        }
+        return regions.indices.map { (results + $0).move() }
     }
 
     /// The number of parameters of the defined function `index`, or 0 if its type is unknown (which validation
@@ -91,9 +153,8 @@ extension ModuleDecoder {
     ///
     /// The locals are counted with the function's parameters against the `locals` limit group by group, before
     /// any is expanded, so a body declaring 2^32-1 of them costs nothing.
-    private mutating func decodeBody(_ body: inout ByteReader, parameterCount: Int, index: Int) throws(DecodeError)
-        -> FunctionBody
-    {
+    private func decodeBody(_ body: inout ByteReader, index: Int) throws(DecodeError) -> DecodedBody {
+        let parameterCount = parameterCount(ofFunction: index)
         let groupCount = try body.readCount(minimumElementSize: 2)
         var groups: [FunctionBody.LocalGroup] = []
         groups.reserveCapacity(groupCount)
@@ -111,19 +172,20 @@ extension ModuleDecoder {
         // The body's validator, when validating while decoding (and no body before was invalid). A body beyond the
         // function section's count is the decoder's error, at the end.
         var validator: FunctionValidator?
-        if let module = validation?.validator, validation?.error == nil, index < self.module.functionTypeIndices.count {
-            let locals = FunctionBody(localGroups: groups, localCount: declared, code: codeStart..<codeStart)
+        var decoded = DecodedBody(body: FunctionBody(localGroups: groups, localCount: declared, code: codeStart..<codeStart))
+        if let module = validation?.validator, index < self.module.functionTypeIndices.count {
             do {
-                validator = try module.functionValidator(forBody: index, locals)
+                validator = try module.functionValidator(forBody: index, decoded.body)
                 validator?.begin()
             } catch {
-                validation?.error = error
+                decoded.error = error
             }
         }
         // Each open block; `true` for an `if` still waiting for its `else`.
         var openIfs: [Bool] = [false]
-        while !openIfs.isEmpty {
-            let offset = body.position
+        var usesDataCount = false
+        /// Reads the next instruction, at `offset`, and tracks the nesting.
+        func next(at offset: Int) throws(DecodeError) -> Instruction {
             let instruction = try body.readInstruction(branchTargetLimit: limits.branchTableTargets)
             switch instruction.opcode {
             case .block, .loop, .tryTable: openIfs.append(false)
@@ -132,28 +194,39 @@ extension ModuleDecoder {
                 guard openIfs[openIfs.count - 1] else { throw DecodeError(.endOpcodeExpected, at: offset) }
                 openIfs[openIfs.count - 1] = false
             case .end: openIfs.removeLast()
-            case .memoryInit, .dataDrop: codeUsesDataCount = true
+            case .memoryInit, .dataDrop: usesDataCount = true
             default: break
             }
-            // The instruction is well-formed (a decode error comes first): type it.
-            if validator != nil {
+            return instruction
+        }
+        // Two loops, so that the validator is a plain local in the one that validates (not an optional that each
+        // step would test and unwrap). An instruction is well-formed before it is typed: a decode error comes
+        // first.
+        if var validator {
+            var valid = true
+            while !openIfs.isEmpty {
+                let offset = body.position
+                let instruction = try next(at: offset)
+                guard valid else { continue }
                 do {
-                    try validator?.step(instruction, at: offset)
+                    try validator.step(instruction, at: offset)
                 } catch {
-                    validation?.error = error
-                    validator = nil
+                    decoded.error = error
+                    valid = false
                 }
             }
-        }
-        if let validator {
             // The decoder and the validator track the same nesting, so both are at the body's last `end`.
-            if validator.isComplete {
-                validation?.heights.append(validator.maxHeight)
-            } else {
-                validation?.error = ValidationError("unexpected end of function", function: validator.function,
-                                                    offset: body.position)
+            if valid && validator.isComplete {
+                decoded.height = validator.maxHeight
+            } else if valid {
+                decoded.error = ValidationError("unexpected end of function", function: validator.function,
+                                                offset: body.position)
             }
+        } else {
+            while !openIfs.isEmpty { _ = try next(at: body.position) }
         }
-        return FunctionBody(localGroups: groups, localCount: declared, code: codeStart..<body.position)
+        decoded.usesDataCount = usesDataCount
+        decoded.body.code = codeStart..<body.position
+        return decoded
     }
 }

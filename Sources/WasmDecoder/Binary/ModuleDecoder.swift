@@ -2,7 +2,7 @@
 ///
 /// Decoding checks everything the spec calls "malformed": structure, section order and sizes, LEB128 ranges,
 /// UTF-8 names and the nesting of every function body. Typing is left to `ModuleValidator`.
-public struct ModuleDecoder {
+public struct ModuleDecoder: Sendable {
     var reader: ByteReader
     var module: Module
     let limits: ImplementationLimits
@@ -10,9 +10,11 @@ public struct ModuleDecoder {
     var codeUsesDataCount = false
     /// The validation of the bodies as they are decoded (`decodeValidating`); `nil` when only decoding.
     var validation: BodyValidation?
+    /// From how many bytes of code on the bodies are read in parallel (`decodeBodies`).
+    var parallelBodyBytes = 1 << 20
 
     /// What `decodeValidating` learns about the bodies while it decodes them.
-    struct BodyValidation {
+    struct BodyValidation: Sendable {
         let features: WasmFeatures
         /// The validator of the module as far as the code section, once that is reached, if everything before
         /// validates (otherwise the bodies are not validated: the module's own error comes first anyway).
@@ -38,16 +40,18 @@ public struct ModuleDecoder {
     /// Decodes and validates `bytes` reading each body once: a body is validated as it is decoded. The outcome is
     /// that of `ModuleValidator.validate(decode(bytes))`: a decode error anywhere comes first, then the first error
     /// of the module outside the bodies, then that of the first invalid body.
-    static func decodeValidating(_ bytes: [UInt8], features: WasmFeatures, limits: ImplementationLimits) throws
-        -> ValidatedModule
-    {
+    /// - Parameter parallelBodyBytes: from how many bytes of code on the bodies are read in parallel (tests ask
+    ///   for 0, so that small modules take that path too).
+    static func decodeValidating(_ bytes: [UInt8], features: WasmFeatures, limits: ImplementationLimits,
+                                 parallelBodyBytes: Int = 1 << 20) throws -> ValidatedModule {
         try limits.check(.moduleSize, bytes.count, at: min(bytes.count, limits.moduleSize))
         var decoder = ModuleDecoder(reader: ByteReader(bytes: bytes), module: Module(bytes: bytes), limits: limits)
         decoder.validation = BodyValidation(features: features)
+        decoder.parallelBodyBytes = parallelBodyBytes
         try decoder.decodeModule()
         let module = decoder.module
         // Everything but the bodies, checked on the whole module in the usual order.
-        var validator = ModuleValidator(module: module, features: features)
+        let validator = ModuleValidator(module: module, features: features)
         try validator.checkModule()
         guard let validation = decoder.validation else { return try ModuleValidator.validate(module, features: features) }
         if let error = validation.error { throw error }

@@ -5,8 +5,9 @@ public struct ValidatedModule: Sendable {
     public let maxOperandHeights: [Int]
 }
 
-/// Validates a module (<https://webassembly.github.io/spec/core/valid/modules.html>).
-public struct ModuleValidator {
+/// Validates a module (<https://webassembly.github.io/spec/core/valid/modules.html>). A class, immutable once
+/// made: every body's validator refers to it, and bodies validated in parallel share it.
+public final class ModuleValidator: Sendable {
     let module: Module
     let features: WasmFeatures
     let types: TypeContext
@@ -18,15 +19,14 @@ public struct ModuleValidator {
     let tags: [TagType]
     let importedGlobalCount: Int
     /// Functions that may be referenced by `ref.func` in a body: those named outside function bodies.
-    var declaredFunctions: Set<FunctionIndex> = []
+    let declaredFunctions: Set<FunctionIndex>
 
     /// Validates `module`.
     /// - Throws: `ValidationError` with the spec's message.
     public static func validate(_ module: Module, features: WasmFeatures = .all) throws(ValidationError)
         -> ValidatedModule
     {
-        var validator = ModuleValidator(module: module, features: features)
-        return try validator.validate()
+        try ModuleValidator(module: module, features: features).validate()
     }
 
     /// Decodes and validates in one step.
@@ -51,9 +51,10 @@ public struct ModuleValidator {
         self.globals = module.importedGlobals + module.globals.map(\.type)
         self.tags = module.importedTags + module.tags
         self.importedGlobalCount = module.importedGlobals.count
+        self.declaredFunctions = Self.declaredFunctions(of: module)
     }
 
-    private mutating func validate() throws(ValidationError) -> ValidatedModule {
+    private func validate() throws(ValidationError) -> ValidatedModule {
         try checkModule()
         var heights: [Int] = []
         heights.reserveCapacity(module.bodies.count)
@@ -73,13 +74,12 @@ public struct ModuleValidator {
 
     /// Everything but the function bodies, in the order the checks have always run in (so that the first error
     /// is the same whatever the path).
-    mutating func checkModule() throws(ValidationError) {
+    func checkModule() throws(ValidationError) {
         for (index, type) in module.types.enumerated() {
             for valueType in type.functionType.parameters + type.functionType.results {
                 try checkValueType(valueType, typeLimit: index + 1)
             }
         }
-        collectDeclaredFunctions()
         for entry in module.imports {
             switch entry.descriptor {
             case .function(let t): _ = try functionType(t)
@@ -175,21 +175,24 @@ public struct ModuleValidator {
 
     // MARK: - Exports, segments and constant expressions
 
-    private mutating func collectDeclaredFunctions() {
+    /// The functions that `module` names outside its function bodies.
+    private static func declaredFunctions(of module: Module) -> Set<FunctionIndex> {
+        var declared: Set<FunctionIndex> = []
         func collect(_ expression: ConstantExpression) {
             for instruction in expression.instructions where instruction.opcode == .refFunc {
-                if case .index(let f) = instruction.immediate { declaredFunctions.insert(f) }
+                if case .index(let f) = instruction.immediate { declared.insert(f) }
             }
         }
         for global in module.globals { collect(global.initializer) }
         for table in module.tables { if let e = table.initializer { collect(e) } }
         for segment in module.elements {
             switch segment.items {
-            case .functions(let f): declaredFunctions.formUnion(f)
+            case .functions(let f): declared.formUnion(f)
             case .expressions(let e): e.forEach(collect)
             }
         }
-        for export in module.exports { if case .function(let f) = export.descriptor { declaredFunctions.insert(f) } }
+        for export in module.exports { if case .function(let f) = export.descriptor { declared.insert(f) } }
+        return declared
     }
 
     private func checkExports() throws(ValidationError) {

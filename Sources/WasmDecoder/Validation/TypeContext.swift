@@ -1,6 +1,6 @@
 /// The types of a module with what validation needs to compare them: subtyping and type equivalence
 /// (<https://webassembly.github.io/spec/core/valid/matching.html>).
-struct TypeContext {
+struct TypeContext: Sendable {
     let types: [SubType]
     /// Equal ids for structurally equivalent types (each type is its own recursion group until GC).
     let canonicalIDs: [Int]
