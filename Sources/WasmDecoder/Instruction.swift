@@ -123,18 +123,20 @@ package struct PackedSignature: Sendable {
 
     package init(bits: UInt16) { self.bits = bits }
 
-    package var parameterCount: Int { Int(bits & 3) }
-    package var resultCount: Int { Int(bits >> 2 & 1) }
+    @inline(__always) package var parameterCount: Int { Int(bits & 3) }
+    @inline(__always) package var resultCount: Int { Int(bits >> 2 & 1) }
 
     /// Parameter `index` (0 is the first, the deepest on the stack).
-    package func parameter(_ index: Int) -> OpcodeSignature.Operand { Self.operand(Int(bits) >> (3 + 3 * index) & 7) }
+    @inline(__always) package func parameter(_ index: Int) -> OpcodeSignature.Operand {
+        Self.operand(Int(bits) >> (3 + 3 * index) & 7)
+    }
 
     /// The result, if there is one.
-    package var result: OpcodeSignature.Operand? {
+    @inline(__always) package var result: OpcodeSignature.Operand? {
         resultCount == 0 ? nil : Self.operand(Int(bits) >> (3 + 3 * parameterCount) & 7)
     }
 
-    private static func operand(_ code: Int) -> OpcodeSignature.Operand {
+    @inline(__always) private static func operand(_ code: Int) -> OpcodeSignature.Operand {
         switch code {
         case 0: .i32
         case 1: .i64

@@ -11,7 +11,7 @@ struct FunctionValidator {
     var initialized: [Bool]
     /// Locals set since function entry, so a block's end can forget the ones its body set.
     var initializationLog: [LocalIndex] = []
-    var operands: [ValueType?] = []
+    let operands = TypeStack()
     var frames: [ControlFrame] = []
     var maxHeight = 0
     /// Offset of the instruction being validated.
@@ -80,7 +80,7 @@ struct FunctionValidator {
     // MARK: - Operand and control stacks
 
     mutating func push(_ type: ValueType?) {
-        operands.append(type)
+        operands.push(type)
         if operands.count > maxHeight { maxHeight = operands.count }
     }
 
@@ -96,7 +96,7 @@ struct FunctionValidator {
             if frames[top].unreachable { return nil }
             throw ValidationError.typeMismatch
         }
-        return operands.removeLast()
+        return operands.pop()
     }
 
     /// Pops an operand that must match `expected`; returns what was there (`nil` if unknown).
@@ -149,7 +149,7 @@ struct FunctionValidator {
     }
 
     mutating func markUnreachable() {
-        operands.removeSubrange(frames[frames.count - 1].height...)
+        operands.truncate(to: frames[frames.count - 1].height)
         frames[frames.count - 1].unreachable = true
     }
 
@@ -192,5 +192,42 @@ struct FunctionValidator {
 
     func checkData(_ index: DataIndex) throws(ValidationError) {
         guard index < (context.module.dataCount ?? UInt32(context.module.data.count)) else { throw ValidationError.unknown("data segment", index) }
+    }
+}
+
+/// The validator's operand stack of types (`nil`: unknown), in a buffer of its own: a push or pop is a store or a
+/// load, where an array would check that it is uniquely referenced on every change. Not shared: each body's
+/// validator makes one.
+final class TypeStack {
+    private var storage: UnsafeMutablePointer<ValueType?>
+    private var capacity = 64
+    private(set) var count = 0
+
+    init() { storage = .allocate(capacity: capacity) }
+
+    deinit { storage.deallocate() }
+
+    func push(_ type: ValueType?) {
+        if count == capacity {
+            let larger = UnsafeMutablePointer<ValueType?>.allocate(capacity: capacity * 2)
+            larger.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+            storage = larger
+            capacity *= 2
+        }
+        (storage + count).initialize(to: type)
+        count += 1
+    }
+
+    /// Removes the top type (the caller checks the frame's height first; an empty stack gives unknown).
+    func pop() -> ValueType? {
+        guard count > 0 else { return nil }
+        count -= 1
+        return (storage + count).move()
+    }
+
+    /// Removes the types above the first `height`.
+    func truncate(to height: Int) {
+        if height < count { count = max(height, 0) }
     }
 }
