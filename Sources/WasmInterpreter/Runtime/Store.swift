@@ -6,6 +6,8 @@ public final class Store: @unchecked Sendable {
     var exceptions: [ExceptionInstance] = []
     var instances: [Instance] = []
     private var typeIDs: [FunctionType: Int] = [:]
+    /// The interned types by id (`typeIDs` the other way round).
+    private var typesByID: [FunctionType] = []
     /// Limits applied to new memories, tables and execution contexts.
     public var limits: ResourceLimits
     /// Samples the guest code of this store's execution contexts (those made after it is set).
@@ -54,15 +56,15 @@ public final class Store: @unchecked Sendable {
         self.limits = limits
     }
 
-    /// A new store with the limits, type ids and exceptions of `other`, so that code compiled for `other` (which
-    /// holds type ids) runs unchanged in it: what a forked process gets.
     /// The function type interned as `id`, if any.
     func functionType(id: Int) -> FunctionType? {
         lock.lock()
         defer { lock.unlock() }
-        return typeIDs.first { $0.value == id }?.key
+        return typesByID.indices.contains(id) ? typesByID[id] : nil
     }
 
+    /// A new store with the limits, type ids and exceptions of `other`, so that code compiled for `other` (which
+    /// holds type ids) runs unchanged in it: what a forked process gets.
     public convenience init(sharingTypesWith other: Store) {
         self.init(limits: other.limits)
         profiler = other.profiler
@@ -70,6 +72,7 @@ public final class Store: @unchecked Sendable {
         other.lock.lock()
         defer { other.lock.unlock() }
         typeIDs = other.typeIDs
+        typesByID = other.typesByID
         exceptions = other.exceptions
     }
 
@@ -147,8 +150,9 @@ public final class Store: @unchecked Sendable {
         }
         let key = FunctionType(parameters: type.parameters.map(resolve), results: type.results.map(resolve))
         if let id = typeIDs[key] { return id }
-        typeIDs[key] = typeIDs.count
-        return typeIDs.count - 1
+        typeIDs[key] = typesByID.count
+        typesByID.append(key)
+        return typesByID.count - 1
     }
 }
 
