@@ -77,9 +77,10 @@ struct Inspection {
         start = module.start.map { name(Int($0)) }
         features = try Self.features(of: module).sorted()
         let imported = module.importedFunctionTypeIndices.count
-        largestFunctions = module.bodies.enumerated().map { offset, body in
-            Function(index: imported + offset, name: name(imported + offset), bytes: body.code.count)
-        }.sorted { $0.bytes > $1.bytes }.prefix(10).map { $0 }
+        let bySize = module.bodies.indices.sorted { module.bodies[$0].code.count > module.bodies[$1].code.count }
+        largestFunctions = bySize.prefix(10).map {
+            Function(index: imported + $0, name: name(imported + $0), bytes: module.bodies[$0].code.count)
+        }
     }
 
     /// The sections as the binary lays them out (custom sections by name).
@@ -101,11 +102,13 @@ struct Inspection {
 
     /// The proposals the module uses: those of its instructions, and those its types and memories need.
     static func features(of module: Module) throws(DecodeError) -> Set<String> {
-        var features: Set<String> = []
+        // Collected as values, named once: naming each instruction's took CPython's module 40 s.
+        var used: Set<Feature> = []
         for body in module.bodies {
             var reader = ByteReader(bytes: module.bytes, position: body.code.lowerBound, regionEnd: body.code.upperBound)
-            while !reader.isAtEnd { features.insert("\(try reader.readInstruction().opcode.feature)") }
+            while !reader.isAtEnd { used.insert(try reader.readInstruction().opcode.feature) }
         }
+        var features = Set(used.map { "\($0)" })
         let memories = module.importedMemories + module.memories
         if memories.count > 1 { features.insert("multi-memory") }
         if memories.contains(where: { $0.limits.addressType == .i64 }) { features.insert("memory64") }
