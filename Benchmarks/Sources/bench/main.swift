@@ -182,7 +182,9 @@ func externalCommand(_ wasm: URL) -> Command {
     }
     var command = Command(arguments: [base.lastPathComponent] + arguments, environment: environment,
                           preopens: preopens, stdout: -1, entry: lines("invoke").first)
-    if let bytes = try? [UInt8](Data(contentsOf: wasm)) { command.unknownImports = (try? unknownImports(of: bytes)) ?? [] }
+    if let bytes = try? [UInt8](Data(contentsOf: wasm)) {
+        command.unknownImports = (try? unknownImports(of: bytes)) ?? []
+    }
     return command
 }
 

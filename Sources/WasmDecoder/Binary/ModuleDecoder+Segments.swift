@@ -169,10 +169,11 @@ extension ModuleDecoder {
             groups.append(FunctionBody.LocalGroup(count: count, type: try body.readValueType()))
         }
         let codeStart = body.position
-        // The body's validator, when validating while decoding (and no body before was invalid). A body beyond the
-        // function section's count is the decoder's error, at the end.
+        // The body's validator, when validating while decoding. A body beyond the function section's count is the
+        // decoder's error, at the end.
         var validator: FunctionValidator?
-        var decoded = DecodedBody(body: FunctionBody(localGroups: groups, localCount: declared, code: codeStart..<codeStart))
+        let locals = FunctionBody(localGroups: groups, localCount: declared, code: codeStart..<codeStart)
+        var decoded = DecodedBody(body: locals)
         if let module = validation?.validator, index < self.module.functionTypeIndices.count {
             do {
                 validator = try module.functionValidator(forBody: index, decoded.body)
