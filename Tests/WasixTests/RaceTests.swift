@@ -27,8 +27,7 @@ struct RaceTests {
                       ("path_remove_directory", [T.i32, T.i32, T.i32], [T.i32])],
             sharedMemory: false, data: path, functions: [("_start", [], code)])
         let module = try ModuleValidator.load(binary)
-        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("children-\(UUID())")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        let sandbox = try T.makeSandbox("children")
         defer { try? FileManager.default.removeItem(at: sandbox) }
         let configuration = WasixConfiguration(preopens: [.init(guestPath: "/", hostPath: sandbox.path)])
         for _ in 0..<20 {
@@ -65,8 +64,7 @@ struct RaceTests {
             functions: [("_start", [], start),
                         ("wasi_thread_start", [T.i32, T.i32], [0x03, 0x40] + readdir + [0x0C, 0x00, 0x0B])])
         let module = try ModuleValidator.load(binary)
-        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("readdir-\(UUID())")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        let sandbox = try T.makeSandbox("readdir")
         defer { try? FileManager.default.removeItem(at: sandbox) }
         for name in ["a", "b", "c", "d"] {
             try Data(name.utf8).write(to: sandbox.appendingPathComponent(name))

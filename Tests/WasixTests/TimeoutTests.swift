@@ -141,8 +141,7 @@ struct TimeoutTests {
                                            ("thread_sleep", [Self.i64], [Self.i32])],
                                  sharedMemory: false, data: [], functions: [("_start", [], code)])
         let module = try ModuleValidator.load(binary)
-        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("longjmp-\(UUID())")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        let sandbox = try Self.makeSandbox("longjmp")
         defer { try? FileManager.default.removeItem(at: sandbox) }
         let configuration = WasixConfiguration(preopens: [.init(guestPath: "/", hostPath: sandbox.path)])
         for _ in 0..<10 {
@@ -154,6 +153,13 @@ struct TimeoutTests {
         // The child holds the mount of the sandbox (as every process of the run does) until it has ended, which
         // the run waits for.
         #expect(!Self.holdsDescriptor(under: sandbox.path), "the sandbox is still open after the run")
+    }
+
+    /// A new empty host directory under the temporary directory, named `prefix-UUID`, for a run to map at `/`.
+    static func makeSandbox(_ prefix: String) throws -> URL {
+        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID())")
+        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
+        return sandbox
     }
 
     /// Whether the test process has a descriptor open on `path` or a file under it.
