@@ -206,6 +206,7 @@ extension ModuleDecoder {
         if var validator {
             var valid = true
             while !openIfs.isEmpty {
+                if valid && validator.acceptCommon(&body) { continue }
                 let offset = body.position
                 let instruction = try next(at: offset)
                 guard valid else { continue }

@@ -79,6 +79,7 @@ struct FunctionValidator {
 
     // MARK: - Operand and control stacks
 
+    @inline(__always)
     mutating func push(_ type: ValueType?) {
         operands.push(type)
         if operands.count > maxHeight { maxHeight = operands.count }
@@ -207,16 +208,20 @@ final class TypeStack {
 
     deinit { storage.deallocate() }
 
+    @inline(__always)
     func push(_ type: ValueType?) {
-        if count == capacity {
-            let larger = UnsafeMutablePointer<ValueType?>.allocate(capacity: capacity * 2)
-            larger.moveInitialize(from: storage, count: count)
-            storage.deallocate()
-            storage = larger
-            capacity *= 2
-        }
+        if count == capacity { grow() }
         (storage + count).initialize(to: type)
         count += 1
+    }
+
+    @inline(never)
+    private func grow() {
+        let larger = UnsafeMutablePointer<ValueType?>.allocate(capacity: capacity * 2)
+        larger.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = larger
+        capacity *= 2
     }
 
     /// Removes the top type (the caller checks the frame's height first; an empty stack gives unknown).
@@ -225,6 +230,10 @@ final class TypeStack {
         count -= 1
         return (storage + count).move()
     }
+
+    /// The type `depth` below the top (0 is the top); the caller checks that there are that many.
+    @inline(__always)
+    subscript(fromTop depth: Int) -> ValueType? { storage[count - 1 - depth] }
 
     /// Removes the types above the first `height`.
     func truncate(to height: Int) {

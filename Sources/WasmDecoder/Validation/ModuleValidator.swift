@@ -5,6 +5,13 @@ public struct ValidatedModule: Sendable {
     public let maxOperandHeights: [Int]
 }
 
+/// Where a function type's parameters and results are in `ModuleValidator.flatTypes`.
+struct FlatTypeLayout: Sendable {
+    var start: Int
+    var parameterCount: Int
+    var resultCount: Int
+}
+
 /// Validates a module (<https://webassembly.github.io/spec/core/valid/modules.html>). A class, immutable once
 /// made: every body's validator refers to it, and bodies validated in parallel share it.
 public final class ModuleValidator: Sendable {
@@ -20,6 +27,14 @@ public final class ModuleValidator: Sendable {
     let importedGlobalCount: Int
     /// Functions that may be referenced by `ref.func` in a body: those named outside function bodies.
     let declaredFunctions: Set<FunctionIndex>
+    /// `CommonInstruction.table`, held here so that the validator's fast path reads it without a global's lazy
+    /// initialization check.
+    let commonInstructions = CommonInstruction.table
+    /// The parameters and then the results of every function type, one type after another, and where each type's
+    /// begin (`typeLayouts`, by type index): the fast path reads a callee's types here without copying a
+    /// `FunctionType`'s two arrays.
+    let flatTypes: [ValueType]
+    let typeLayouts: [FlatTypeLayout]
 
     /// Validates `module`.
     /// - Throws: `ValidationError` with the spec's message.
@@ -52,6 +67,14 @@ public final class ModuleValidator: Sendable {
         self.tags = module.importedTags + module.tags
         self.importedGlobalCount = module.importedGlobals.count
         self.declaredFunctions = Self.declaredFunctions(of: module)
+        var flatTypes: [ValueType] = []
+        self.typeLayouts = module.types.map { type in
+            let f = type.functionType
+            defer { flatTypes += f.parameters + f.results }
+            return FlatTypeLayout(start: flatTypes.count, parameterCount: f.parameters.count,
+                                  resultCount: f.results.count)
+        }
+        self.flatTypes = flatTypes
     }
 
     private func validate() throws(ValidationError) -> ValidatedModule {
