@@ -108,6 +108,19 @@ public struct V128: Hashable, Sendable {
 public struct OpcodeSignature: Sendable {
     public enum Operand: Sendable {
         case i32, i64, f32, f64, v128, address
+
+        /// The value type this operand stands for, given the address type of the memory named.
+        @inline(__always)
+        package func valueType(address: ValueType) -> ValueType {
+            switch self {
+            case .i32: .i32
+            case .i64: .i64
+            case .f32: .f32
+            case .f64: .f64
+            case .v128: .v128
+            case .address: address
+            }
+        }
     }
 
     public var parameters: [Operand]

@@ -120,15 +120,7 @@ extension FunctionValidator {
                   Self.matches(actual, signature.parameter(index), address: address) else { return false }
         }
         operands.truncate(to: operands.count - count)
-        switch signature.result {
-        case nil: break
-        case .i32: push(.i32)
-        case .i64: push(.i64)
-        case .f32: push(.f32)
-        case .f64: push(.f64)
-        case .v128: push(.v128)
-        case .address: push(address)
-        }
+        if let result = signature.result { push(result.valueType(address: address)) }
         return true
     }
 

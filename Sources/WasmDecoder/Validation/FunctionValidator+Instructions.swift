@@ -251,22 +251,12 @@ extension FunctionValidator {
         default:
             break
         }
-        func valueType(_ operand: OpcodeSignature.Operand) -> ValueType {
-            switch operand {
-            case .i32: .i32
-            case .i64: .i64
-            case .f32: .f32
-            case .f64: .f64
-            case .v128: .v128
-            case .address: address
-            }
-        }
         var index = signature.parameterCount
         while index > 0 {
             index -= 1
-            try pop(valueType(signature.parameter(index)))
+            try pop(signature.parameter(index).valueType(address: address))
         }
-        if let result = signature.result { push(valueType(result)) }
+        if let result = signature.result { push(result.valueType(address: address)) }
     }
 
     /// Checks a memarg and returns the address type of its memory.

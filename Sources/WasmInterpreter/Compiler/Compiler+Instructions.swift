@@ -453,16 +453,7 @@ extension Compiler {
         let base = base(ofTop: signature.parameterCount)
         emit(op(base))
         pop(signature.parameterCount)
-        if let result = signature.result {
-            switch result {
-            case .i32: push(.i32)
-            case .i64: push(.i64)
-            case .f32: push(.f32)
-            case .f64: push(.f64)
-            case .v128: push(.v128)
-            case .address: push(address)
-            }
-        }
+        if let result = signature.result { push(result.valueType(address: address)) }
     }
 
     mutating func compileMemoryAccess(_ opcode: Opcode, _ argument: MemoryArgument) {
